@@ -1,0 +1,3 @@
+from metricspec.cli import main
+
+main()

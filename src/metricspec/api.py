@@ -1,0 +1,191 @@
+"""The library entry point: `lint(options) -> Report`. It never prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from metricspec import baseline as baseline_file
+from metricspec.config import Config
+from metricspec.diagnostics import Diagnostic, Problem, Severity
+from metricspec.discovery import Target, Walker, include_targets, repository_root
+from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide, run_rules
+from metricspec.loader import LoadedFile, read_file
+from metricspec.rules import Context
+from metricspec.selection import resolve_codes, selected_codes
+from metricspec.validate import validate_document
+from metricspec.workspace import DocItem, Workspace
+
+# A file that failed to parse is still taken for a metricspec document if it says so.
+_LOOKS_LIKE_METRICSPEC = re.compile(r"^\ufeff?metricspec[ \t]*:", re.MULTILINE)
+
+
+@dataclass
+class LintOptions:
+    paths: list[str] = field(default_factory=list)
+    config: Config = field(default_factory=Config)
+    select: Optional[list[str]] = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
+    today: Optional[dt.date] = None
+    skip_unrecognized: bool = False
+    baseline: Optional[Path] = None
+    cwd: Optional[str] = None
+
+
+@dataclass
+class Report:
+    files: int
+    diagnostics: list[Diagnostic]
+    suppressed: list[SuppressedFinding] = field(default_factory=list)
+    sources: dict[str, LoadedFile] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    fixed: list[dict] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for diagnostic in self.diagnostics:
+            counts[diagnostic.severity.value] += 1
+        return counts
+
+    def failed(self, fail_on: Severity) -> bool:
+        return any(d.severity.rank >= fail_on.rank for d in self.diagnostics)
+
+
+def policy_for(options: LintOptions) -> Policy:
+    config = options.config
+    select = options.select if options.select is not None else (config.select if config.select is not None else ["ALL"])
+    select = [*select, *config.extend_select, *options.extend_select]
+    ignore = [*config.ignore, *config.extend_ignore, *options.ignore, *options.extend_ignore]
+    severities = {}
+    for selector, name in config.severity.items():
+        for code in resolve_codes([selector]):
+            severities[code] = Severity(name)
+    per_file = [(glob, resolve_codes(codes)) for glob, codes in config.per_file_ignores.items()]
+    return Policy(selected_codes(select, ignore), severities, per_file)
+
+
+def lint(options: LintOptions) -> Report:
+    cwd = options.cwd or os.getcwd()
+    config = options.config
+    walker = Walker(cwd, config.exclude, str(config.root))
+    if options.paths:
+        targets = list(walker.named(options.paths))
+    elif config.include:
+        targets = list(include_targets(config.root, config.include, walker))
+    else:
+        targets = list(walker.walk(cwd))
+
+    records: list[FileRecord] = []
+    skipped: list[str] = []
+    workspace = Workspace()
+    for target in targets:
+        record = _load(target, options.skip_unrecognized)
+        if record is None:
+            skipped.append(target.display)
+            continue
+        records.append(record)
+        if record.doc is not None:
+            workspace.add(record.doc)
+    for path_problem in walker.problems:
+        records.append(FileRecord(LoadedFile(path_problem.display), problems=[path_problem.problem]))
+
+    if workspace.unresolved_ids():
+        _add_context(workspace, options, config, cwd, walker)
+    workspace.resolve()
+
+    today = options.today or dt.date.today()
+    terms = tuple(config.vanity.extend_terms)
+    ctx = Context(workspace, today, config.thresholds, terms)
+    policy = policy_for(options)
+    rule_problems, faults = run_rules(workspace, ctx, policy.selected)
+    result = decide(records, rule_problems, workspace, policy)
+    diagnostics, fixed = result.diagnostics, []
+    if options.baseline is not None:
+        diagnostics, fixed = baseline_file.apply(diagnostics, baseline_file.load(options.baseline))
+    return Report(
+        files=len(records),
+        diagnostics=diagnostics,
+        suppressed=result.suppressed,
+        sources={record.loaded.path: record.loaded for record in records},
+        skipped=skipped,
+        fixed=fixed,
+        internal_errors=faults,
+    )
+
+
+def _load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
+    """Load and validate one file; None when it is not a metricspec file and may be skipped."""
+    loaded = read_file(target.fs_path, target.display)
+    record = FileRecord(loaded, problems=list(loaded.problems))
+    may_skip = skip_unrecognized or not target.named
+    if loaded.unreadable:
+        binary = any(p.code == "E006" for p in loaded.problems)
+        return None if binary and may_skip else record
+    data = loaded.data
+    if not isinstance(data, dict) or "metricspec" not in data:
+        syntax_error = any(p.code == "E001" for p in loaded.problems)
+        if syntax_error and _LOOKS_LIKE_METRICSPEC.search(loaded.text):
+            return record
+        if may_skip:
+            return None
+        if not syntax_error:
+            record.problems = [p for p in record.problems if p.code != "E007"] + [
+                Problem("E006", _not_metricspec(data, loaded), (1, 1, 1, 1),
+                        help="A metricspec document is a mapping whose first key is `metricspec: 1`.")
+            ]
+        return record
+    version = data["metricspec"]
+    if version not in ("1",):
+        span = loaded.value_span(("metricspec",)) or (1, 1, 1, 1)
+        shown = f"'{version}'" if isinstance(version, str) else "an empty value" if version is None else "a collection"
+        record.problems.append(
+            Problem("E006", f"unsupported format version {shown}; this metricspec reads version 1", span,
+                    help="Write `metricspec: 1`.")
+        )
+        return record
+    model, problems = validate_document(loaded)
+    record.problems.extend(problems)
+    if model is not None:
+        record.doc = DocItem(loaded, model)
+    return record
+
+
+def _not_metricspec(data: object, loaded: LoadedFile) -> str:
+    if data is None:
+        return "empty file: not a metricspec document" if not loaded.text.strip() or _only_comments(loaded.text) else (
+            "the file holds no value: not a metricspec document")
+    if isinstance(data, list):
+        return "the top level is a list, not a mapping: not a metricspec document"
+    if isinstance(data, str):
+        return "the top level is a single value, not a mapping: not a metricspec document"
+    return "no top-level `metricspec:` key: not a metricspec document"
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd: str, walker: Walker) -> None:
+    """Read the rest of the workspace so references into files not named still resolve."""
+    context_walker = Walker(cwd, config.exclude, str(config.root))
+    context_walker.seen_files = set(walker.seen_files)
+    if config.include:
+        targets = include_targets(config.root, config.include, context_walker)
+    else:
+        first = options.paths[0] if options.paths else cwd
+        root = repository_root(first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first)))
+        targets = context_walker.walk(root or cwd)
+    for target in targets:
+        loaded = read_file(target.fs_path, target.display)
+        if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
+            continue
+        model, _ = validate_document(loaded)
+        if model is not None:
+            workspace.add(DocItem(loaded, model, reported=False))

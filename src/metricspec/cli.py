@@ -1,0 +1,217 @@
+"""The command line: parse, call the library, pick a reporter, return the exit code. No logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from metricspec import __version__
+
+app = typer.Typer(
+    name="metricspec",
+    help="Product success metrics as code, checked like code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    concise = "concise"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    sys.stderr.write(f"metricspec: error: {message}\n")
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"metricspec {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+) -> None:
+    """Product success metrics as code, checked like code."""
+
+
+def _codes(values: Optional[list[str]]) -> Optional[list[str]]:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _today(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date written YYYY-MM-DD") from None
+
+
+@app.command()
+def lint(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the current directory).")] = None,
+    format: Annotated[Optional[Format], typer.Option("--format", help="Output format.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names to run; ALL for every rule.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names not to run.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the selected rules.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the ignored rules.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run [default: warning].")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
+    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Do not report findings recorded in this file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file and exit 0.")] = None,
+    skip_unrecognized: Annotated[bool, typer.Option("--skip-unrecognized", help="Skip named files without a `metricspec` key.")] = False,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings with their reasons.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
+) -> None:
+    """Lint metric specs: structure, references and product-metric smells."""
+    from metricspec import api, config as config_module
+    from metricspec.baseline import BaselineError
+    from metricspec.diagnostics import Severity
+    from metricspec.discovery import PathNotFound
+    from metricspec.fileio import WriteError, write_atomic
+    from metricspec.reporters import RenderOptions, render
+    from metricspec.selection import SelectorError, check_selector
+
+    for selector in [*(_codes(select) or []), *(_codes(ignore) or []), *(_codes(extend_select) or []), *(_codes(extend_ignore) or [])]:
+        try:
+            check_selector(selector)
+        except SelectorError as exc:
+            raise _fail(str(exc)) from None
+    try:
+        config_path = config if config is not None else config_module.discover(Path.cwd())
+        settings = config_module.load(config_path)
+    except config_module.ConfigError as exc:
+        raise _fail(str(exc)) from None
+    options = api.LintOptions(
+        paths=list(paths or []),
+        config=settings,
+        select=_codes(select),
+        extend_select=_codes(extend_select) or [],
+        ignore=_codes(ignore) or [],
+        extend_ignore=_codes(extend_ignore) or [],
+        today=_today(today),
+        skip_unrecognized=skip_unrecognized,
+        baseline=baseline,
+    )
+    try:
+        report = api.lint(options)
+    except PathNotFound as exc:
+        raise _fail(f"no such file or directory: {exc}") from None
+    except BaselineError as exc:
+        raise _fail(str(exc)) from None
+
+    if write_baseline is not None:
+        from metricspec.baseline import render as render_baseline
+
+        try:
+            write_atomic(write_baseline, render_baseline(report.diagnostics))
+        except WriteError as exc:
+            raise _fail(str(exc)) from None
+        if not quiet:
+            sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {write_baseline}\n")
+        raise typer.Exit(0)
+
+    chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    color = output is None and _color(sys.stdout)
+    width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
+    rendered = render(
+        chosen,
+        report,
+        RenderOptions(color=color, width=width, statistics=statistics, show_suppressed=show_suppressed, verbose=verbose, quiet=quiet),
+    )
+    if output is not None:
+        try:
+            write_atomic(output, rendered)
+        except WriteError as exc:
+            raise _fail(str(exc)) from None
+    else:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    for fault in report.internal_errors:
+        sys.stderr.write(f"metricspec: {fault}\n")
+    if report.internal_errors:
+        raise typer.Exit(2)
+    threshold = Severity((fail_on.value if fail_on else None) or settings.fail_on)
+    raise typer.Exit(1 if report.failed(threshold) and not exit_zero else 0)
+
+
+def _color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@app.command()
+def rules(
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, name, family, default severity."""
+    from metricspec import docs
+
+    if format not in ("text", "json"):
+        raise _fail("--format takes text or json")
+    sys.stdout.write(docs.rules_table(format, color=_color(sys.stdout)))
+
+
+@app.command()
+def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (vanity-metric).")]) -> None:
+    """Show one rule's documentation: what, why, an example, the fix."""
+    from metricspec import docs
+    from metricspec.rules import find_rule
+
+    found = find_rule(code)
+    if found is None:
+        raise _fail(f"unknown rule '{code}'; `metricspec rules` lists them")
+    sys.stdout.write(docs.rule_page(found, color=_color(sys.stdout)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the metricspec format."""
+    from metricspec.schema import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("metricspec: interrupted\n")
+        sys.exit(130)

@@ -1,0 +1,205 @@
+"""Which files a run reads: named files, walked directories, the config's include globs.
+
+Walking never follows a path twice (symlink loops, a link to a parent), opens nothing (the
+loader does, and only regular files), and turns every unreadable path into a problem for that
+path instead of an error for the run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from metricspec.diagnostics import Problem
+
+SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"))
+SUFFIXES = (".yaml", ".yml")
+
+
+class PathNotFound(Exception):
+    """A path named on the command line does not exist: a usage error (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    fs_path: str
+    display: str
+    named: bool  # named on the command line: reported even when not a metricspec file
+
+
+@dataclass(frozen=True)
+class PathProblem:
+    display: str
+    problem: Problem
+
+
+def display_path(path: str, cwd: str) -> str:
+    absolute = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(absolute, cwd)
+    except ValueError:
+        relative = absolute
+    shown = absolute if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+class Walker:
+    def __init__(self, cwd: str, exclude: Iterable[str] = (), exclude_root: Optional[str] = None) -> None:
+        self.cwd = cwd
+        self.exclude = list(exclude)
+        self.exclude_root = exclude_root or cwd
+        self.seen_files: set[str] = set()
+        self.seen_dirs: set[tuple[int, int]] = set()
+        self.problems: list[PathProblem] = []
+        self.skipped: list[str] = []
+
+    def _excluded(self, path: str) -> bool:
+        if not self.exclude:
+            return False
+        candidates = {display_path(path, self.cwd), os.path.relpath(path, self.exclude_root).replace(os.sep, "/")}
+        return any(fnmatch.fnmatch(c, pattern) or fnmatch.fnmatch(c, pattern.rstrip("/") + "/*")
+                   for c in candidates for pattern in self.exclude)
+
+    def _problem(self, path: str, message: str) -> None:
+        self.problems.append(PathProblem(display_path(path, self.cwd), Problem("E001", message, (1, 1, 1, 1))))
+
+    def named(self, paths: Iterable[str]) -> Iterator[Target]:
+        for path in paths:
+            try:
+                info = os.lstat(path)
+            except OSError:
+                raise PathNotFound(path) from None
+            if stat.S_ISLNK(info.st_mode):
+                try:
+                    info = os.stat(path)
+                except OSError as exc:
+                    reason = "a symlink loop" if exc.errno == 40 else "a broken symlink"
+                    self._problem(path, f"{reason}; not read")
+                    continue
+            if stat.S_ISDIR(info.st_mode):
+                yield from self.walk(path)
+            else:
+                target = self._file(path, named=True)
+                if target:
+                    yield target
+
+    def _file(self, path: str, named: bool) -> Optional[Target]:
+        real = os.path.realpath(path)
+        if real in self.seen_files:
+            return None
+        self.seen_files.add(real)
+        return Target(path, display_path(path, self.cwd), named)
+
+    def walk(self, top: str) -> Iterator[Target]:
+        """Every *.yaml / *.yml below `top`, depth first, in a stable (sorted) order."""
+        ignores = _GitIgnores(top)
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            try:
+                info = os.stat(folder)
+            except OSError as exc:
+                self._problem(folder, f"cannot enter the directory: {exc.strerror}")
+                continue
+            key = (info.st_dev, info.st_ino)
+            if key in self.seen_dirs:
+                continue  # a symlink back into a walked directory: nothing new below it
+            self.seen_dirs.add(key)
+            try:
+                with os.scandir(folder) as scan:
+                    entries = sorted(scan, key=lambda e: e.name)
+            except OSError as exc:
+                self._problem(folder, f"cannot list the directory: {exc.strerror}")
+                continue
+            ignores.enter(folder)
+            subdirs = []
+            for entry in entries:
+                path = entry.path
+                if self._excluded(path) or ignores.ignored(path, entry):
+                    continue
+                try:
+                    is_dir = entry.is_dir()  # follows symlinks; loops are caught by seen_dirs
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if entry.name not in SKIP_DIRS:
+                        subdirs.append(path)
+                    continue
+                if not entry.name.endswith(SUFFIXES):
+                    continue
+                try:
+                    info = entry.stat()
+                except OSError as exc:
+                    reason = "a symlink loop" if exc.errno == 40 else (
+                        "a broken symlink" if entry.is_symlink() else f"cannot read: {exc.strerror}")
+                    self._problem(path, f"{reason}; not read")
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    self._problem(path, "not a regular file; not read")
+                    continue
+                target = self._file(path, named=False)
+                if target:
+                    yield target
+            stack.extend(reversed(subdirs))
+
+
+class _GitIgnores:
+    """The .gitignore files met on the way down a walk (pathspec reads their syntax)."""
+
+    def __init__(self, top: str) -> None:
+        self.specs: list[tuple[str, object]] = []
+        self.top = top
+
+    def enter(self, folder: str) -> None:
+        path = os.path.join(folder, ".gitignore")
+        if not os.path.isfile(path):
+            return
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return
+        import pathspec  # only where a .gitignore exists
+
+        self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def ignored(self, path: str, entry: os.DirEntry) -> bool:
+        for folder, spec in self.specs:
+            if not path.startswith(folder + os.sep):
+                continue
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iterator[Target]:
+    """Files matching the config's include globs (relative to the config's folder)."""
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            if path.is_dir():
+                yield from walker.walk(str(path))
+            elif path.name.endswith(SUFFIXES) and not walker._excluded(str(path)):
+                target = walker._file(str(path), named=False)
+                if target:
+                    yield target
+
+
+def repository_root(start: str) -> Optional[str]:
+    folder = os.path.abspath(start)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent

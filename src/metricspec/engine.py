@@ -1,0 +1,249 @@
+"""Runs the selected rules, then decides for every problem whether and how it is reported.
+
+The one place that knows severities, selection, per-file ignores, `lint_ignore`, suppression
+comments (and which of them went unused: M001) and the order of findings.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from metricspec.diagnostics import Diagnostic, Problem, Severity
+from metricspec.loader import LoadedFile
+from metricspec.rules import Context, Finding, Rule, all_rules
+from metricspec.selection import resolve_codes
+from metricspec.suppressions import Suppression, find_suppressions
+from metricspec.workspace import DocItem, MetricItem, NodeItem, Workspace
+
+
+@dataclass
+class FileRecord:
+    """One reported file: what was loaded, its document if it validated, its own problems."""
+
+    loaded: LoadedFile
+    doc: Optional[DocItem] = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Policy:
+    """What the configuration and the command line decided."""
+
+    selected: set[str]
+    severities: dict[str, Severity] = field(default_factory=dict)
+    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
+
+
+@dataclass
+class SuppressedFinding:
+    diagnostic: Diagnostic
+    reason: str
+
+
+@dataclass
+class EngineResult:
+    diagnostics: list[Diagnostic]
+    suppressed: list[SuppressedFinding]
+    internal_errors: list[str]
+
+
+def run_rules(workspace: Workspace, ctx: Context, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
+    """Run every selected rule with a check; problems keyed by id() of their DocItem."""
+    found: dict[int, list[Problem]] = {}
+    faults: list[str] = []
+    reported = workspace.reported_docs
+    for rule in all_rules().values():
+        if rule.check is None or rule.code not in selected:
+            continue
+        if rule.scope == "workspace":
+            _collect(rule, lambda: rule.check(ctx), found, faults, None)
+            continue
+        for doc in reported:
+            if rule.scope == "document":
+                items: Iterable[Any] = (doc,)
+            elif rule.scope == "node":
+                items = doc.nodes
+            else:
+                items = doc.metrics
+            _collect(rule, lambda: _each(rule, items, ctx), found, faults, doc)
+    return found, faults
+
+
+def _each(rule: Rule, items: Iterable[Any], ctx: Context) -> Iterable[Finding]:
+    check = rule.check
+    for item in items:
+        yield from check(item, ctx)  # type: ignore[misc]
+
+
+def _collect(rule: Rule, produce: Any, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
+    try:
+        findings = list(produce())
+    except Exception as exc:  # a fault in one rule must not end the run
+        where = doc.display_path if doc else "the workspace"
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        message = (
+            f"internal error in rule {rule.code} ({rule.name}) on {where}: "
+            f"{type(exc).__name__}: {exc} [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]; "
+            "please report this as a bug"
+        )
+        faults.append(message)
+        if doc is not None:
+            found.setdefault(id(doc), []).append(Problem(rule.code, message, (1, 1, 1, 1)))
+        return
+    for finding in findings:
+        item = finding.item
+        target = item if isinstance(item, DocItem) else item.doc
+        if not target.reported:
+            continue
+        subject = finding.subject or item.id
+        subject_line = target.span(item.path + ("id",))[0] if item.id else None
+        found.setdefault(id(target), []).append(
+            Problem(
+                rule.code,
+                finding.message,
+                target.span(item.path + tuple(finding.field)),
+                help=finding.help,
+                subject=subject,
+                subject_line=subject_line,
+            )
+        )
+
+
+def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace, policy: Policy) -> EngineResult:
+    """Apply selection, ignores and suppressions to every problem; stamp names and severities."""
+    rules = all_rules()
+    diagnostics: list[Diagnostic] = []
+    suppressed: list[SuppressedFinding] = []
+    for record in records:
+        problems = list(record.problems)
+        if record.doc is not None:
+            problems.extend(record.doc.problems)
+            problems.extend(rule_problems.get(id(record.doc), ()))
+        path = record.loaded.path
+        file_ignored = set()
+        for pattern, codes in policy.per_file_ignores:
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
+                file_ignored |= codes
+        comments = find_suppressions(record.loaded.text)
+        resolved = {id(s): resolve_codes(s.selectors) for s in comments}
+        ignores = _lint_ignores(record.doc, workspace)
+        for problem in problems:
+            if problem.code not in policy.selected or problem.code in file_ignored:
+                continue
+            reason = _suppressed_by(problem, comments, resolved, ignores)
+            diagnostic = _diagnostic(path, problem, rules[problem.code], policy)
+            if reason is None:
+                diagnostics.append(diagnostic)
+            else:
+                suppressed.append(SuppressedFinding(diagnostic, reason))
+        if "M001" in policy.selected and "M001" not in file_ignored:
+            for problem in _unused(comments, resolved, ignores, policy.selected, record.doc):
+                diagnostics.append(_diagnostic(path, problem, rules["M001"], policy))
+    diagnostics.sort()
+    suppressed.sort(key=lambda s: s.diagnostic)
+    return EngineResult(diagnostics, suppressed, [])
+
+
+@dataclass
+class _LintIgnore:
+    item: Any
+    codes: dict[str, int]  # code -> index in lint_ignore
+    reason: str
+    unknown: list[int]
+    used: set[str] = field(default_factory=set)
+
+
+def _lint_ignores(doc: Optional[DocItem], workspace: Workspace) -> dict[str, _LintIgnore]:
+    if doc is None:
+        return {}
+    found = {}
+    for item in (*doc.nodes, *doc.metrics):
+        entries = item.model.lint_ignore
+        if not entries:
+            continue
+        codes: dict[str, int] = {}
+        unknown = []
+        for index, selector in enumerate(entries):
+            named = resolve_codes([selector])
+            if not named:
+                unknown.append(index)
+            for code in named:
+                codes.setdefault(code, index)
+        found[item.id] = _LintIgnore(item, codes, item.model.lint_ignore_reason or "", unknown)
+    return found
+
+
+def _suppressed_by(
+    problem: Problem, comments: list[Suppression], resolved: dict[int, set[str]], ignores: dict[str, _LintIgnore]
+) -> Optional[str]:
+    if problem.code == "M001":
+        return None
+    if problem.subject and problem.subject in ignores:
+        entry = ignores[problem.subject]
+        if problem.code in entry.codes:
+            entry.used.add(problem.code)
+            return entry.reason or "lint_ignore"
+    for comment in comments:
+        if problem.code not in resolved[id(comment)]:
+            continue
+        if comment.file_wide or comment.covers in (problem.span[0], problem.subject_line):
+            comment.used.add(problem.code)
+            return comment.reason or "suppression comment"
+    return None
+
+
+def _unused(
+    comments: list[Suppression],
+    resolved: dict[int, set[str]],
+    ignores: dict[str, _LintIgnore],
+    selected: set[str],
+    doc: Optional[DocItem],
+) -> Iterable[Problem]:
+    for comment in comments:
+        span = (comment.line, comment.column, comment.line, comment.end_column)
+        for selector in comment.selectors:
+            codes = resolve_codes([selector])
+            if not codes:
+                yield Problem("M001", f"suppression names no rule: '{selector}'", span,
+                              help="Use a rule code (V001) or name (vanity-metric); see `metricspec rules`.")
+            elif codes & selected and not codes & comment.used:
+                yield Problem("M001", f"unused suppression of {selector}: nothing was reported here",
+                              span, help="Remove it: the problem it silenced is gone.")
+        if not comment.selectors:
+            yield Problem("M001", "suppression names no rule", span, help="Name the codes: ignore[V001].")
+    for subject, entry in ignores.items():
+        item = entry.item
+        path = item.path + ("lint_ignore",)
+        for index in entry.unknown:
+            yield Problem("M001", f"lint_ignore names no rule: '{item.model.lint_ignore[index]}'",
+                          item.doc.span(path + (index,)), subject=subject)
+        for index, selector in enumerate(item.model.lint_ignore):
+            codes = resolve_codes([selector])
+            if codes & selected and not codes & entry.used:
+                yield Problem("M001", f"unused lint_ignore of {selector} on '{subject}': nothing was reported",
+                              item.doc.span(path + (index,)), help="Remove it: the problem it silenced is gone.",
+                              subject=subject)
+
+
+def _diagnostic(path: str, problem: Problem, rule: Rule, policy: Policy) -> Diagnostic:
+    line, column, end_line, end_column = problem.span
+    return Diagnostic(
+        path=path,
+        line=line,
+        column=column,
+        code=problem.code,
+        end_line=end_line,
+        end_column=end_column,
+        name=rule.name,
+        severity=policy.severities.get(problem.code, rule.severity),
+        message=problem.message,
+        help=problem.help,
+        subject=problem.subject,
+    )
+
+
+__all__ = ["FileRecord", "Policy", "run_rules", "decide", "EngineResult", "MetricItem", "NodeItem"]

@@ -1,0 +1,20 @@
+"""`--format concise`: `path:line:col: CODE message`, one finding a line."""
+
+from __future__ import annotations
+
+from metricspec.reporters import statistics_rows
+
+
+def _one_line(text: str) -> str:
+    # A newline or escape in user text must not forge a line of its own.
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def render(report, options) -> str:
+    lines = [
+        f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(d.message)}"
+        for d in report.diagnostics
+    ]
+    if options.statistics:
+        lines.extend(f"{count:5}  {code}  {name}  [{severity}]" for count, code, name, severity in statistics_rows(report))
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,103 @@
+"""`--format text`: findings grouped by file, the offending source line with a caret, a summary.
+
+User text is only ever put into rich `Text` objects, never into markup strings, so a metric
+named `[/bold]` prints as written; control characters are shown escaped.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from metricspec.reporters import statistics_rows
+
+_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _clean(text: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
+def render(report, options) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        width=options.width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    current = None
+    lines_cache: dict[str, list[str]] = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.path != current:
+            if current is not None:
+                console.print()
+            current = diagnostic.path
+            console.print(Text(_clean(current), style="bold underline"))
+        _print_diagnostic(console, report, diagnostic, lines_cache)
+    if options.statistics and report.diagnostics:
+        console.print()
+        for count, code, name, severity in statistics_rows(report):
+            row = Text(f"{count:5}  ")
+            row.append(code, style="bold")
+            row.append(f"  {name}  ")
+            row.append(f"[{severity}]", style=_STYLES[severity])
+            console.print(row)
+    if options.verbose:
+        for path in report.skipped:
+            console.print(Text(f"skipped {_clean(path)}: no top-level `metricspec` key", style="dim"))
+    for entry in report.fixed:
+        console.print(Text(f"fixed since the baseline: {entry['path']} {entry['code']} {entry['subject'] or ''}".rstrip(),
+                           style="green"))
+    if not options.quiet or report.diagnostics:
+        console.print()
+        console.print(_summary(report))
+    return buffer.getvalue()
+
+
+def _print_diagnostic(console: Console, report, diagnostic, cache: dict[str, list[str]]) -> None:
+    head = Text("  ")
+    head.append(f"{diagnostic.line}:{diagnostic.column}", style="dim")
+    head.append("  ")
+    head.append(diagnostic.severity.value, style=_STYLES[diagnostic.severity.value])
+    head.append("  ")
+    head.append(diagnostic.code, style="bold")
+    head.append(f" {diagnostic.name}: ", style="dim")
+    head.append(_clean(diagnostic.message))
+    console.print(head)
+    source = report.sources.get(diagnostic.path)
+    if source is not None and source.text:
+        lines = cache.get(diagnostic.path)
+        if lines is None:
+            lines = cache[diagnostic.path] = source.source_lines()
+        if 0 < diagnostic.line <= len(lines):
+            raw = lines[diagnostic.line - 1]
+            if len(raw) <= 400:
+                number = str(diagnostic.line)
+                gutter = " " * (len(number) + 5)
+                shown = _clean(raw.replace("\t", " "))
+                console.print(Text(f"    {number} | ", style="dim") + Text(shown))
+                start = max(diagnostic.column - 1, 0)
+                end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(raw.rstrip())
+                width = max(1, min(end, len(shown)) - start)
+                console.print(Text(f"{gutter}| ", style="dim") + Text(" " * start + "^" * width, style=_STYLES[diagnostic.severity.value]))
+    if diagnostic.help:
+        console.print(Text("    = help: ", style="dim") + Text(_clean(diagnostic.help)))
+
+
+def _summary(report) -> Text:
+    counts = report.summary()
+    total = sum(counts.values())
+    files = report.files
+    file_word = "file" if files == 1 else "files"
+    if not total:
+        return Text(f"All clear: {files} {file_word} checked, no problems.", style="green")
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info")]
+    return Text(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {file_word}.",
+                style="bold")

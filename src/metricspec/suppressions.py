@@ -1,0 +1,48 @@
+"""Suppression comments: `# metricspec: ignore[CODES] -- reason` and `ignore-file[CODES]`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_COMMENT = re.compile(
+    r"(?:^|(?<=\s))#\s*metricspec:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\]"
+    r"(?:[ \t]+--[ \t]*(?P<reason>[^\n\r]*))?"
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+
+
+@dataclass
+class Suppression:
+    line: int  # where the comment stands
+    column: int
+    end_column: int
+    selectors: list[str]
+    reason: str
+    file_wide: bool
+    covers: int  # the line it applies to (its own, or the next for a comment-only line)
+    used: set[str] = field(default_factory=set)
+
+
+def find_suppressions(text: str) -> list[Suppression]:
+    if "metricspec:" not in text or "ignore" not in text:
+        return []
+    found = []
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if "ignore" not in line:
+            continue
+        for match in _COMMENT.finditer(line):
+            selectors = [part.strip() for part in match["codes"].split(",") if part.strip()]
+            comment_only = not line[: match.start()].strip()
+            found.append(
+                Suppression(
+                    line=number,
+                    column=match.start() + 1,
+                    end_column=match.end() + 1,
+                    selectors=selectors,
+                    reason=(match["reason"] or "").strip(),
+                    file_wide=match["kind"] == "ignore-file",
+                    covers=number + 1 if comment_only else number,
+                )
+            )
+    return found

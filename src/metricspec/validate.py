@@ -1,0 +1,219 @@
+"""Validate loaded data against the models, turning pydantic's errors into E002 problems.
+
+The whole document is validated in one call (the fast path). When it fails, every error is
+reported at the YAML position of the offending key or value, the offending values are taken
+out of the data, and validation runs again, so that the rest of the file is still linted and
+its ids still resolve. Items that cannot be saved (a metric with no id, say) are replaced by
+placeholders that keep the list positions stable and are skipped by the workspace.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from metricspec.diagnostics import Problem, Span
+from metricspec.loader import LoadedFile
+from metricspec.model import LEVEL_OF_KEY, Document, Metric, Target, _Node
+
+PLACEHOLDER_PREFIX = "0--metricspec-placeholder--"
+_ITEM_LISTS = {"objectives", "goals", "outcomes", "behaviors", "metrics"}
+_TITLES = {"title", "name"}
+_MAX_REPAIRS = 5
+
+_NODE_FIELDS = sorted(
+    set(_Node.model_fields) | {"goals", "outcomes", "behaviors"}
+)
+_FIELDS_BY_CONTAINER = {
+    "document": sorted(Document.model_fields),
+    "metrics": sorted(Metric.model_fields),
+    "target": sorted(Target.model_fields),
+}
+
+
+def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem]]:
+    """Validate `loaded.data`, a mapping with a `metricspec` key; repairs it in place on errors."""
+    data = loaded.data
+    problems: list[Problem] = []
+    placeholders = 0
+    for attempt in range(_MAX_REPAIRS):
+        try:
+            return Document.model_validate(data), problems
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        if attempt == 0:
+            problems.extend(_problem(loaded, error) for error in errors)
+        for error in errors:
+            placeholders = _repair(data, tuple(error["loc"]), error["type"], placeholders)
+    return None, problems
+
+
+def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
+    """Take the value at `loc` out of the data, or replace the item holding it by a placeholder."""
+    parent, key = None, None
+    current = data
+    item_parent, item_index, item_depth = None, None, 0
+    for index, step in enumerate(loc):
+        if isinstance(current, dict) and step in current:
+            if not (isinstance(step, str) and step in _ITEM_LISTS):
+                parent, key = current, step
+            current = current[step]
+        elif isinstance(current, list) and isinstance(step, int) and step < len(current):
+            if index > 0 and loc[index - 1] in _ITEM_LISTS:
+                item_parent, item_index, parent, key = current, step, None, None
+                item_depth = index + 1
+            current = current[step]
+        else:
+            break
+    field = loc[-1] if loc else None
+    item = item_parent[item_index] if item_parent is not None else None
+    if item_parent is not None and (
+        not isinstance(item, dict) or (field == "id" and len(loc) == item_depth + 1)
+    ):
+        # An item with no usable id cannot be referenced or reported on: keep its slot only.
+        level_key = [step for step in loc if isinstance(step, str) and step in _ITEM_LISTS][-1]
+        title_key = "name" if level_key == "metrics" else "title"
+        item_parent[item_index] = {"id": f"{PLACEHOLDER_PREFIX}{placeholders}", title_key: ""}
+        return placeholders + 1
+    if isinstance(item, dict) and field in _TITLES and (parent is item or error_type == "missing"):
+        item[field] = ""  # keep the item: its other fields are still worth linting
+    elif parent is not None and key in parent:
+        del parent[key]
+    return placeholders
+
+
+def _problem(loaded: LoadedFile, error: dict) -> Problem:
+    loc = tuple(error["loc"])
+    error_type = error["type"]
+    value = error.get("input")
+    field = _field_name(loc)
+    subject, subject_line = _subject(loaded, loc)
+    help = ""
+    if error_type == "extra_forbidden":
+        key = loc[-1]
+        span = loaded.key_span(loc) or _nearest_span(loaded, loc)
+        message = f"unknown key '{key}'"
+        suggestion = difflib.get_close_matches(str(key), _known_fields(loc[:-1]), n=1, cutoff=0.6)
+        if suggestion:
+            message += f"; did you mean '{suggestion[0]}'?"
+        help = "Keys starting with 'x-' are free for your own extensions."
+    elif error_type == "missing":
+        span = _nearest_span(loaded, loc[:-1])
+        span = (span[0], span[1], span[0], span[1] + 1)
+        message = f"{_container_name(loc[:-1])} is missing the required key '{field}'"
+    else:
+        span = loaded.value_span(loc) or _nearest_span(loaded, loc)
+        message, help = _describe(field, error_type, value, error)
+    return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line)
+
+
+def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str, str]:
+    shown = _show(value)
+    if error_type == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",") if c.strip(" '")]
+        message = f"{field}: {shown} is not one of {', '.join(choices)}"
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        return message, ""
+    if error_type == "string_pattern_mismatch":
+        return (
+            f"{field}: {shown} is not a valid id",
+            "Ids are slugs: lowercase letters, digits, '-' and '_', starting with a letter or digit.",
+        )
+    if error_type.startswith("float") or error_type.startswith("int") or error_type == "finite_number":
+        if value is None:
+            return f"{field}: expected a number, found an empty value", ""
+        return f"{field}: expected a number, found {shown}", "Write numbers like 12, 12.5 or 1_000."
+    if error_type in ("date_format", "date_invalid"):
+        if value is None:
+            return f"{field}: expected a date, found an empty value", "Write dates as YYYY-MM-DD."
+        return f"{field}: {shown} is {error['msg']}", "Write dates as YYYY-MM-DD, e.g. 2027-06-30."
+    if error_type == "string_type":
+        if value is None:
+            return (
+                f"{field}: expected text, found an empty value",
+                "If you meant the word null or ~, write it in quotes.",
+            )
+        return f"{field}: expected text, found {_kind(value)}", "If you meant text, write it in quotes."
+    if error_type == "list_type":
+        return f"{field}: expected a list, found {_kind(value)}", "Write a list as '- item' lines or [a, b]."
+    if error_type in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{field}: expected a mapping of keys, found {_kind(value)}", ""
+    return f"{field}: {error['msg']}", ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return _kind(value)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the text {_show(value)}" if isinstance(value, str) else type(value).__name__
+
+
+def _field_name(loc: tuple) -> str:
+    names = [str(step) for step in loc if isinstance(step, str)]
+    return ".".join(names[-2:]) if len(names) > 1 and names[-2] == "target" else (names[-1] if names else "document")
+
+
+def _container_name(loc: tuple) -> str:
+    for step in reversed(loc):
+        if isinstance(step, str):
+            return {
+                "objectives": "an objective",
+                "goals": "a goal",
+                "outcomes": "an outcome",
+                "behaviors": "a behavior",
+                "metrics": "a metric",
+                "target": "the target",
+            }.get(step, f"'{step}'")
+    return "the document"
+
+
+def _known_fields(container_loc: tuple) -> list[str]:
+    for step in reversed(container_loc):
+        if isinstance(step, str):
+            if step in LEVEL_OF_KEY:
+                return _NODE_FIELDS
+            return _FIELDS_BY_CONTAINER.get(step, [])
+    return _FIELDS_BY_CONTAINER["document"]
+
+
+def _subject(loaded: LoadedFile, loc: tuple) -> tuple[str | None, int | None]:
+    """The id of the innermost node or metric holding `loc`, and the line of that id."""
+    current = loaded.data
+    best: tuple[str | None, int | None] = (None, None)
+    for index, step in enumerate(loc):
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(step, int) and index > 0 and loc[index - 1] in _ITEM_LISTS and isinstance(current, dict):
+            item_id = current.get("id")
+            if isinstance(item_id, str) and not item_id.startswith(PLACEHOLDER_PREFIX):
+                span = loaded.value_span(loc[: index + 1] + ("id",))
+                best = (item_id, span[0] if span else None)
+    return best
+
+
+def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:
+    for end in range(len(loc), -1, -1):
+        span = loaded.value_span(loc[:end])
+        if span:
+            return span
+    return (1, 1, 1, 1)
+
+
+__all__ = ["validate_document", "PLACEHOLDER_PREFIX", "BaseModel"]

@@ -1,0 +1,299 @@
+"""Every document of a run, indexed once: ids, the node tree across files, resolved references.
+
+Rules read the workspace instead of re-walking the YAML: owners and review cadences are
+inherited here, leading/lagging partners are linked in both directions here, and every id is a
+dictionary look-up, so no rule needs to be more than linear in the number of metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Optional, Union
+
+from metricspec.diagnostics import Problem, Span
+from metricspec.loader import LoadedFile
+from metricspec.model import LEVEL_NAMES, LEVELS, Document, Metric, Node
+from metricspec.validate import PLACEHOLDER_PREFIX
+
+_CHILD_KEYS = ("goals", "outcomes", "behaviors")
+
+
+class DocItem:
+    """A validated document and where it came from."""
+
+    def __init__(self, loaded: LoadedFile, model: Document, reported: bool = True) -> None:
+        self.loaded = loaded
+        self.model = model
+        self.reported = reported
+        self.path: tuple = ()
+        self.nodes: list[NodeItem] = []
+        self.metrics: list[MetricItem] = []
+        self.problems: list[Problem] = []
+
+    @property
+    def id(self) -> None:
+        return None
+
+    @property
+    def display_path(self) -> str:
+        return self.loaded.path
+
+    def span(self, path: tuple) -> Span:
+        """The span of the value at `path`, or of the nearest enclosing value that has one."""
+        for end in range(len(path), -1, -1):
+            span = self.loaded.value_span(path[:end])
+            if span:
+                return span
+        return (1, 1, 1, 1)
+
+
+class NodeItem:
+    """One objective, goal, outcome or behavior, placed in the tree of the whole run."""
+
+    def __init__(self, model: Node, doc: DocItem, path: tuple, level: int, holder: Optional["NodeItem"]) -> None:
+        self.model = model
+        self.doc = doc
+        self.path = path
+        self.level = level
+        # The node that holds this one in the file (None at the top level of a file).
+        self.holder = holder
+        # The node above in the hierarchy: the holder, or the node `parent:` names.
+        self.parent: Optional[NodeItem] = holder
+        self.children: list[NodeItem] = []
+        self.metrics: list[MetricItem] = []
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def owner(self) -> Optional[str]:
+        node: Optional[NodeItem] = self
+        while node is not None:
+            if node.model.owner:
+                return node.model.owner
+            node = node.parent if node.parent is not self else None
+        return self.doc.model.owner
+
+    def ancestors(self) -> Iterator["NodeItem"]:
+        seen = {id(self)}
+        node = self.parent
+        while node is not None and id(node) not in seen:
+            seen.add(id(node))
+            yield node
+            node = node.parent
+
+
+class MetricItem:
+    """One metric, with the node it hangs on and its partners from both ends of `pairs_with`."""
+
+    def __init__(self, model: Metric, doc: DocItem, path: tuple, node: NodeItem) -> None:
+        self.model = model
+        self.doc = doc
+        self.path = path
+        self.node = node
+        self.partners: list[MetricItem] = []
+        self.guardrails: list[MetricItem] = []
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def owner(self) -> Optional[str]:
+        return self.model.owner or self.node.owner
+
+    @property
+    def review(self) -> Optional[str]:
+        return self.model.review or self.doc.model.review
+
+    @property
+    def active(self) -> bool:
+        return self.model.status != "deprecated"
+
+
+Item = Union[DocItem, NodeItem, MetricItem]
+
+
+class Workspace:
+    """All documents of a run. Documents that are only context (not reported) still define ids."""
+
+    def __init__(self) -> None:
+        self.docs: list[DocItem] = []
+        self.nodes: list[NodeItem] = []
+        self.metrics: list[MetricItem] = []
+        self.by_id: dict[str, Union[NodeItem, MetricItem]] = {}
+        self.north_stars: dict[int, MetricItem] = {}
+
+    # -- building --------------------------------------------------------------------------
+
+    def add(self, doc: DocItem) -> None:
+        self.docs.append(doc)
+        for key, level in ((key, index) for index, (key, _) in enumerate(LEVELS)):
+            for index, node in enumerate(getattr(doc.model, key)):
+                self._add_node(node, doc, (key, index), level, None)
+
+    def _add_node(self, model: Node, doc: DocItem, path: tuple, level: int, holder: Optional[NodeItem]) -> None:
+        if model.id.startswith(PLACEHOLDER_PREFIX):
+            return
+        node = NodeItem(model, doc, path, level, holder)
+        self._define(node)
+        doc.nodes.append(node)
+        self.nodes.append(node)
+        if holder is not None:
+            holder.children.append(node)
+        for index, metric in enumerate(model.metrics):
+            if metric.id.startswith(PLACEHOLDER_PREFIX):
+                continue
+            item = MetricItem(metric, doc, path + ("metrics", index), node)
+            self._define(item)
+            node.metrics.append(item)
+            doc.metrics.append(item)
+            self.metrics.append(item)
+        if level < 3:
+            child_key = _CHILD_KEYS[level]
+            for index, child in enumerate(getattr(model, child_key)):
+                self._add_node(child, doc, path + (child_key, index), level + 1, node)
+
+    def _define(self, item: Union[NodeItem, MetricItem]) -> None:
+        first = self.by_id.get(item.id)
+        if first is None:
+            self.by_id[item.id] = item
+            return
+        # Report the definition that comes second, or the one in a reported file if only one is.
+        second = item if item.doc.reported or not first.doc.reported else first
+        other = first if second is item else item
+        _report(
+            second,
+            "E003",
+            f"id '{item.id}' is defined twice: also at {other.doc.display_path}:{_line(other)}",
+            ("id",),
+            help="Ids are shared by every node and metric of every file in the run; rename one.",
+        )
+        if second is first:
+            self.by_id[item.id] = item
+
+    def unresolved_ids(self) -> set[str]:
+        """Ids that references name but no document of the run defines."""
+        wanted: set[str] = set()
+        for node in self.nodes:
+            if node.model.parent and node.holder is None:
+                wanted.add(node.model.parent)
+        for metric in self.metrics:
+            wanted.update(metric.model.pairs_with)
+            wanted.update(metric.model.guardrails)
+        for doc in self.docs:
+            if doc.model.north_star:
+                wanted.add(doc.model.north_star)
+        return {name for name in wanted if name not in self.by_id}
+
+    def resolve(self) -> None:
+        """Link parents, partners, guardrails and north stars; report what does not resolve."""
+        for node in self.nodes:
+            self._resolve_parent(node)
+        for metric in self.metrics:
+            for index, ref in enumerate(metric.model.pairs_with):
+                partner = self._metric_ref(metric, ref, ("pairs_with", index) if len(metric.model.pairs_with) > 1 else ("pairs_with",), "pairs_with")
+                if partner is not None:
+                    _link(metric, partner)
+            for index, ref in enumerate(metric.model.guardrails):
+                guard = self._metric_ref(metric, ref, ("guardrails", index), "guardrails")
+                if guard is not None and guard not in metric.guardrails:
+                    metric.guardrails.append(guard)
+        for doc in self.docs:
+            name = doc.model.north_star
+            if not name:
+                continue
+            target = self.by_id.get(name)
+            if target is None:
+                _report(doc, "E004", f"north_star '{name}' names no metric in the run", ("north_star",),
+                        help=_id_help(name, self.by_id))
+            elif not isinstance(target, MetricItem):
+                _report(doc, "E004", f"north_star '{name}' is a {target.level_name}, not a metric", ("north_star",),
+                        help="The north star must be the id of a metric.")
+            else:
+                self.north_stars[id(doc)] = target
+
+    def _resolve_parent(self, node: NodeItem) -> None:
+        name = node.model.parent
+        if not name:
+            return
+        if node.holder is not None:
+            if name != node.holder.id:
+                _report(node, "E004",
+                        f"{node.level_name} '{node.id}' sits under {node.holder.level_name} "
+                        f"'{node.holder.id}' but names parent '{name}'", ("parent",),
+                        help="A nested node's parent is the node that holds it: remove `parent` or move the node.")
+            return
+        if node.level == 0:
+            _report(node, "E004", f"objective '{node.id}' names a parent, but objectives are the top level",
+                    ("parent",), help="Remove `parent`, or make this node a goal.")
+            return
+        target = self.by_id.get(name)
+        wanted = LEVEL_NAMES[node.level - 1]
+        if target is None:
+            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' names nothing in the run",
+                    ("parent",), help=_id_help(name, self.by_id))
+        elif not isinstance(target, NodeItem) or target.level != node.level - 1:
+            what = "a metric" if isinstance(target, MetricItem) else f"a {target.level_name}"
+            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}",
+                    ("parent",), help=f"A {node.level_name}'s parent must be {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}.")
+        elif target is node or node in target.ancestors():
+            _report(node, "E004", f"parent '{name}' of '{node.id}' makes a cycle", ("parent",))
+        else:
+            node.parent = target
+            target.children.append(node)
+
+    def _metric_ref(self, metric: MetricItem, name: str, field: tuple, key: str) -> Optional[MetricItem]:
+        target = self.by_id.get(name)
+        if target is None:
+            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' names no metric in the run", field,
+                    help=_id_help(name, self.by_id))
+            return None
+        if not isinstance(target, MetricItem):
+            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is a {target.level_name}, not a metric",
+                    field, help=f"`{key}` takes metric ids.")
+            return None
+        return target
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def north_star(self, doc: DocItem) -> Optional[MetricItem]:
+        return self.north_stars.get(id(doc))
+
+    @property
+    def reported_docs(self) -> list[DocItem]:
+        return [doc for doc in self.docs if doc.reported]
+
+
+def _link(metric: MetricItem, partner: MetricItem) -> None:
+    if partner not in metric.partners:
+        metric.partners.append(partner)
+    if partner is not metric and metric not in partner.partners:
+        partner.partners.append(metric)
+
+
+def _line(item: Union[NodeItem, MetricItem]) -> int:
+    return item.doc.span(item.path + ("id",))[0]
+
+
+def _report(item: Item, code: str, message: str, field: tuple, help: str = "") -> None:
+    doc = item.doc if not isinstance(item, DocItem) else item
+    subject = item.id
+    subject_line = _line(item) if subject else None
+    doc.problems.append(
+        Problem(code, message, doc.span(item.path + field), help=help, subject=subject, subject_line=subject_line)
+    )
+
+
+def _id_help(name: str, by_id: dict) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(by_id), n=1, cutoff=0.75) if len(by_id) < 50_000 else []
+    if close:
+        return f"Did you mean '{close[0]}'?"
+    return "Check the spelling, or lint the file that defines it in the same run."
