@@ -86,6 +86,7 @@ def lint(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
     today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Do not report findings recorded in this file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file and exit 0.")] = None,
@@ -113,6 +114,8 @@ def lint(
         settings = config_module.load(config_path)
     except config_module.ConfigError as exc:
         raise _fail(str(exc)) from None
+    if exclude:
+        settings.exclude = [*settings.exclude, *exclude]
     options = api.LintOptions(
         paths=list(paths or []),
         config=settings,
