@@ -213,7 +213,7 @@ class Workspace:
                 _report(doc, "E004", f"north_star '{name}' names no metric in the run", ("north_star",),
                         help=_id_help(name, self.by_id))
             elif not isinstance(target, MetricItem):
-                _report(doc, "E004", f"north_star '{name}' is a {target.level_name}, not a metric", ("north_star",),
+                _report(doc, "E004", f"north_star '{name}' is {_a(target.level_name)}, not a metric", ("north_star",),
                         help="The north star must be the id of a metric.")
             else:
                 self.north_stars[id(doc)] = target
@@ -239,9 +239,9 @@ class Workspace:
             _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' names nothing in the run",
                     ("parent",), help=_id_help(name, self.by_id))
         elif not isinstance(target, NodeItem) or target.level != node.level - 1:
-            what = "a metric" if isinstance(target, MetricItem) else f"a {target.level_name}"
-            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}",
-                    ("parent",), help=f"A {node.level_name}'s parent must be {'an' if wanted[0] in 'aeiou' else 'a'} {wanted}.")
+            what = "a metric" if isinstance(target, MetricItem) else _a(target.level_name)
+            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {_a(wanted)}",
+                    ("parent",), help=f"A {node.level_name}'s parent must be {_a(wanted)}.")
         elif target is node or node in target.ancestors():
             _report(node, "E004", f"parent '{name}' of '{node.id}' makes a cycle", ("parent",))
         else:
@@ -255,7 +255,7 @@ class Workspace:
                     help=_id_help(name, self.by_id))
             return None
         if not isinstance(target, MetricItem):
-            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is a {target.level_name}, not a metric",
+            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is {_a(target.level_name)}, not a metric",
                     field, help=f"`{key}` takes metric ids.")
             return None
         return target
@@ -288,6 +288,10 @@ def _report(item: Item, code: str, message: str, field: tuple, help: str = "") -
     doc.problems.append(
         Problem(code, message, doc.span(item.path + field), help=help, subject=subject, subject_line=subject_line)
     )
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _id_help(name: str, by_id: dict) -> str:

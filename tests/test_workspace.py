@@ -1,0 +1,125 @@
+"""Structure across the workspace: ids, references, positions, which files count."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.conftest import findings, lint_paths
+
+HEAD = "metricspec: 1\nproduct: Acme\n"
+
+
+def test_duplicate_id_across_files_names_both_places(write):
+    a = write("a.metrics.yaml", HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n")
+    b = write("b.metrics.yaml", HEAD + "goals:\n  - id: revenue\n    title: Improve adoption\n")
+    report = lint_paths(a, b, select=["E"])
+    assert findings(report) == [("E003", "revenue", 4)]
+    (diagnostic,) = report.diagnostics
+    assert diagnostic.path.endswith("b.metrics.yaml")
+    assert "a.metrics.yaml:4" in diagnostic.message
+
+
+def test_references_resolve_across_files_and_report_wrong_kinds(write):
+    write(
+        "company.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
+        "      - id: arr\n        name: Annual recurring revenue\n",
+    )
+    team = write(
+        "team.metrics.yaml",
+        HEAD
+        + "north_star: revenue\n"  # a node, not a metric
+        + "goals:\n"
+        + "  - id: adoption\n    parent: revenue\n    title: Improve adoption\n"
+        + "    metrics:\n      - id: reports\n        name: Reports built\n"
+        + "        pairs_with: [arr, nowhere]\n        guardrails: [adoption]\n"
+        + "outcomes:\n  - id: fast-reports\n    parent: revenue\n    title: Build reports fast\n",
+    )
+    report = lint_paths(team.parent, select=["E"])
+    assert findings(report) == [
+        ("E004", None, 3),
+        ("E004", "reports", 11),
+        ("E004", "reports", 12),
+        ("E004", "fast-reports", 15),
+    ]
+    messages = [d.message for d in report.diagnostics]
+    assert messages[0] == "north_star 'revenue' is an objective, not a metric"
+    assert "names no metric" in messages[1]
+    assert "is a goal, not a metric" in messages[2]
+    assert "not a goal" in messages[3]
+
+
+def test_nested_parent_that_contradicts_the_holder(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n    goals:\n"
+        + "      - id: adoption\n        title: Improve adoption\n        parent: other\n"
+        + "      - id: retention\n        title: Keep teams\n        parent: revenue\n",
+    )
+    assert findings(lint_paths(spec, select=["E"])) == [("E004", "adoption", 9)]
+
+
+def test_positions_of_schema_problems(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n    x-team: growth\n"
+        + "    metrics:\n      - id: arr\n        name: ARR\n        kind: laging\n"
+        + "        target: {value: 12.5, by: 2027-06-31}\n",
+    )
+    report = lint_paths(spec, select=["E"])
+    got = [(d.code, d.subject, d.line, d.column, d.message) for d in report.diagnostics]
+    assert got == [
+        ("E002", "revenue", 6, 5, "unknown key 'ownr'; did you mean 'owner'?"),
+        ("E002", "arr", 11, 15, "kind: 'laging' is not one of leading, lagging; did you mean 'lagging'?"),
+        ("E002", "arr", 12, 35, "target.by: '2027-06-31' is not a real date (day is out of range for month)"),
+    ]
+
+
+def test_yaml_11_words_stay_text(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: NO\n    owner: on\n    tags: [NO, yes, 1:30, 010]\n"
+        + "    metrics:\n      - id: arr\n        name: 1:30\n        target: {value: 010}\n",
+    )
+    report = lint_paths(spec, select=["E"])
+    assert findings(report) == []
+
+
+def test_named_file_without_metricspec_key_is_e006_but_walked_ones_are_skipped(write):
+    other = write("config/ci.yaml", "jobs: {}\n")
+    spec = write("metrics/a.metrics.yaml", HEAD + "objectives: []\n")
+    assert findings(lint_paths(other)) == [("E006", None, 1)]
+    assert findings(lint_paths(other, skip_unrecognized=True)) == []
+    walked = lint_paths(other.parent.parent, select=["E"])
+    assert walked.files == 1
+    assert findings(lint_paths(spec, select=["E"])) == []
+
+
+def test_unsupported_version_is_e006(write):
+    spec = write("a.metrics.yaml", "metricspec: 2\nobjectives: []\n")
+    report = lint_paths(spec)
+    assert findings(report) == [("E006", None, 1)]
+    assert "unsupported format version '2'" in report.diagnostics[0].message
+
+
+def test_named_file_references_resolve_against_the_rest_of_the_repository(write, monkeypatch):
+    """The pre-commit case: only the changed file is named; its references live elsewhere."""
+    base = write(
+        "metrics/company.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
+        "      - id: arr\n        name: Annual recurring revenue\n        pairs_with: nowhere\n",
+    )
+    changed = write(
+        "metrics/team/adoption.metrics.yaml",
+        HEAD + "goals:\n  - id: adoption\n    parent: revenue\n    title: Improve adoption\n"
+        "    metrics:\n      - id: reports\n        name: Reports built\n        pairs_with: arr\n",
+    )
+    subprocess.run(["git", "init", "-q", str(base.parent.parent)], check=True)
+    monkeypatch.chdir(changed.parent)
+    report = lint_paths(changed, select=["E"])
+    # No E004 for `revenue` or `arr`, and nothing reported for the unnamed file's own problem.
+    assert findings(report) == []
+    assert report.files == 1
