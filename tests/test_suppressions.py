@@ -1,0 +1,73 @@
+"""Suppression comments, ignore-file, lint_ignore, and M001 for the ones that suppress nothing."""
+
+from __future__ import annotations
+
+from tests.conftest import findings, lint_paths
+
+HEAD = "metricspec: 1\nproduct: Acme\n"
+
+
+def test_comment_at_end_of_line_or_just_above_suppresses(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n"
+        + "    ownr: ana  # metricspec: ignore[E002] -- migrating from the old format\n"
+        + "    # metricspec: ignore[schema]\n    teem: growth\n"
+        + "    colour: blue\n",
+    )
+    report = lint_paths(spec, select=["E", "M"])
+    assert findings(report) == [("E002", "revenue", 9)]
+    assert [(s.diagnostic.line, s.reason) for s in report.suppressed] == [
+        (6, "migrating from the old format"),
+        (8, "suppression comment"),
+    ]
+
+
+def test_comment_on_the_id_line_covers_the_whole_item(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue  # metricspec: ignore[E002]\n    title: Grow revenue\n"
+        + "    ownr: ana\n  - id: margin\n    title: Grow margin\n    ownr: ana\n",
+    )
+    assert findings(lint_paths(spec, select=["E"])) == [("E002", "margin", 9)]
+
+
+def test_ignore_file_and_unused_suppressions(write):
+    spec = write(
+        "a.metrics.yaml",
+        "# metricspec: ignore-file[E002]\n"
+        + HEAD
+        + "objectives:\n  - id: revenue  # metricspec: ignore[E003, nonsense]\n    title: Grow revenue\n"
+        + "    ownr: ana\n",
+    )
+    report = lint_paths(spec, select=["E", "M"])
+    assert findings(report) == [("M001", None, 5), ("M001", None, 5)]
+    assert [d.message for d in report.diagnostics] == [
+        "unused suppression of E003: nothing was reported here",
+        "suppression names no rule: 'nonsense'",
+    ]
+
+
+def test_unused_suppression_of_an_unselected_rule_is_not_reported(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue  # metricspec: ignore[M001]\n    title: Grow revenue\n",
+    )
+    assert findings(lint_paths(spec, select=["E"])) == []
+
+
+def test_lint_ignore_on_an_item_and_unused_lint_ignore(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n    lint_ignore: [E002]\n"
+        + "    lint_ignore_reason: legacy keys kept for the old dashboard\n    ownr: ana\n"
+        + "  - id: margin\n    title: Grow margin\n    lint_ignore: [E004]\n",
+    )
+    report = lint_paths(spec, select=["E", "M"])
+    assert findings(report) == [("M001", "margin", 11)]
+    assert [(s.diagnostic.code, s.reason) for s in report.suppressed] == [
+        ("E002", "legacy keys kept for the old dashboard")
+    ]
