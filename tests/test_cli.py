@@ -1,0 +1,204 @@
+"""The command line as a user meets it: exit codes, config, selection, baselines, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from metricspec import __version__
+from metricspec.cli import app
+
+HEAD = "metricspec: 1\nproduct: Acme\n"
+BROKEN = HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n"
+CLEAN = HEAD + "objectives: []\n"
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    runner = CliRunner()
+
+    def _run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return _run
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"metricspec {__version__}\n"
+
+
+def test_exit_codes(run, write):
+    write("clean.metrics.yaml", CLEAN)
+    write("broken/a.metrics.yaml", BROKEN)
+    assert run("lint", "clean.metrics.yaml", "--select", "E").exit_code == 0
+    assert run("lint", "broken", "--select", "E").exit_code == 1
+    assert run("lint", "broken", "--select", "E", "--exit-zero").exit_code == 0
+    missing = run("lint", "nowhere.yaml")
+    assert missing.exit_code == 2
+    assert "no such file or directory: nowhere.yaml" in missing.stderr
+    unknown = run("lint", "clean.metrics.yaml", "--select", "X999")
+    assert unknown.exit_code == 2
+    assert "unknown rule code or name 'X999'" in unknown.stderr
+    assert run("lint", "--format", "yaml").exit_code == 2
+
+
+def test_fail_on_and_severity_override(run, write):
+    write("a.metrics.yaml", BROKEN)
+    assert run("lint", "a.metrics.yaml", "--select", "E").exit_code == 1
+    write("metricspec.toml", '[severity]\nE002 = "info"\n')
+    assert run("lint", "a.metrics.yaml", "--select", "E").exit_code == 0
+    assert run("lint", "a.metrics.yaml", "--select", "E", "--fail-on", "info").exit_code == 1
+    report = json.loads(run("lint", "a.metrics.yaml", "--select", "E", "--format", "json").stdout)
+    assert report["summary"] == {"error": 0, "warning": 0, "info": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("metricspec.toml", 'select = ["E"]\nignore = ["E002"]\n'),
+        (".metricspec.toml", 'select = ["E"]\nignore = ["E002"]\n'),
+        ("pyproject.toml", '[project]\nname = "x"\n[tool.metricspec]\nselect = ["E"]\nignore = ["E002"]\n'),
+    ],
+)
+def test_config_is_discovered_upwards(run, write, monkeypatch, name, text, tmp_path):
+    write(name, text)
+    write("metrics/a.metrics.yaml", BROKEN)
+    monkeypatch.chdir(tmp_path / "metrics")
+    assert run("lint", "a.metrics.yaml").exit_code == 0
+
+
+def test_pyproject_without_the_table_is_not_a_config(run, write):
+    write("pyproject.toml", '[project]\nname = "x"\n')
+    write("a.metrics.yaml", BROKEN)
+    assert run("lint", "a.metrics.yaml", "--select", "E").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("selct = [\"E\"]\n", "metricspec.toml: selct: unknown key"),
+        ("fail-on = \"never\"\n", "metricspec.toml: fail-on:"),
+        ("ignore = [\"V999\"]\n", "metricspec.toml: ignore: unknown rule code or name 'V999'"),
+        ("[thresholds]\nmax-metrics-per-node = \"three\"\n", "metricspec.toml: thresholds.max-metrics-per-node:"),
+        ("[per-file-ignores]\n\"legacy/*\" = [\"nope\"]\n", "per-file-ignores.\"legacy/*\": unknown rule code or name 'nope'"),
+        ("select = [\n", "metricspec.toml: invalid TOML"),
+    ],
+)
+def test_config_errors_name_file_and_key(run, write, text, message):
+    write("metricspec.toml", text)
+    write("a.metrics.yaml", CLEAN)
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explicit_config_and_per_file_ignores(run, write):
+    write("legacy/a.metrics.yaml", BROKEN)
+    write("new/b.metrics.yaml", BROKEN.replace("revenue", "margin"))
+    write("ci/lint.toml", 'select = ["E"]\n[per-file-ignores]\n"legacy/*" = ["E002"]\n')
+    result = run("lint", ".", "--config", "ci/lint.toml", "--format", "concise")
+    assert result.exit_code == 1
+    assert result.stdout == "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+
+
+def test_selection_by_prefix_name_and_specificity(run, write):
+    write("a.metrics.yaml", BROKEN + "  - id: revenue\n    title: Again\n")
+    def codes(*args):
+        report = json.loads(run("lint", "a.metrics.yaml", "--format", "json", *args).stdout)
+        return sorted({d["code"] for d in report["diagnostics"]})
+    assert codes("--select", "E") == ["E002", "E003"]
+    assert codes("--select", "E", "--ignore", "duplicate-id") == ["E002"]
+    assert codes("--select", "E00", "--extend-ignore", "E002") == ["E003"]
+    # The E family is never dropped by a broad selection: a file that is broken is reported.
+    assert codes("--select", "M") == ["E002", "E003"]
+
+
+def test_json_report_shape_and_statistics(run, write):
+    write("a.metrics.yaml", BROKEN)
+    result = run("lint", "a.metrics.yaml", "--select", "E", "--format", "json", "--statistics")
+    report = json.loads(result.stdout)
+    assert list(report) == ["metricspec", "files", "summary", "diagnostics", "statistics"]
+    assert report["diagnostics"] == [
+        {
+            "code": "E002", "name": "schema", "severity": "error",
+            "message": "unknown key 'ownr'; did you mean 'owner'?",
+            "help": "Keys starting with 'x-' are free for your own extensions.",
+            "path": "a.metrics.yaml", "line": 6, "column": 5, "end_line": 6, "end_column": 9,
+            "subject": "revenue",
+        }
+    ]
+    assert report["statistics"] == [{"code": "E002", "name": "schema", "severity": "error", "count": 1}]
+
+
+def test_same_run_same_bytes(run, write):
+    write("b.metrics.yaml", BROKEN)
+    write("a.metrics.yaml", BROKEN.replace("revenue", "margin"))
+    first = run("lint", ".", "--format", "json").stdout
+    assert first == run("lint", ".", "--format", "json").stdout
+    paths = [d["path"] for d in json.loads(first)["diagnostics"]]
+    assert paths == sorted(paths)
+
+
+def test_write_baseline_then_only_new_findings_fail(run, write, tmp_path):
+    spec = write("a.metrics.yaml", BROKEN)
+    result = run("lint", "a.metrics.yaml", "--select", "E", "--write-baseline", "baseline.json")
+    assert result.exit_code == 0
+    recorded = json.loads((tmp_path / "baseline.json").read_text())
+    assert recorded["findings"] == [
+        {"path": "a.metrics.yaml", "subject": "revenue", "code": "E002",
+         "message": "unknown key 'ownr'; did you mean 'owner'?"}
+    ]
+    # Lines added above the finding do not revive it.
+    spec.write_text(BROKEN.replace("product: Acme\n", "product: Acme\nowner: ana\n"))
+    assert run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "baseline.json").exit_code == 0
+    # A new problem fails; the recorded one stays hidden.
+    spec.write_text(BROKEN + "    colour: blue\n")
+    result = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "baseline.json", "--format", "concise")
+    assert result.exit_code == 1
+    assert result.stdout == "a.metrics.yaml:7:5: E002 unknown key 'colour'\n"
+    # Once fixed, the recorded finding is listed as fixed.
+    spec.write_text(CLEAN)
+    result = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "baseline.json", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["fixed"] == [{"path": "a.metrics.yaml", "subject": "revenue", "code": "E002"}]
+
+
+def test_bad_baseline_is_a_usage_error(run, write):
+    write("a.metrics.yaml", CLEAN)
+    write("baseline.json", "{not json")
+    result = run("lint", "a.metrics.yaml", "--baseline", "baseline.json")
+    assert result.exit_code == 2
+    assert "baseline.json: not a readable baseline" in result.stderr
+
+
+def test_schema_command_matches_the_committed_schema(run):
+    committed = Path(__file__).resolve().parent.parent / "schemas" / "metricspec.schema.json"
+    result = run("schema")
+    assert result.exit_code == 0
+    assert result.stdout == committed.read_text(encoding="utf-8"), (
+        "schemas/metricspec.schema.json is out of date: run `metricspec schema > schemas/metricspec.schema.json`"
+    )
+
+
+def test_rule_page_by_code_or_name(run):
+    by_code = run("rule", "E005")
+    assert by_code.exit_code == 0
+    assert "duplicate-key" in by_code.stdout and "Why it matters" in by_code.stdout
+    assert run("rule", "duplicate-key").stdout == by_code.stdout
+    assert run("rule", "Z123").exit_code == 2
+
+
+def test_rules_json_lists_every_rule(run):
+    rules = json.loads(run("rules", "--format", "json").stdout)
+    assert {"code": "E001", "name": "yaml-syntax"}.items() <= rules[0].items()
+    assert [r["code"] for r in rules] == sorted(
+        (r["code"] for r in rules), key=lambda c: ("EHVOPTBGLM".index(c[0]), c)
+    )
