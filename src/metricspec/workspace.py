@@ -210,8 +210,9 @@ class Workspace:
                 continue
             target = self.by_id.get(name)
             if target is None:
+                metric_ids = [i for i, item in self.by_id.items() if isinstance(item, MetricItem)]
                 _report(doc, "E004", f"north_star '{name}' names no metric in the run", ("north_star",),
-                        help=_id_help(name, self.by_id))
+                        help=_id_help(name, metric_ids))
             elif not isinstance(target, MetricItem):
                 _report(doc, "E004", f"north_star '{name}' is {_a(target.level_name)}, not a metric", ("north_star",),
                         help="The north star must be the id of a metric.")
@@ -251,8 +252,9 @@ class Workspace:
     def _metric_ref(self, metric: MetricItem, name: str, field: tuple, key: str) -> Optional[MetricItem]:
         target = self.by_id.get(name)
         if target is None:
+            metric_ids = [i for i, item in self.by_id.items() if isinstance(item, MetricItem)]
             _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' names no metric in the run", field,
-                    help=_id_help(name, self.by_id))
+                    help=_id_help(name, metric_ids))
             return None
         if not isinstance(target, MetricItem):
             _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is {_a(target.level_name)}, not a metric",
@@ -294,10 +296,11 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-def _id_help(name: str, by_id: dict) -> str:
+def _id_help(name: str, known) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, list(by_id), n=1, cutoff=0.75) if len(by_id) < 50_000 else []
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75) if len(known) < 50_000 else []
     if close:
         return f"Did you mean '{close[0]}'?"
     return "Check the spelling, or lint the file that defines it in the same run."
