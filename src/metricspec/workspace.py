@@ -128,6 +128,7 @@ class Workspace:
         self.metrics: list[MetricItem] = []
         self.by_id: dict[str, Union[NodeItem, MetricItem]] = {}
         self.north_stars: dict[int, MetricItem] = {}
+        self._suggestions: Optional[list[str]] = None
 
     # -- building --------------------------------------------------------------------------
 
@@ -210,9 +211,8 @@ class Workspace:
                 continue
             target = self.by_id.get(name)
             if target is None:
-                metric_ids = [i for i, item in self.by_id.items() if isinstance(item, MetricItem)]
                 _report(doc, "E004", f"north_star '{name}' names no metric in the run", ("north_star",),
-                        help=_id_help(name, metric_ids))
+                        help=_id_help(name, self._metric_ids()))
             elif not isinstance(target, MetricItem):
                 _report(doc, "E004", f"north_star '{name}' is {_a(target.level_name)}, not a metric", ("north_star",),
                         help="The north star must be the id of a metric.")
@@ -249,12 +249,17 @@ class Workspace:
             node.parent = target
             target.children.append(node)
 
+    def _metric_ids(self) -> list[str]:
+        """Metric ids to suggest from, computed once (only on the error path)."""
+        if self._suggestions is None:
+            self._suggestions = [name for name, item in self.by_id.items() if isinstance(item, MetricItem)]
+        return self._suggestions
+
     def _metric_ref(self, metric: MetricItem, name: str, field: tuple, key: str) -> Optional[MetricItem]:
         target = self.by_id.get(name)
         if target is None:
-            metric_ids = [i for i, item in self.by_id.items() if isinstance(item, MetricItem)]
             _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' names no metric in the run", field,
-                    help=_id_help(name, metric_ids))
+                    help=_id_help(name, self._metric_ids()))
             return None
         if not isinstance(target, MetricItem):
             _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is {_a(target.level_name)}, not a metric",
@@ -299,8 +304,8 @@ def _a(noun: str) -> str:
 def _id_help(name: str, known) -> str:
     import difflib
 
-    known = list(known)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75) if len(known) < 50_000 else []
+    # difflib is linear in the candidates: suggest only in workspaces small enough to stay instant.
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75) if len(known) <= 2_000 else []
     if close:
         return f"Did you mean '{close[0]}'?"
     return "Check the spelling, or lint the file that defines it in the same run."
