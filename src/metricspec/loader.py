@@ -361,7 +361,8 @@ class _Builder:
             # A collection used as a key: it was built into `value`, now mark the key invalid.
             top[_KEY], top[_KEY_SPAN] = _INVALID_KEY, span
             self.problems.append(
-                Problem("E002", "a key must be plain text, not a list or mapping", span)
+                Problem("E002", "a key must be plain text, not a list or mapping", span,
+                        help="Write the key as a plain word; metricspec keys are field names.")
             )
             return
         if key is _INVALID_KEY or key.startswith("x-"):

@@ -103,6 +103,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
         span = _nearest_span(loaded, loc[:-1])
         span = (span[0], span[1], span[0], span[1] + 1)
         message = f"{_container_name(loc[:-1])} is missing the required key '{field}'"
+        help = f"Add `{field}:` to it."
     else:
         span = loaded.value_span(loc) or _nearest_span(loaded, loc)
         message, help = _describe(field, error_type, value, error)
@@ -119,7 +120,7 @@ def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str
             close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
             if close:
                 message += f"; did you mean '{close[0]}'?"
-        return message, ""
+        return message, f"Allowed values: {', '.join(choices)}."
     if error_type == "string_pattern_mismatch":
         return (
             f"{field}: {shown} is not a valid id",
@@ -143,8 +144,8 @@ def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str
     if error_type == "list_type":
         return f"{field}: expected a list, found {_kind(value)}", "Write a list as '- item' lines or [a, b]."
     if error_type in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{field}: expected a mapping of keys, found {_kind(value)}", ""
-    return f"{field}: {error['msg']}", ""
+        return f"{field}: expected a mapping of keys, found {_kind(value)}", "Write it as indented `key: value` lines."
+    return f"{field}: {error['msg']}", "See docs/format.md for what this field takes."
 
 
 def _show(value: Any) -> str:
