@@ -28,7 +28,7 @@ _MARKER = re.compile(r"#\s*expect:\s*(?P<code>[A-Z]\d{3})(?:[ \t]+(?P<subject>[a
 
 
 def _cases():
-    for code_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+    for code_dir in sorted(p for p in FIXTURES.glob("*") if p.is_dir()):
         for case in sorted(code_dir.iterdir()):
             if case.name.startswith(("bad", "good")):
                 yield pytest.param(code_dir.name, case, id=f"{code_dir.name}/{case.name}")
