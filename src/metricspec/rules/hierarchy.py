@@ -1,0 +1,350 @@
+"""H: hierarchy. A line of sight from a button click to the bottom line.
+
+Every business objective should be broken into product goals, user outcomes and the behaviors
+that show them; every behavior should be measured; the objective itself needs a lagging
+metric that says whether it was met; and the document needs a north star that leads success
+instead of reporting it. Deprecated nodes and metrics are retired: they neither need nor count
+as measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Optional
+
+from metricspec.rules import Context, Finding, rule
+from metricspec.workspace import DocItem, MetricItem, NodeItem
+
+_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
+_NEXT_LEVEL = {0: "goals", 1: "outcomes", 2: "behaviors"}
+
+
+def _node_name(node: NodeItem) -> str:
+    return f"{node.level_name} '{node.id}' (\"{node.model.title}\")"
+
+
+def _retired(item: NodeItem | MetricItem) -> bool:
+    return item.model.status == "deprecated"
+
+
+def _active_metrics(node: NodeItem) -> list[MetricItem]:
+    return [metric for metric in node.metrics if metric.active]
+
+
+def _doc_name(doc: DocItem) -> str:
+    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
+
+
+def _doc_anchor(doc: DocItem) -> tuple:
+    return ("product",) if doc.model.product is not None else ("metricspec",)
+
+
+def _ids(items: list, limit: int = 4) -> str:
+    shown = ", ".join(f"'{item.id}'" for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+@rule(
+    "H001", "unmeasured-behavior", "warning", "node", "a behavior with no metric",
+    what="A behavior (the bottom level of the hierarchy: the thing users do that shows an "
+    "outcome) that carries no active metric. Deprecated metrics do not count; deprecated "
+    "behaviors are not checked.",
+    why="Behaviors are where the line of sight starts: the button click that, repeated by "
+    "enough users, moves the outcome and then the business objective. A behavior nobody "
+    "measures is a hope, not a lever: the team cannot tell whether the feature it built "
+    "changed what users do, so every result above it is unexplained.",
+    example=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit
+        outcomes:
+          - id: fast-first-report
+            title: Data teams build a first report in under 5 minutes
+            behaviors:
+              - id: saves-report-week-one
+                title: Creates and saves a custom report in the first week
+""",
+    fix=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit
+        outcomes:
+          - id: fast-first-report
+            title: Data teams build a first report in under 5 minutes
+            behaviors:
+              - id: saves-report-week-one
+                title: Creates and saves a custom report in the first week
+                metrics:
+                  - id: week-one-report-savers
+                    name: Share of new seats that save a custom report in week one
+                    kind: leading
+                    unit: percent
+""",
+)
+def check_unmeasured_behavior(node: NodeItem, ctx: Context) -> Iterator[Finding]:
+    if node.level != 3 or _retired(node):
+        return
+    if _active_metrics(node):
+        return
+    retired = [metric for metric in node.metrics if not metric.active]
+    evidence = (
+        f"its only metrics ({_ids(retired)}) are deprecated" if retired else "it has no `metrics`"
+    )
+    yield Finding(
+        node,
+        f"{_node_name(node)} is not measured: {evidence}",
+        help="Add a leading metric that counts how many users do this, ideally as a share of "
+        "the users who could (e.g. 'share of new seats that save a report in week one').",
+        field=("id",),
+    )
+
+
+@rule(
+    "H002", "broken-line-of-sight", "warning", "node",
+    "an objective with no goals, a goal with no outcomes, an outcome with no behaviors",
+    what="An objective with no goals, a goal with no outcomes, or an outcome with no "
+    "behaviors under it, in its own file or in another file of the run (nodes that name it "
+    "with `parent:`). Deprecated nodes are not checked and do not count as children. "
+    "Behaviors are the bottom level and have no children.",
+    why="The hierarchy exists to show how a button click adds up to the bottom line. Where a "
+    "level is missing, nobody can say which product work serves the objective, or which "
+    "user behavior would show that an outcome is happening: the chain is broken and the "
+    "roadmap floats free of the business goal.",
+    example=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        kind: lagging
+        unit: USD
+""",
+    fix=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        kind: lagging
+        unit: USD
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit
+        outcomes:
+          - id: fast-first-report
+            title: Data teams build a first report in under 5 minutes
+            behaviors:
+              - id: saves-report-week-one
+                title: Creates and saves a custom report in the first week
+""",
+)
+def check_broken_line_of_sight(node: NodeItem, ctx: Context) -> Iterator[Finding]:
+    if node.level >= 3 or _retired(node):
+        return
+    children = [child for child in node.children if not _retired(child)]
+    if children:
+        return
+    below = _NEXT_LEVEL[node.level]
+    retired = len(node.children)
+    evidence = f"all its {below} are deprecated" if retired else f"it has no {below}"
+    yield Finding(
+        node,
+        f"{_node_name(node)} breaks the line of sight: {evidence}",
+        help=f"Add the {below} that show how it is reached (nested under `{below}:`, or in "
+        f"another file with `parent: {node.id}`, linted in the same run).",
+        field=("id",),
+    )
+
+
+def _inherited_north_star(doc: DocItem, ctx: Context) -> Optional[MetricItem]:
+    """The north star of the document a team file's top-level nodes hang under, if any."""
+    workspace = ctx.workspace
+    for node in doc.nodes:
+        if node.holder is not None or node.parent is None:
+            continue
+        for ancestor in node.ancestors():
+            if ancestor.doc is not doc:
+                found = workspace.north_star(ancestor.doc)
+                if found is not None:
+                    return found
+    return None
+
+
+@rule(
+    "H003", "no-north-star", "warning", "document", "a document with metrics but no `north_star`",
+    what="A document that defines active metrics but names no `north_star`. A team's file "
+    "whose nodes hang (with `parent:`) under a document that has a north star shares that "
+    "one and is not flagged.",
+    why="The north star is the one metric that best captures the value the product delivers "
+    "to its users and leads its long-term revenue. Without it, every team optimises its own "
+    "number, trade-offs between them have no referee, and a dashboard of a dozen metrics "
+    "never says whether the product as a whole is getting better.",
+    example=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+        unit: count
+""",
+    fix=_HEAD + """north_star: weekly-report-builders
+objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+        unit: count
+""",
+)
+def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    if doc.model.north_star:
+        return
+    active = [metric for metric in doc.metrics if metric.active]
+    if not active or _inherited_north_star(doc, ctx) is not None:
+        return
+    yield Finding(
+        doc,
+        f"{_doc_name(doc)} defines {len(active)} active metric{'s' if len(active) != 1 else ''} "
+        "but no `north_star`: nothing says which one number shows the product delivering value",
+        help="Add `north_star: <metric id>` naming the one leading metric that best captures "
+        "the value users get (e.g. weekly active report builders), and pair it with the "
+        "lagging business metric it predicts.",
+        field=_doc_anchor(doc),
+    )
+
+
+@rule(
+    "H004", "lagging-north-star", "warning", "document", "the north star is `kind: lagging`",
+    what="The document's `north_star` names a metric of `kind: lagging`: revenue, churn, "
+    "renewals and other results that are only known after the fact.",
+    why="A north star must lead long-term success, not report it. Revenue and retention tell "
+    "the team how it did last quarter, too late and too aggregated to steer weekly work; a "
+    "leading measure of delivered value (weekly active report builders, nights booked, "
+    "messages sent) moves first and predicts them. Keep the lagging metric, paired with "
+    "the north star, as the proof.",
+    example=_HEAD + """north_star: enterprise-arr
+objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        kind: lagging
+        unit: USD
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+        unit: count
+        pairs_with: enterprise-arr
+""",
+    fix=_HEAD + """north_star: weekly-report-builders
+objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        kind: lagging
+        unit: USD
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+        unit: count
+        pairs_with: enterprise-arr
+""",
+)
+def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    star = ctx.workspace.north_star(doc)
+    if star is None or star.model.kind != "lagging":
+        return
+    leading = [partner for partner in star.partners if partner.model.kind == "leading" and partner.active]
+    hint = (
+        f"Make its leading partner {_ids(leading, 1)} the north star and keep '{star.id}' as the "
+        "lagging proof it predicts."
+        if leading
+        else "Name a leading metric of delivered value as the north star (e.g. weekly active "
+        f"report builders) and pair it with '{star.id}'."
+    )
+    yield Finding(
+        doc,
+        f"north star '{star.id}' (\"{star.model.name}\") is a lagging metric: it reports success "
+        "after the fact instead of leading it",
+        help=hint,
+        field=("north_star",),
+        subject=star.id,
+    )
+
+
+@rule(
+    "H005", "objective-without-outcome-metric", "warning", "node",
+    "an objective with no lagging metric on itself or its goals",
+    what="A business objective with no active `kind: lagging` metric, neither on the objective "
+    "itself nor on any of its goals (in any file of the run). Leading metrics further down "
+    "do not count: they predict the result, they do not report it.",
+    why="A business objective is a financial or market result: revenue, retention, share. "
+    "Only a lagging metric says whether it was met. Without one, the quarter ends with "
+    "every leading metric green and nobody able to tell whether the business moved: the "
+    "objective cannot be reviewed, and the leading metrics below it cannot be validated "
+    "against the result they are supposed to predict.",
+    example=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit
+        metrics:
+          - id: weekly-report-builders
+            name: Weekly active report builders
+            kind: leading
+            unit: count
+""",
+    fix=_HEAD + """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        kind: lagging
+        unit: USD
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit
+        metrics:
+          - id: weekly-report-builders
+            name: Weekly active report builders
+            kind: leading
+            unit: count
+""",
+)
+def check_objective_without_outcome_metric(node: NodeItem, ctx: Context) -> Iterator[Finding]:
+    if node.level != 0 or _retired(node):
+        return
+    goals = [goal for goal in node.children if not _retired(goal)]
+    metrics = _active_metrics(node) + [metric for goal in goals for metric in _active_metrics(goal)]
+    if any(metric.model.kind == "lagging" for metric in metrics):
+        return
+    where = f"on itself or its {len(goals)} goal{'s' if len(goals) != 1 else ''}" if goals else "on itself (it has no goals)"
+    retired = [
+        metric for holder in (node, *goals) for metric in holder.metrics
+        if not metric.active and metric.model.kind == "lagging"
+    ]
+    if metrics:
+        evidence = f"none of the metrics {where} is lagging ({_ids(metrics)})"
+    else:
+        evidence = f"it has no active metric {where}"
+    if retired:
+        evidence += f"; its lagging {_ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated"
+    yield Finding(
+        node,
+        f"nobody can tell whether {_node_name(node)} was met: {evidence}",
+        help="Add a lagging metric of the business result to the objective (ARR, net revenue "
+        "retention, market share) with `kind: lagging`, and pair the leading metrics below with it.",
+        field=("id",),
+    )
