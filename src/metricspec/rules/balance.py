@@ -1,0 +1,201 @@
+"""B: balance. One number alone is gamed; a product seen from one side only is misread.
+
+A healthy spec watches users, the business and operations side by side, guards its north star
+with counter-metrics, and reads user numbers by segment. Deprecated metrics are retired and
+count for nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from metricspec.rules import Context, Finding, rule
+from metricspec.workspace import DocItem, MetricItem
+
+CATEGORIES = ("user", "business", "operational")
+_EXAMPLES = {
+    "user": "a user metric (activation, retention, satisfaction)",
+    "business": "a business metric (revenue, conversion, margin)",
+    "operational": "an operational metric (reliability, latency, support load)",
+}
+_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
+
+
+def _doc_name(doc: DocItem) -> str:
+    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
+
+
+def _doc_anchor(doc: DocItem) -> tuple:
+    return ("product",) if doc.model.product is not None else ("metricspec",)
+
+
+def _join(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
+@rule(
+    "B001", "unbalanced-categories", "info", "document",
+    "a document whose metrics miss one of the categories user, business, operational",
+    what="A document whose active metrics leave out at least one of the three categories "
+    "`user`, `business` and `operational`. The finding lists the missing ones, and how many "
+    "metrics declare no `category` at all.",
+    why="Each category catches what the others miss. User metrics without business ones "
+    "celebrate engagement that never pays; business metrics without user ones hit revenue "
+    "targets by squeezing customers; neither notices the slow pages, failures and support "
+    "queues that operational metrics show until churn does. A balanced spec, like a "
+    "balanced scorecard, keeps one win from hiding another loss.",
+    example=_HEAD + """goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        category: user
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        category: business
+""",
+    fix=_HEAD + """goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        category: user
+      - id: enterprise-arr
+        name: Enterprise annual recurring revenue
+        category: business
+      - id: report-failure-rate
+        name: Share of report runs that fail or time out
+        category: operational
+""",
+)
+def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    active = [metric for metric in doc.metrics if metric.active]
+    if not active:
+        return
+    present = {metric.model.category for metric in active if metric.model.category}
+    missing = [category for category in CATEGORIES if category not in present]
+    if not missing:
+        return
+    uncategorised = sum(1 for metric in active if not metric.model.category)
+    count = f"{len(active)} active metric{'s' if len(active) != 1 else ''}"
+    if not present:
+        which = f"the only active metric of {_doc_name(doc)} declares no" if len(active) == 1 else (
+            f"none of the {count} of {_doc_name(doc)} declares a"
+        )
+        message = f"{which} `category`, so nothing shows user, business and operational health side by side"
+    else:
+        covered = [category for category in CATEGORIES if category in present]
+        message = (
+            f"the {count} of {_doc_name(doc)} cover {_join(covered)} but no "
+            f"{_join(missing, 'or')} metric"
+        )
+        if uncategorised:
+            message += f" ({uncategorised} declare{'s' if uncategorised == 1 else ''} no `category`)"
+    yield Finding(
+        doc,
+        message,
+        help=f"Add {_join([_EXAMPLES[category] for category in missing])}, or set `category` on "
+        "the metrics that already measure it.",
+        field=_doc_anchor(doc),
+    )
+
+
+@rule(
+    "B002", "unguarded-north-star", "warning", "document", "the north star has no `guardrails`",
+    what="The document's `north_star` names a metric with no active `guardrails`: no "
+    "counter-metric is watched beside it. Guardrails that are deprecated, or that name the "
+    "north star itself, do not count. The guardrails may live in any file of the run.",
+    why="Optimising one number alone invites gaming it (metric myopia, Goodhart's law): "
+    "weekly active users go up with notification spam, bookings with refunds, reports "
+    "built with reports that fail. A guardrail such as unsubscribe rate, refund rate or "
+    "report failure rate is the counter-metric that must not get worse while the north "
+    "star climbs, so that the team wins honestly.",
+    example=_HEAD + """north_star: weekly-report-builders
+goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+      - id: report-failure-rate
+        name: Share of report runs that fail or time out
+        kind: leading
+""",
+    fix=_HEAD + """north_star: weekly-report-builders
+goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        kind: leading
+        guardrails: [report-failure-rate]
+      - id: report-failure-rate
+        name: Share of report runs that fail or time out
+        kind: leading
+""",
+)
+def check_unguarded_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    star = ctx.workspace.north_star(doc)
+    if star is None:
+        return
+    guards = [guard for guard in star.guardrails if guard.active and guard is not star]
+    if guards:
+        return
+    void = [guard for guard in star.guardrails if guard not in guards]
+    if void:
+        shown = ", ".join(f"'{guard.id}'" for guard in void)
+        evidence = f"its guardrails ({shown}) are deprecated or name itself"
+    else:
+        evidence = "it has no `guardrails`"
+    yield Finding(
+        doc,
+        f"north star '{star.id}' (\"{star.model.name}\") is unguarded: {evidence}, so nothing "
+        "shows when it is being gamed",
+        help=f"Add `guardrails: [...]` to '{star.id}' naming the counter-metrics that must not "
+        "get worse while it climbs (quality, satisfaction, failure or refund rate).",
+        field=("north_star",),
+        subject=star.id,
+    )
+
+
+@rule(
+    "B003", "unsegmented-user-metric", "info", "metric", "a `category: user` metric with no `segments`",
+    what="An active metric of `category: user` that lists no `segments`: the breakdowns "
+    "(plan tier, user type, acquisition channel, cohort) it is always read by.",
+    why="An overall user number is an average over very different people. A flat weekly-"
+    "active count can hide a shrinking core segment behind a wave of low-intent sign-ups, "
+    "and a falling one can be a single channel drying up. Reading user metrics by segment "
+    "is how a team sees who it is winning and losing, in time to act.",
+    example=_HEAD + """goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        category: user
+""",
+    fix=_HEAD + """goals:
+  - id: analytics-adoption
+    title: Make custom reports a weekly habit
+    metrics:
+      - id: weekly-report-builders
+        name: Weekly active report builders
+        category: user
+        segments: [plan_tier, account_size]
+""",
+)
+def check_unsegmented_user_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    if metric.model.category != "user" or not metric.active or metric.model.segments:
+        return
+    yield Finding(
+        metric,
+        f"user metric '{metric.id}' (\"{metric.model.name}\") has no `segments`: an overall number "
+        "can hide a shrinking core segment",
+        help="Add `segments:` with the breakdowns it is always read by, e.g. "
+        "`segments: [plan_tier, user_type]`.",
+        field=("category",),
+    )
