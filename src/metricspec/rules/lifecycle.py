@@ -1,0 +1,263 @@
+"""L: lifecycle. What a product must prove changes with its stage, and so do the metrics.
+
+Discovery validates the problem (interviews, problem score); an MVP proves activation and
+retention; growth tunes acquisition efficiency (CAC payback, viral coefficient, feature
+adoption); maturity lives on expansion and margin (net revenue retention, gross margin, market
+share). A metric is read by the words of its name and id, whole words only ("retain" is not
+found in "retainer-fee"), so a metric fits a stage by what it says it measures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Optional
+
+from metricspec.rules import Context, Finding, rule
+from metricspec.workspace import DocItem, MetricItem
+
+STAGES = ("discovery", "mvp", "growth", "maturity")
+
+# Each stage's vocabulary: whole words or phrases, matched on the metric's name and id.
+STAGE_TERMS: dict[str, tuple[str, ...]] = {
+    "discovery": (
+        "interview", "interviews", "interviewed", "interviewee", "interviewees",
+        "problem score", "problem severity", "problem fit", "problem solution fit", "solution fit",
+        "validation", "validated", "validate", "prototype", "prototypes", "usability test",
+        "usability tests", "usability testing", "smoke test", "smoke tests", "fake door",
+        "waitlist", "waitlists", "wait list", "waiting list", "willingness to pay", "willing to pay",
+        "customer discovery", "discovery calls",
+    ),
+    "mvp": (
+        "activation", "activations", "activated", "activate", "activates", "aha", "aha moment",
+        "time to value", "time to first value", "first value", "onboarding completion",
+        "completes onboarding", "onboarded", "retention", "retained", "retain", "retaining",
+        "churn", "churned", "churns", "returning", "return rate", "comes back", "come back",
+        "repeat", "rebook", "rebooks", "rebooking", "product market fit", "pmf", "sean ellis",
+        "very disappointed", "stickiness", "dau mau",
+    ),
+    "growth": (
+        "cac", "customer acquisition cost", "acquisition cost", "acquisition costs",
+        "cost per acquisition", "cpa", "cost per install", "payback", "ltv cac", "ltv to cac",
+        "viral", "virality", "viral coefficient", "k factor", "referral", "referrals", "referred",
+        "invites", "invite rate", "invitations", "feature adoption", "adoption", "adopted",
+        "conversion", "conversions", "trial to paid", "acquisition", "acquired",
+    ),
+    "maturity": (
+        "net revenue retention", "net dollar retention", "gross revenue retention", "nrr", "ndr",
+        "grr", "expansion", "expand", "expanded", "upsell", "upsells", "up sell", "cross sell",
+        "crosssell", "margin", "margins", "market share", "share of market", "share of wallet",
+        "wallet share", "profit", "profitability", "ebitda", "operating income",
+    ),
+}
+# "Net revenue retention" is expansion, not the retention an MVP must prove.
+_NOT_MVP = ("net revenue retention", "net dollar retention", "gross revenue retention")
+
+RETENTION_TERMS = (
+    "retention", "retained", "retain", "retaining", "churn", "churned", "churns", "returning",
+    "return rate", "comes back", "come back", "repeat", "rebook", "rebooks", "rebooking",
+    "renewal", "renewals", "renew", "renewed", "stickiness", "dau mau", "nrr", "ndr", "grr",
+)
+REVENUE_TERMS = (
+    "revenue", "revenues", "arr", "mrr", "acv", "tcv", "arpu", "arpa", "arppu", "gmv", "gbv",
+    "gross merchandise value", "gross booking value", "gross bookings", "booking value",
+    "billings", "income", "lifetime value", "ltv", "clv", "paying", "paid customers",
+    "paid accounts", "paid users", "paid subscribers", "monetization", "monetisation",
+)
+# A metric counted in money is revenue unless its words say it is a cost.
+_CURRENCIES = frozenset(
+    "usd eur gbp jpy chf cad aud nzd cny inr brl mxn sek nok dkk pln czk huf sgd hkd krw zar "
+    "ils aed sar dollars euros $ € £".split()
+)
+_COST_WORDS = frozenset(
+    "cost costs cac cpa spend spent spending expense expenses burn payback budget salary "
+    "salaries refund refunds".split()
+)
+
+_LABELS = {
+    "discovery": "a discovery-stage product",
+    "mvp": "an MVP",
+    "growth": "a growth-stage product",
+    "maturity": "a mature product",
+}
+_FOCUS = {
+    "discovery": "validation (problem interviews, problem score)",
+    "mvp": "activation or retention",
+    "growth": "acquisition efficiency (CAC payback, viral coefficient, feature adoption)",
+    "maturity": "expansion or margin (net revenue retention, gross margin, market share)",
+}
+_MEASURES = {
+    "discovery": "problem validation",
+    "mvp": "activation and retention",
+    "growth": "acquisition efficiency",
+    "maturity": "expansion and margin",
+}
+_TOKEN = re.compile(r"[a-z0-9]+|[$€£]")
+
+
+def _words(text: str) -> str:
+    """The text as space-separated lowercase words, padded so that ' phrase ' matches whole words."""
+    return " " + " ".join(_TOKEN.findall(text.lower())) + " "
+
+
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
+def _metric_words(metric: MetricItem) -> str:
+    return _words(f"{metric.model.name} {metric.id}")
+
+
+def _is_revenue(metric: MetricItem, words: str) -> bool:
+    if _has(words, REVENUE_TERMS):
+        return True
+    unit = (metric.model.unit or "").strip().lower()
+    return unit in _CURRENCIES and not any(f" {word} " in words for word in _COST_WORDS)
+
+
+def _fits(words: str) -> list[str]:
+    """The stages whose vocabulary the metric's words use."""
+    found = []
+    for stage in STAGES:
+        text = words
+        if stage == "mvp":
+            for phrase in _NOT_MVP:
+                text = text.replace(f" {phrase} ", " ")
+        if _has(text, STAGE_TERMS[stage]):
+            found.append(stage)
+    return found
+
+
+def _ids(items: list, limit: int = 3) -> str:
+    shown = [f"'{item.id}'" for item in items[:limit]]
+    if len(items) > limit:
+        shown.append(f"{len(items) - limit} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _product(doc: DocItem) -> str:
+    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
+
+
+def _best_other(declared: str, fits: dict[str, list[MetricItem]]) -> Optional[str]:
+    others = [stage for stage in STAGES if stage != declared and fits[stage]]
+    if not others:
+        return None
+    # Most evidence wins; on a tie the later stage (scaling too early is the costlier mistake).
+    return max(others, key=lambda stage: (len(fits[stage]), STAGES.index(stage)))
+
+
+def _target_text(metric: MetricItem) -> str:
+    target = metric.model.target
+    if target is None or target.value is None:
+        return "no value yet"
+    value = f"{target.value:,.0f}" if float(target.value).is_integer() else f"{target.value:,}"
+    unit = f" {metric.model.unit}" if metric.model.unit else ""
+    by = f" by {target.by.isoformat()}" if target.by else ""
+    return f"{value}{unit}{by}"
+
+
+_HEAD = "metricspec: 1\nproduct: Pulse\nowner: pulse-product-lead\n"
+
+
+@rule(
+    "L001", "stage-mismatch", "info", "document", "the metrics fit another stage than the declared `stage`",
+    what="A document whose metrics fit another lifecycle stage than its `stage` says, read from "
+    "the words of each metric's name and id: discovery counts validation (interviews, problem "
+    "score), an MVP activation and retention, growth acquisition efficiency (CAC payback, viral "
+    "coefficient, feature adoption), maturity expansion and margin (net revenue retention, gross "
+    "margin, market share). It fires when no metric fits the declared stage but some fit another "
+    "one; on every revenue metric with a target in a discovery-stage document; and on a growth "
+    "or maturity document with no retention or revenue metric at all. Documents without `stage` "
+    "are not checked.",
+    why="Each stage has one question to answer, and measuring the wrong one is how products "
+    "die. Revenue targets in discovery push a team to sell before it knows the problem is real; "
+    "an MVP that tracks CAC and virality is scaling acquisition before proving people stay "
+    "(premature scaling); a growth-stage product with no retention or revenue metric is "
+    "buying users it cannot keep or monetise. When the metrics fit another stage, either the "
+    "declared stage is wrong or the team is answering yesterday's question.",
+    example=_HEAD + """stage: mvp
+goals:
+  - id: member-growth
+    title: Grow the member base
+    metrics:
+      - id: cac-payback
+        name: CAC payback period in months
+        kind: lagging
+      - id: viral-coefficient
+        name: Viral coefficient of member invites
+        kind: leading
+""",
+    fix=_HEAD + """stage: mvp
+goals:
+  - id: proven-retention
+    title: Keep 30% of new members working out in their eighth week
+    metrics:
+      - id: week-8-retention
+        name: Week-8 retention of new members
+        kind: lagging
+      - id: day-one-activation-rate
+        name: Share of new members who complete a workout on day one
+        kind: leading
+""",
+)
+def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    declared = doc.model.stage
+    if declared is None:
+        return
+    active = [metric for metric in doc.metrics if metric.active]
+    if not active:
+        return
+    fits: dict[str, list[MetricItem]] = {stage: [] for stage in STAGES}
+    stays_or_pays = False
+    for metric in active:
+        words = _metric_words(metric)
+        for stage in _fits(words):
+            fits[stage].append(metric)
+        revenue = _is_revenue(metric, words)
+        stays_or_pays = stays_or_pays or revenue or _has(words, RETENTION_TERMS)
+        if declared == "discovery" and revenue and metric.model.target is not None:
+            yield Finding(
+                metric,
+                f"'{metric.id}' (\"{metric.model.name}\") sets a revenue target ({_target_text(metric)}) in "
+                f"{_LABELS['discovery']} ({_product(doc)}): before the problem is validated, a "
+                "revenue goal pushes the team to sell instead of learn",
+                help="Drop the revenue target (keep the metric without one if you must watch it) "
+                "and set targets on validation: problem interviews, problem score, willingness to "
+                "pay. If the problem is validated, set `stage: mvp`.",
+                field=("target", "value"),
+            )
+
+    label = _LABELS[declared]
+    no_core = declared in ("growth", "maturity") and not stays_or_pays
+    other = None if fits[declared] else _best_other(declared, fits)
+    if not no_core and other is None:
+        return
+    count = f"{len(active)} active metric{'s' if len(active) != 1 else ''}"
+    parts = []
+    if no_core:
+        parts.append(
+            f"{_product(doc)} is {label} with no retention or revenue metric: none of its {count} "
+            "shows whether customers stay or pay"
+        )
+    if other is not None:
+        evidence = (
+            f"{_ids(fits[other])} measure{'s' if len(fits[other]) == 1 else ''} "
+            f"{_MEASURES[other]}, and none measures {_FOCUS[declared]}"
+        )
+        if no_core:
+            parts.append(f"its metrics fit {_LABELS[other]}: {evidence}")
+        else:
+            parts.append(f"{_product(doc)} is declared {label}, but its metrics fit {_LABELS[other]}: {evidence}")
+    helps = []
+    if other is not None:
+        helps.append(
+            f"If that is where the product is, set `stage: {other}`; otherwise measure what "
+            f"{label} must prove: {_FOCUS[declared]}."
+        )
+    if no_core:
+        helps.append(
+            "Add a retention metric (e.g. 90-day logo retention) or a revenue metric (ARR, MRR, "
+            "net revenue retention): growth that does not stay or pay is not growth."
+        )
+    yield Finding(doc, "; ".join(parts), help=" ".join(helps), field=("stage",))
