@@ -47,6 +47,8 @@ class Report:
     skipped: list[str] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)
+    # Every document of the run, resolved: what `metricspec tree` draws.
+    workspace: Optional[Workspace] = None
 
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -117,6 +119,7 @@ def lint(options: LintOptions) -> Report:
         skipped=skipped,
         fixed=fixed,
         internal_errors=faults,
+        workspace=workspace,
     )
 
 
