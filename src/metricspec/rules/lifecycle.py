@@ -4,7 +4,8 @@ Discovery validates the problem (interviews, problem score); an MVP proves activ
 retention; growth tunes acquisition efficiency (CAC payback, viral coefficient, feature
 adoption); maturity lives on expansion and margin (net revenue retention, gross margin, market
 share). A metric is read by the words of its name and id, whole words only ("retain" is not
-found in "retainer-fee"), so a metric fits a stage by what it says it measures.
+found in "retainer-fee"), so a metric fits a stage by what it says it measures. Ambiguous words
+stay out of the vocabulary: a "return rate" is product returns in a shop, not retention.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ STAGE_TERMS: dict[str, tuple[str, ...]] = {
         "activation", "activations", "activated", "activate", "activates", "aha", "aha moment",
         "time to value", "time to first value", "first value", "onboarding completion",
         "completes onboarding", "onboarded", "retention", "retained", "retain", "retaining",
-        "churn", "churned", "churns", "returning", "return rate", "comes back", "come back",
+        "churn", "churned", "churns", "comes back", "come back",
         "repeat", "rebook", "rebooks", "rebooking", "product market fit", "pmf", "sean ellis",
         "very disappointed", "stickiness", "dau mau",
     ),
@@ -54,8 +55,8 @@ STAGE_TERMS: dict[str, tuple[str, ...]] = {
 _NOT_MVP = ("net revenue retention", "net dollar retention", "gross revenue retention")
 
 RETENTION_TERMS = (
-    "retention", "retained", "retain", "retaining", "churn", "churned", "churns", "returning",
-    "return rate", "comes back", "come back", "repeat", "rebook", "rebooks", "rebooking",
+    "retention", "retained", "retain", "retaining", "churn", "churned", "churns", "comes back",
+    "come back", "repeat", "rebook", "rebooks", "rebooking",
     "renewal", "renewals", "renew", "renewed", "stickiness", "dau mau", "nrr", "ndr", "grr",
 )
 REVENUE_TERMS = (
@@ -152,7 +153,7 @@ def _target_text(metric: MetricItem) -> str:
     if target is None or target.value is None:
         return "no value yet"
     value = f"{target.value:,.0f}" if float(target.value).is_integer() else f"{target.value:,}"
-    unit = f" {metric.model.unit}" if metric.model.unit else ""
+    unit = f" {metric.model.unit}" if metric.model.unit and metric.model.unit != "count" else ""
     by = f" by {target.by.isoformat()}" if target.by else ""
     return f"{value}{unit}{by}"
 
