@@ -98,7 +98,9 @@ def lint(options: LintOptions) -> Report:
     for path_problem in walker.problems:
         records.append(FileRecord(LoadedFile(path_problem.display), problems=[path_problem.problem]))
 
-    if workspace.unresolved_ids():
+    # Named files (a pre-commit hook's list) are part of a larger workspace: read the rest for
+    # its definitions and pairs, so references and "pairs count for both ends" still hold.
+    if any(target.named for target in targets) or workspace.unresolved_ids():
         _add_context(workspace, options, config, cwd, walker)
     workspace.resolve()
 
@@ -176,7 +178,8 @@ def _only_comments(text: str) -> bool:
 
 
 def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd: str, walker: Walker) -> None:
-    """Read the rest of the workspace so references into files not named still resolve."""
+    """Read the rest of the workspace (the config's include, else the repository's metricspec
+    files) for definitions only: nothing in those files is reported."""
     context_walker = Walker(cwd, config.exclude, str(config.root))
     context_walker.seen_files = set(walker.seen_files)
     if config.include:
@@ -184,7 +187,9 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
     else:
         first = options.paths[0] if options.paths else cwd
         root = repository_root(first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first)))
-        targets = context_walker.walk(root or cwd)
+        if root is None:
+            return  # outside a repository there is no workspace beyond what was named
+        targets = context_walker.walk(root)
     for target in targets:
         loaded = read_file(target.fs_path, target.display)
         if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":

@@ -165,18 +165,20 @@ class Workspace:
         if first is None:
             self.by_id[item.id] = item
             return
-        # Report the definition that comes second, or the one in a reported file if only one is.
-        second = item if item.doc.reported or not first.doc.reported else first
-        other = first if second is item else item
+        if not (first.doc.reported and item.doc.reported):
+            # Context files (read only to resolve references) fill in ids the run lacks; they
+            # never override a linted file's definition, and their own clashes are not ours
+            # to report: the run that lints them will.
+            if item.doc.reported:
+                self.by_id[item.id] = item
+            return
         _report(
-            second,
+            item,
             "E003",
-            f"id '{item.id}' is defined twice: also at {other.doc.display_path}:{_line(other)}",
+            f"id '{item.id}' is defined twice: also at {first.doc.display_path}:{_line(first)}",
             ("id",),
             help="Ids are shared by every node and metric of every file in the run; rename one.",
         )
-        if second is first:
-            self.by_id[item.id] = item
 
     def unresolved_ids(self) -> set[str]:
         """Ids that references name but no document of the run defines."""

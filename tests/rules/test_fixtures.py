@@ -49,6 +49,10 @@ def _expected(case: Path, code: str) -> set[tuple[str, str | None, str, int]]:
 def test_fixture(code: str, case: Path) -> None:
     config_file = case / "metricspec.toml" if case.is_dir() else None
     settings = config_module.load(config_file if config_file and config_file.exists() else None)
+    # The fixture is the whole workspace: never read the rest of this repository for context.
+    folder = case if case.is_dir() else case.parent
+    settings.source = folder / "metricspec.toml"
+    settings.include = ["**/*.yaml"] if case.is_dir() else [case.name]
     report = lint(LintOptions(paths=[str(case)], select=[code], today=TODAY, config=settings))
     structural = [d for d in report.diagnostics if d.code.startswith("E") and not code.startswith("E")]
     assert structural == [], f"the fixture itself is not a valid spec: {structural}"
