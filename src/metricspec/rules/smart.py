@@ -1,0 +1,636 @@
+"""T: SMART targets. A metric is a goal only when its target is Specific, Measurable, Achievable,
+Relevant and Time-bound: a value, where it stands now, which way it should move, and by when.
+
+Deprecated metrics are retired and exempt from every target rule. Every date rule reads
+`ctx.today` (`--today`), never the clock, and every threshold comes from `ctx.thresholds`.
+When a target has no `direction`, it is inferred from baseline -> value: higher is
+`increase`, lower is `decrease`, equal is `maintain`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Optional
+
+from metricspec.model import Target
+from metricspec.rules import Context, Finding, rule
+from metricspec.workspace import MetricItem, NodeItem
+
+_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
+_OBJECTIVE = """objectives:
+  - id: enterprise-revenue
+    title: Grow enterprise ARR by 20% in 2027
+    metrics:
+"""
+_PERCENT_UNITS = {"percent", "percentage", "pct", "%"}
+_TARGET_HELP = "e.g. `target: {baseline: 32, value: 40, by: 2027-06-30}`"
+
+
+def _doc(*metric_lines: str, head: str = _HEAD, objective: str = _OBJECTIVE) -> str:
+    return head + objective + "".join(f"      {line}\n" for line in metric_lines)
+
+
+def _num(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) >= 1e15 or abs(value) < 1e-4 else f"{value:,}"
+
+
+def _pct(fraction: float, sign: bool = False) -> str:
+    text = f"{fraction * 100:{'+' if sign else ''}.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _name(metric: MetricItem) -> str:
+    return f"'{metric.id}' (\"{metric.model.name}\")"
+
+
+def rejected(item: MetricItem | NodeItem, *field: str) -> bool:
+    """True when the YAML holds a value at `field` that validation took out: E002 already
+    reported it, so "missing" would be a second, misleading finding about the same line."""
+    path = item.path + field
+    loaded = item.doc.loaded
+    if loaded.value_span(path) is None:
+        return False
+    data = loaded.data
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return True
+    return False
+
+
+def _retired(metric: MetricItem) -> bool:
+    return not metric.active
+
+
+def _target(metric: MetricItem) -> Optional[Target]:
+    """The target the T rules judge: none on a deprecated metric."""
+    return None if _retired(metric) else metric.model.target
+
+
+def inferred_direction(target: Target) -> Optional[str]:
+    """The written `direction`, else the one baseline -> value implies (None without both)."""
+    if target.direction:
+        return target.direction
+    return _implied_direction(target)
+
+
+def _implied_direction(target: Target) -> Optional[str]:
+    if target.value is None or target.baseline is None:
+        return None
+    if target.value > target.baseline:
+        return "increase"
+    if target.value < target.baseline:
+        return "decrease"
+    return "maintain"
+
+
+def _is_percent(metric: MetricItem) -> bool:
+    return (metric.model.unit or "").strip().lower() in _PERCENT_UNITS
+
+
+# Percents that are not a share of a population: they may pass 100 (net revenue retention of
+# 110%, 150% year-over-year growth) or fall below 0 (a shrinking market, a negative margin).
+_OVER_100 = re.compile(
+    r"\b(?:net (?:revenue|dollar|sales)? ?retention|nrr|ndr|growth|change|yoy|mom|qoq|wow|roi|roas|"
+    r"return on|attainment|uplift|lift|markup|index|expansion|over plan|vs|versus)\b"
+)
+_BELOW_0 = re.compile(
+    r"\b(?:growth|change|yoy|mom|qoq|wow|roi|roas|return on|uplift|lift|margin|profit|profitability|"
+    r"net promoter|nps|variance|delta)\b"
+)
+
+
+def _percent_bounds(metric: MetricItem) -> tuple[Optional[float], Optional[float]]:
+    """The lowest and highest value a percent metric can take, from what it measures."""
+    words = f"{metric.id} {metric.model.name}".lower().replace("-", " ").replace("_", " ")
+    low = None if _BELOW_0.search(words) else 0.0
+    high = None if _OVER_100.search(words) else 100.0
+    return low, high
+
+
+def _days(count: int) -> str:
+    return f"{count:,} day{'' if count == 1 else 's'}"
+
+
+# -- T001 --------------------------------------------------------------------------------------
+
+
+@rule(
+    "T001", "no-target", "warning", "metric", "an active metric with no `target`",
+    what="A metric with `status: active` (the default) that has no `target`. Proposed metrics "
+    "are still being designed and deprecated ones are retired: neither is flagged.",
+    why="A metric without a target is not Measurable against anything: nobody can say "
+    "whether 8,500 weekly report builders is good news or bad. The review turns into "
+    "reading numbers aloud, and every change can be spun as progress. A target (value, "
+    "baseline, deadline) turns the number into a commitment the team can win or miss.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000, by: 2027-09-30}",
+    ),
+)
+def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    if metric.model.status != "active" or metric.model.target is not None or rejected(metric, "target"):
+        return
+    yield Finding(
+        metric,
+        f"active metric {_name(metric)} has no `target`: nothing says what number would count as success",
+        help=f"Add a `target` with the value to reach, the baseline it starts from and the "
+        f"deadline ({_TARGET_HELP}), or mark the metric `status: proposed` until it has one.",
+        field=("id",),
+    )
+
+
+# -- T002 / T003 / T010: what a target is missing ---------------------------------------------
+
+
+@rule(
+    "T002", "no-deadline", "warning", "metric", "a target with no `by`",
+    what="A metric's `target` with no `by` date.",
+    why="A target without a deadline is not Time-bound: 'reach 40% activation' is equally "
+    "on track this quarter and in five years, so it is never missed and never reviewed. "
+    "The deadline is what makes the team plan backwards from it and what tells the "
+    "review when to ask whether it was met.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000}",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000, by: 2027-09-30}",
+    ),
+)
+def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.by is not None or rejected(metric, "target", "by"):
+        return
+    goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} has no `by`: {goal} can never be missed",
+        help="Add `by: YYYY-MM-DD`, the date by which the value should be reached (usually the "
+        "end of a quarter or of the planning year).",
+        field=("target",),
+    )
+
+
+@rule(
+    "T003", "no-baseline", "warning", "metric", "a target with no `baseline`",
+    what="A metric's `target` with no `baseline`: the value the metric stands at now.",
+    why="Without a baseline the target is neither Achievable nor comparative: 11,000 weekly "
+    "report builders may be a 5% nudge or a tenfold leap, and nobody can tell which. The "
+    "baseline is what makes the ambition visible, lets reviewers judge it, and lets the "
+    "team show progress before the deadline. Record when it was measured with `since`.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {value: 11000, by: 2027-09-30}",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000, by: 2027-09-30, since: 2026-06-01}",
+    ),
+)
+def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.baseline is not None or rejected(metric, "target", "baseline"):
+        return
+    goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} has no `baseline`: nobody can tell whether {goal} is a "
+        "nudge or a leap",
+        help="Add `baseline:` with where the metric stands today (and `since:` with the date it "
+        "was measured); if it is not measured yet, measure it before committing to a value.",
+        field=("target",),
+    )
+
+
+@rule(
+    "T010", "target-without-value", "error", "metric", "a target with no `value`",
+    what="A metric's `target` that has no `value`: a deadline, a baseline or a direction, but "
+    "no number to reach.",
+    why="A target without a value breaks the file's meaning: it says there is a goal without "
+    "saying what it is. It is not Specific, and nothing can be measured against it; it is "
+    "usually a scaffold that was never filled in, or a `value` key misspelt.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, direction: increase, by: 2027-09-30}",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000, direction: increase, by: 2027-09-30}",
+    ),
+)
+def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.value is not None or rejected(metric, "target", "value"):
+        return
+    given = [key for key in ("baseline", "direction", "by", "since") if getattr(target, key) is not None]
+    evidence = f"it only sets {', '.join(f'`{key}`' for key in given)}" if given else "it is empty"
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} has no `value`: {evidence}, so there is no number to reach",
+        help="Add `value:` with the number the metric should reach by the deadline, or remove "
+        "the `target` until one is agreed.",
+        field=("target",),
+    )
+
+
+# -- T004 / T009: the deadline ----------------------------------------------------------------
+
+
+@rule(
+    "T004", "deadline-passed", "warning", "metric", "`by` lies before today",
+    what="A target whose `by` date lies before today (`--today` sets the date the linter "
+    "uses). A deadline of today itself has not passed.",
+    why="A target past its deadline is no longer Time-bound: it has either been met, been "
+    "missed, or been quietly forgotten, and the spec still presents it as the plan. "
+    "Closing it (record the result, set the next target or retire the metric) is what makes "
+    "the next review honest.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 11000, by: 2024-12-31}",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 10200, value: 13000, by: 2027-12-31}",
+    ),
+)
+def check_deadline_passed(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.by is None or target.by >= ctx.today:
+        return
+    late = (ctx.today - target.by).days
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} was due {target.by.isoformat()}, {_days(late)} before today "
+        f"({ctx.today.isoformat()})",
+        help="Record whether it was met, then set the next target (a new baseline, value and "
+        "`by`), or deprecate the metric if the team no longer steers by it.",
+        field=("target", "by"),
+    )
+
+
+@rule(
+    "T009", "distant-deadline", "info", "metric", "`by` more than 730 days after today",
+    what="A target whose `by` date lies more than `max-deadline-days` (730 by default) after "
+    "today (`--today` sets the date the linter uses).",
+    why="A deadline years away is Time-bound only on paper: nobody on the team is "
+    "accountable for it at any review they will attend, and the plan cannot be checked "
+    "until it is too late to change. Long-term ambitions belong in the objective; the "
+    "metric's target should be the next milestone towards it.",
+    example=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 30000, by: 2035-12-31}",
+    ),
+    fix=_doc(
+        "- id: weekly-report-builders",
+        "  name: Weekly active report builders",
+        "  kind: leading",
+        "  unit: count",
+        "  target: {baseline: 8500, value: 12000, by: 2027-12-31}",
+    ),
+    options=(("thresholds.max-deadline-days", "how many days after today a deadline may lie (default 730)"),),
+)
+def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.by is None:
+        return
+    limit = ctx.thresholds.max_deadline_days
+    ahead = (target.by - ctx.today).days
+    if ahead <= limit:
+        return
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} is due {target.by.isoformat()}, {_days(ahead)} after today "
+        f"({ctx.today.isoformat()}), beyond {_days(limit)}",
+        help="Set the next milestone instead, due within "
+        f"{_days(limit)} (e.g. the end of next year), and keep the long-term ambition in the objective's title.",
+        field=("target", "by"),
+    )
+
+
+# -- T005 / T006: the numbers -----------------------------------------------------------------
+
+
+@rule(
+    "T005", "unrealistic-target", "warning", "metric",
+    "a relative change from baseline beyond 300%, or a percent outside 0-100",
+    what="A target whose value lies more than `max-target-change` (3.0, i.e. 300%, by "
+    "default) away from its baseline, relative to the baseline; or, with `unit: percent`, a "
+    "value or baseline outside 0-100. A baseline of 0 has no relative change (a new feature "
+    "starts from nothing), so only the percent bounds apply to it. Percents that are not a "
+    "share of something may leave 0-100 when the metric's name says so: net revenue "
+    "retention, growth, change, ROI, uplift, attainment may pass 100; growth, change, margin, "
+    "profit, NPS may be negative.",
+    why="A target must be Achievable. Quintupling a metric in a planning cycle is a wish, "
+    "not a plan: the team either sandbags the real work or games the number, and missing "
+    "by a mile teaches everyone that targets do not matter. A percent above 100 or below 0 "
+    "cannot happen at all, and usually means a count or a ratio was written where a "
+    "percent was meant.",
+    example=_doc(
+        "- id: trial-to-paid-rate",
+        "  name: Trial-to-paid conversion rate within 30 days",
+        "  kind: leading",
+        "  unit: percent",
+        "  target: {baseline: 17, value: 95, by: 2027-09-30}",
+    ),
+    fix=_doc(
+        "- id: trial-to-paid-rate",
+        "  name: Trial-to-paid conversion rate within 30 days",
+        "  kind: leading",
+        "  unit: percent",
+        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
+    ),
+    options=(("thresholds.max-target-change", "the largest relative change from baseline, 3.0 = 300% (default 3.0)"),),
+)
+def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None:
+        return
+    if _is_percent(metric):
+        low, high = _percent_bounds(metric)
+        outside = [
+            (key, number) for key in ("value", "baseline")
+            if (number := getattr(target, key)) is not None
+            and ((low is not None and number < low) or (high is not None and number > high))
+        ]
+        if outside:
+            evidence = " and ".join(f"{key} {_num(number)}" for key, number in outside)
+            share = "a share cannot exceed 100%" if any(number > 100 for _, number in outside) else "a share cannot be negative"
+            yield Finding(
+                metric,
+                f"target of {_name(metric)} is in percent but its {evidence} "
+                f"{'lies' if len(outside) == 1 else 'lie'} outside 0-100: {share}",
+                help="Write percents as 0-100 (35 for 35%); if the number is a count or a ratio, set "
+                "`unit` to what it really is; if it is a rate that can pass 100% or go negative, "
+                "name it so (net revenue retention, growth, change, margin).",
+                field=("target", outside[0][0]),
+            )
+            return
+    if target.value is None or target.baseline is None or target.baseline == 0:
+        return
+    change = (target.value - target.baseline) / abs(target.baseline)
+    limit = ctx.thresholds.max_target_change
+    if abs(change) <= limit:
+        return
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} moves from {_num(target.baseline)} to {_num(target.value)} "
+        f"({_pct(change, sign=True)}), beyond {_pct(limit)}",
+        help="Set a target the team can reach by the deadline (a stretch goal is usually 10-50% "
+        "above the baseline), check that baseline and value use the same unit, or split the "
+        "ambition into milestones.",
+        field=("target", "value"),
+    )
+
+
+@rule(
+    "T006", "direction-mismatch", "error", "metric", "`direction` contradicts baseline -> value",
+    what="A target whose written `direction` contradicts its numbers: `increase` to a value "
+    "below (or equal to) the baseline, `decrease` to a value above (or equal to) it, or "
+    "`maintain` with a value that differs from the baseline. Without `direction` it is "
+    "inferred from baseline -> value and cannot contradict.",
+    why="The direction says which way is good news. When it contradicts the numbers, the "
+    "target means two things at once: dashboards colour a regression green, and the team "
+    "cannot tell whether to push the metric up or down. Lower-is-better metrics (days to "
+    "get paid, churn, latency) are where this usually happens.",
+    example=_doc(
+        "- id: days-to-paid",
+        "  name: Median days from invoice sent to invoice paid",
+        "  kind: lagging",
+        "  unit: days",
+        "  target: {baseline: 21, value: 14, direction: increase, by: 2027-12-31}",
+    ),
+    fix=_doc(
+        "- id: days-to-paid",
+        "  name: Median days from invoice sent to invoice paid",
+        "  kind: lagging",
+        "  unit: days",
+        "  target: {baseline: 21, value: 14, direction: decrease, by: 2027-12-31}",
+    ),
+)
+def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    target = _target(metric)
+    if target is None or target.direction is None:
+        return
+    implied = _implied_direction(target)
+    if implied is None or implied == target.direction:
+        return
+    moves = (
+        f"its value equals its baseline ({_num(target.value)})"
+        if implied == "maintain"
+        else f"it moves from {_num(target.baseline)} to {_num(target.value)}, {'an' if implied == 'increase' else 'a'} {implied}"
+    )
+    yield Finding(
+        metric,
+        f"target of {_name(metric)} says `direction: {target.direction}` but {moves}",
+        help=f"Fix whichever is wrong: write `direction: {implied}` (or drop `direction` and let "
+        "baseline -> value say it), or correct the value or the baseline.",
+        field=("target", "direction"),
+    )
+
+
+# -- T007: the node's title -------------------------------------------------------------------
+
+_VAGUE_VERBS = (
+    "increase", "reduce", "improve", "boost", "grow", "enhance", "optimize", "optimise", "drive",
+    "maximize", "maximise", "minimize", "minimise", "decrease", "raise", "lower", "expand",
+    "accelerate", "strengthen", "deepen", "lift", "elevate", "advance", "foster",
+)
+
+
+def _forms(verb: str) -> tuple[str, ...]:
+    stem = verb[:-1] if verb.endswith("e") else verb
+    return (verb, verb + "s", stem + "ing")
+
+
+_VAGUE_FORMS = {form: verb for verb in _VAGUE_VERBS for form in _forms(verb)}
+# Words a title may open with before its verb: "Q3: Continue to improve", "We will grow ...".
+_LEAD_IN = {"to", "we", "will", "must", "should", "also", "further", "continue", "lets", "let's", "let’s",
+            "us", "keep", "help"}
+# Conjunctions open a new clause: "Retain and grow enterprise accounts".
+_CONJUNCTIONS = {"and", "or", "then", "but", "while"}
+_NUMBER_WORDS = {
+    "double", "doubles", "doubling", "triple", "tripling", "quadruple", "twice", "thrice", "half",
+    "halve", "halving", "twofold", "threefold", "fivefold", "tenfold", "percent", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty",
+    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "million", "billion", "dozen",
+}
+# Separators start a new clause; everything else is a run of other characters (linear to split).
+_TOKEN = re.compile(r"[:;,/&()]|\s[-\u2013\u2014]\s|[^\s:;,/&()]+")
+_SEPARATORS = {":", ";", ",", "/", "&", "(", ")", "-", "\u2013", "\u2014"}
+_PUNCTUATION = "()[]{}.,;:!?\"'\u201c\u201d\u2018\u2019"
+# Numbers that only say *when*: years, fiscal years, quarters, halves, dates.
+_TIME = re.compile(
+    r"(?:(?:fy|cy)'?)?(?:19|20)\d{2}|(?:fy|cy)'?\d{2}|[qh][1-4](?:'\d{2})?|(?:19|20)\d{2}-\d{2}(?:-\d{2})?"
+)
+
+
+def _tokens(title: str) -> list[str]:
+    return [token.strip() for token in _TOKEN.findall(title.lower())]
+
+
+def _vague_verb(title: str) -> Optional[str]:
+    """The vague verb a clause of the title opens with ("Increase ...", "Retain and grow ...")."""
+    at_start = True
+    for token in _tokens(title):
+        word = token.strip(_PUNCTUATION)
+        if token in _SEPARATORS or word in _CONJUNCTIONS:
+            at_start = True
+            continue
+        if word in _LEAD_IN or (word.endswith("ly") and word.isalpha()):
+            continue  # "and", "to", adverbs: the clause has not reached its verb yet
+        if at_start and word in _VAGUE_FORMS:
+            return word
+        at_start = False
+    return None
+
+
+def _is_time(token: str) -> bool:
+    if _TIME.fullmatch(token):
+        return True
+    parts = re.split(r"[-/]", token)
+    return len(parts) > 1 and all(part.isalpha() or _TIME.fullmatch(part) for part in parts if part)
+
+
+def _has_number(title: str) -> bool:
+    """A number that says how much: a digit that is not a year, quarter or date, or a number word."""
+    for token in _tokens(title):
+        word = token.strip(_PUNCTUATION)
+        if word in _NUMBER_WORDS:
+            return True
+        if any(char.isdigit() for char in word) and not _is_time(word):
+            return True
+    return False
+
+
+@rule(
+    "T007", "vague-objective", "warning", "node", "an objective or goal titled with a vague verb and no number",
+    what="An objective or goal whose title opens with a vague verb (increase, reduce, improve, "
+    "boost, grow, enhance, optimize, drive, maximize, expand, accelerate, ...), that has no "
+    "number in its title (a year or a quarter says when, not how much) and no active metric "
+    "with a `target` on the node itself: 'Increase user engagement' instead of 'Increase "
+    "DAU by 20% next quarter'.",
+    why="'Improve engagement' is not Specific: every result counts as an improvement, so the "
+    "objective can never be missed and cannot rank one project above another. Saying how "
+    "much, of what, by when, in the title or in a target on the node, is what lets the "
+    "team decide what not to do and lets leadership check it was met.",
+    example=_HEAD + """objectives:
+  - id: engagement
+    title: Increase user engagement
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit in 60% of enterprise accounts
+""",
+    fix=_HEAD + """objectives:
+  - id: engagement
+    title: Increase weekly active report builders by 20% by the end of 2027
+    goals:
+      - id: analytics-adoption
+        title: Make custom reports a weekly habit in 60% of enterprise accounts
+""",
+)
+def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
+    if node.level > 1 or node.model.status == "deprecated":
+        return
+    title = node.model.title
+    verb = _vague_verb(title)
+    if verb is None or _has_number(title):
+        return
+    active = [metric for metric in node.metrics if metric.active]
+    if any(metric.model.target is not None for metric in active):
+        return
+    if active:
+        evidence = f"none of its {len(active)} metric{'s' if len(active) != 1 else ''} has a `target`"
+    else:
+        evidence = "it carries no metric with a `target`"
+    yield Finding(
+        node,
+        f"{node.level_name} '{node.id}' (\"{title}\") is vague: '{verb}' by how much, and by "
+        f"when? The title has no number and {evidence}",
+        help=f"Say how much and by when: put the number in the title (\"{verb.capitalize()} weekly "
+        f"active teams by 20% by Q4 2027\"), or give a metric on this {node.level_name} a `target` "
+        "with value, baseline and `by`.",
+        field=("title",),
+    )
+
+
+# -- T008 --------------------------------------------------------------------------------------
+
+
+@rule(
+    "T008", "no-unit", "warning", "metric", "a metric with no `unit`",
+    what="A metric (not deprecated) with no `unit`, or an empty one.",
+    why="Without a unit a number is not Measurable in any shared sense: is a target of 35 a "
+    "percent, a count of teams or thousands of dollars? Readers guess, dashboards disagree, "
+    "and a target can look ambitious or trivial depending on who reads it. The unit also "
+    "lets the linter check that percents stay within 0-100.",
+    example=_doc(
+        "- id: trial-to-paid-rate",
+        "  name: Trial-to-paid conversion rate within 30 days",
+        "  kind: leading",
+        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
+    ),
+    fix=_doc(
+        "- id: trial-to-paid-rate",
+        "  name: Trial-to-paid conversion rate within 30 days",
+        "  kind: leading",
+        "  unit: percent",
+        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
+    ),
+)
+def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    if _retired(metric) or (metric.model.unit or "").strip() or rejected(metric, "unit"):
+        return
+    target = metric.model.target
+    value = f"is a target of {_num(target.value)}" if target is not None and target.value is not None else "is a value of 35"
+    yield Finding(
+        metric,
+        f"metric {_name(metric)} has no `unit`: nobody can tell whether it {value} a percent, a "
+        "count or dollars",
+        help="Add `unit:` (`percent`, `count`, `ratio`, `score`, `seconds`, `days`, or a currency "
+        "code such as `USD`).",
+        field=("unit",),
+    )
