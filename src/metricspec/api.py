@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from metricspec import baseline as baseline_file
 from metricspec.config import Config
@@ -36,6 +36,8 @@ class LintOptions:
     skip_unrecognized: bool = False
     baseline: Optional[Path] = None
     cwd: Optional[str] = None
+    # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
+    progress: Optional[Callable[[int, int], None]] = None
 
 
 @dataclass
@@ -87,7 +89,9 @@ def lint(options: LintOptions) -> Report:
     records: list[FileRecord] = []
     skipped: list[str] = []
     workspace = Workspace()
-    for target in targets:
+    for done, target in enumerate(targets):
+        if options.progress is not None:
+            options.progress(done, len(targets))
         record = _load(target, options.skip_unrecognized)
         if record is None:
             skipped.append(target.display)
