@@ -212,6 +212,90 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
+class Template(str, Enum):
+    saas = "saas"
+    b2b = "b2b"
+    ecommerce = "ecommerce"
+    marketplace = "marketplace"
+    minimal = "minimal"
+
+
+class Stage(str, Enum):
+    discovery = "discovery"
+    mvp = "mvp"
+    growth = "growth"
+    maturity = "maturity"
+
+
+def _console(stream, width: Optional[int] = None, soft_wrap: bool = False):
+    from rich.console import Console
+
+    color = _color(stream)
+    return Console(file=stream, highlight=False, no_color=not color, force_terminal=color or None,
+                   width=None if stream.isatty() else width, soft_wrap=soft_wrap)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="The project folder (default: the current directory).")] = Path("."),
+    template: Annotated[Optional[Template], typer.Option("--template", help="The starter spec [default: saas].")] = None,
+    product: Annotated[Optional[str], typer.Option("--product", help="The product's name (default: the folder's name).")] = None,
+    stage: Annotated[Optional[Stage], typer.Option("--stage", help="The product's stage (default: the template's).")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Ask nothing; take the defaults.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing spec (atomically).")] = False,
+) -> None:
+    """Scaffold a starter spec, a config and the pre-commit hook."""
+    from metricspec import scaffold
+    from metricspec.scaffold.console import ask, show
+
+    out, err = _console(sys.stdout, soft_wrap=True), _console(sys.stderr, soft_wrap=True)
+    chosen = (product, template.value if template else None, stage.value if stage else None)
+    if not no_input and sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            chosen = ask(out, directory, *chosen)
+        except EOFError:
+            raise _fail("no answer; run with --no-input to take the defaults") from None
+    options = scaffold.InitOptions(directory, template=chosen[1] or "saas", product=chosen[0], stage=chosen[2], force=force)
+    try:
+        result = scaffold.init_project(options)
+    except scaffold.InitError as exc:
+        raise _fail(str(exc)) from None
+    show(result, out, err)
+    raise typer.Exit(result.exit_code)
+
+
+class TreeFormat(str, Enum):
+    text = "text"
+    mermaid = "mermaid"
+
+
+@app.command()
+def tree(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the current directory).")] = None,
+    format: Annotated[TreeFormat, typer.Option("--format", help="text: a tree; mermaid: a flowchart for docs.")] = TreeFormat.text,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
+    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Show the hierarchy: objectives down to behaviors, each metric's kind, target and findings."""
+    from metricspec import api, config as config_module
+    from metricspec import tree as tree_view
+    from metricspec.discovery import PathNotFound
+
+    try:
+        settings = config_module.load(config if config is not None else config_module.discover(Path.cwd()))
+    except config_module.ConfigError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        report = api.lint(api.LintOptions(paths=list(paths or []), config=settings, today=_today(today), skip_unrecognized=True))
+    except PathNotFound as exc:
+        raise _fail(f"no such file or directory: {exc}") from None
+    if format is TreeFormat.mermaid:
+        sys.stdout.write(tree_view.mermaid(report.workspace, report.diagnostics))
+    else:
+        _console(sys.stdout, width=200).print(tree_view.text_view(report.workspace, report.diagnostics, list(report.sources)))
+    raise typer.Exit(2 if report.internal_errors else 0)
+
+
 def main() -> None:
     try:
         app()

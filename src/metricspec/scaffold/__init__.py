@@ -1,0 +1,178 @@
+"""`metricspec init`: a starter spec, a config and the pre-commit hook, written without clobbering.
+
+`init_project(options)` plans every file first and writes only when nothing it would create
+already exists (unless `force`), so a second `init` changes nothing. It never prints: it
+returns what it wrote, what it left alone and what to run next, and the CLI shows that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from metricspec.fileio import WriteError, write_atomic
+from metricspec.scaffold.precommit import HOOK_ID, add_hook, entry_block
+from metricspec.scaffold.templates import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, render, slugify
+
+__all__ = [
+    "DEFAULT_STAGES", "DESCRIPTIONS", "STAGES", "TEMPLATES", "InitOptions", "InitResult",
+    "default_product", "init_project", "render", "slugify",
+]
+
+PRECOMMIT_CONFIG = ".pre-commit-config.yaml"
+CONFIG_NAME = "metricspec.toml"
+SPEC_FOLDER = "metrics"
+CONFIG_TEXT = """\
+# metricspec configuration: every key is described in metricspec's README.
+# `metricspec lint` with no path reads these files; the pre-commit hook reads them for context.
+include = ["metrics/**/*.yaml", "metrics/**/*.yml"]
+fail-on = "warning"
+"""
+
+
+class InitError(Exception):
+    """A usage problem (an unknown template, a folder that is a file): exit 2."""
+
+
+@dataclass
+class InitOptions:
+    directory: Path = field(default_factory=lambda: Path("."))
+    template: str = "saas"
+    product: Optional[str] = None  # default: the folder's name
+    stage: Optional[str] = None  # default: the stage the template is written for
+    force: bool = False
+    today: Optional[dt.date] = None
+
+
+@dataclass
+class FileAction:
+    path: Path
+    verb: str  # "created", "overwrote", "added the hook to", "kept"
+    note: str = ""
+
+
+@dataclass
+class InitResult:
+    exit_code: int
+    spec: Path
+    product: str
+    template: str
+    stage: str
+    written: list[FileAction] = field(default_factory=list)
+    kept: list[FileAction] = field(default_factory=list)  # existing files left alone, and why
+    conflicts: list[Path] = field(default_factory=list)  # existing files that stop the run
+    manual_hook: Optional[str] = None  # the block to add by hand, when the config could not be edited
+    manual_reason: str = ""
+    error: str = ""
+    next_steps: list[tuple[str, str]] = field(default_factory=list)  # (command, why)
+
+
+def default_product(directory: Path) -> str:
+    """A product name from the folder's name: `acme-tasks` -> `Acme Tasks`."""
+    name = Path(os.path.abspath(directory)).name
+    words = name.replace("_", " ").replace("-", " ").replace(".", " ").split()
+    product = " ".join(word[:1].upper() + word[1:] for word in words)
+    return product if slugify(product) else "My Product"
+
+
+def init_project(options: InitOptions) -> InitResult:
+    if options.template not in TEMPLATES:
+        raise InitError(f"unknown template '{options.template}'; choose one of {', '.join(TEMPLATES)}")
+    stage = options.stage or DEFAULT_STAGES[options.template]
+    if stage not in STAGES:
+        raise InitError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
+    directory = Path(options.directory)
+    if directory.exists() and not directory.is_dir():
+        raise InitError(f"{directory} exists and is not a directory")
+    product = (options.product or "").strip() or default_product(directory)
+    slug = slugify(product) or "product"
+    today = options.today or dt.date.today()
+
+    spec = directory / SPEC_FOLDER / f"{slug}.metrics.yaml"
+    result = InitResult(0, spec, product, options.template, stage)
+
+    # Plan: nothing is written until every file has been looked at.
+    overwriting = os.path.lexists(spec)
+    if overwriting:
+        if not options.force:
+            result.conflicts.append(spec)
+        elif not spec.is_file():
+            raise InitError(f"{spec} exists and is not a regular file")
+    spec_text = render(options.template, product, stage, today)
+
+    config_path = _existing_config(directory)
+    write_config = config_path is None
+    if config_path is not None:
+        result.kept.append(FileAction(config_path, "kept", "the configuration metricspec reads"))
+
+    precommit_path = _repository_root(directory) / PRECOMMIT_CONFIG
+    try:
+        existing = precommit_path.read_text(encoding="utf-8") if os.path.lexists(precommit_path) else None
+    except (OSError, UnicodeDecodeError) as exc:
+        existing, edit = "", None
+        result.manual_reason = f"{precommit_path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    else:
+        edit = add_hook(existing)
+    if edit is not None and edit.status == "present":
+        result.kept.append(FileAction(precommit_path, "kept", f"it already runs the {HOOK_ID} hook"))
+    elif edit is None or edit.status == "manual":
+        result.manual_reason = result.manual_reason or f"{precommit_path} was left as it is: {edit.reason}"
+        result.manual_hook = entry_block()
+
+    if result.conflicts:
+        result.exit_code = 1
+        return result
+
+    try:
+        spec.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(spec, spec_text, overwrite=options.force)
+        verb = "overwrote" if overwriting else "created"
+        result.written.append(FileAction(spec, verb, f"the {options.template} template, {stage} stage"))
+        if write_config:
+            config_file = directory / CONFIG_NAME
+            write_atomic(config_file, CONFIG_TEXT, overwrite=False)
+            result.written.append(FileAction(config_file, "created", "lint settings and where the specs live"))
+        if edit is not None and edit.status in ("create", "add") and edit.text is not None:
+            write_atomic(precommit_path, edit.text, overwrite=edit.status == "add")
+            verb = "created" if edit.status == "create" else "added the hook to"
+            result.written.append(FileAction(precommit_path, verb, f"the {HOOK_ID} pre-commit hook"))
+    except (OSError, WriteError) as exc:
+        result.error = str(exc) if isinstance(exc, WriteError) else f"cannot write: {exc.strerror or exc}"
+        result.exit_code = 2
+        return result
+
+    result.next_steps = _next_steps(directory, precommit_path, edit)
+    return result
+
+
+def _existing_config(directory: Path) -> Optional[Path]:
+    from metricspec.config import discover
+
+    return discover(Path(os.path.abspath(directory)))
+
+
+def _repository_root(directory: Path) -> Path:
+    """Where pre-commit looks for its config: the root of the git repository holding `directory`."""
+    from metricspec.discovery import repository_root
+
+    root = repository_root(os.path.abspath(directory))
+    if root is None or (os.path.isdir(directory) and os.path.samefile(root, directory)):
+        return directory  # keep the path as the user wrote it
+    return Path(root)
+
+
+def _next_steps(directory: Path, precommit_path: Path, edit) -> list[tuple[str, str]]:
+    import shlex
+
+    here = os.path.abspath(directory) == os.getcwd()
+    where = "" if here else " " + shlex.quote(os.path.relpath(os.path.abspath(directory)))
+    steps = [(f"metricspec lint{where}", "check the spec; it starts clean"),
+             (f"metricspec tree{where}", "see the hierarchy, each metric with its target")]
+    if edit is not None and edit.status in ("create", "add", "present"):
+        in_git = os.path.exists(precommit_path.parent / ".git")
+        steps.append(("pre-commit install" if in_git else "git init && pre-commit install",
+                      "lint the specs you change before every commit"))
+    return steps
