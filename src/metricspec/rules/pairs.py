@@ -34,18 +34,22 @@ def _ids(items: list, limit: int = 4) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _partners(metric: MetricItem) -> list[MetricItem]:
-    """Other metrics paired with this one from either end, deprecated ones included."""
-    return [partner for partner in metric.partners if partner is not metric]
+def _partners(metric: MetricItem, ctx: Context) -> list[MetricItem]:
+    """Other metrics paired with this one from either end, deprecated ones included.
+
+    A copy of an id that the run's definition shadows (a context file's stale duplicate) is
+    not the metric its id names, so it pairs with nothing."""
+    by_id = ctx.workspace.by_id
+    return [p for p in metric.partners if p is not metric and by_id.get(p.id) is p]
 
 
 def _pairs_field(metric: MetricItem) -> tuple:
     return ("pairs_with",) if metric.model.pairs_with else ("kind",)
 
 
-def _unpaired_evidence(metric: MetricItem, wanted: str) -> str:
+def _unpaired_evidence(metric: MetricItem, wanted: str, ctx: Context) -> str:
     """Why `metric` has no active partner of kind `wanted`, in the words a reviewer would use."""
-    others = _partners(metric)
+    others = _partners(metric, ctx)
     if not others:
         if metric in metric.partners:
             return "its `pairs_with` names only itself"
@@ -64,8 +68,8 @@ def _unpaired_evidence(metric: MetricItem, wanted: str) -> str:
     return "; ".join(reasons)
 
 
-def _has_partner_of_kind(metric: MetricItem, kind: str) -> bool:
-    return any(p.active and p.model.kind == kind for p in _partners(metric))
+def _has_partner_of_kind(metric: MetricItem, kind: str, ctx: Context) -> bool:
+    return any(p.active and p.model.kind == kind for p in _partners(metric, ctx))
 
 
 def _metric_yaml(*lines: str) -> str:
@@ -102,11 +106,11 @@ def _metric_yaml(*lines: str) -> str:
     ),
 )
 def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind != "leading" or _has_partner_of_kind(metric, "lagging"):
+    if not metric.active or metric.model.kind != "leading" or _has_partner_of_kind(metric, "lagging", ctx):
         return
     yield Finding(
         metric,
-        f"{_name(metric)} is paired with no lagging metric: {_unpaired_evidence(metric, 'lagging')}",
+        f"{_name(metric)} is paired with no lagging metric: {_unpaired_evidence(metric, 'lagging', ctx)}",
         help="Add `pairs_with: <id>` naming the lagging result this metric is meant to predict "
         "(revenue, retention, renewals), or name this metric in that metric's `pairs_with`.",
         field=_pairs_field(metric),
@@ -142,11 +146,11 @@ def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[
     ),
 )
 def check_lagging_without_leading(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind != "lagging" or _has_partner_of_kind(metric, "leading"):
+    if not metric.active or metric.model.kind != "lagging" or _has_partner_of_kind(metric, "leading", ctx):
         return
     yield Finding(
         metric,
-        f"{_name(metric)} is paired with no leading metric: {_unpaired_evidence(metric, 'leading')}",
+        f"{_name(metric)} is paired with no leading metric: {_unpaired_evidence(metric, 'leading', ctx)}",
         help="Add `pairs_with: <id>` naming the leading metric that moves before this result "
         "(activation, weekly usage, a key behavior), or name this metric in that metric's `pairs_with`.",
         field=_pairs_field(metric),
