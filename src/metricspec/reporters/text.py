@@ -2,12 +2,16 @@
 
 User text is only ever put into rich `Text` objects, never into markup strings, so a metric
 named `[/bold]` prints as written; control characters are shown escaped.
+
+Lines are never wrapped by rich (`soft_wrap`): a narrow terminal folds a long line itself,
+while rich would break it at a space and push the end of a message onto a line of its own.
 """
 
 from __future__ import annotations
 
 import io
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -31,6 +35,7 @@ def render(report, options) -> str:
         highlight=False,
         emoji=False,
         markup=False,
+        soft_wrap=True,
     )
     current = None
     lines_cache: dict[str, list[str]] = {}
@@ -53,8 +58,8 @@ def render(report, options) -> str:
         for path in report.skipped:
             console.print(Text(f"skipped {_clean(path)}: no top-level `metricspec` key", style="dim"))
     for entry in report.fixed:
-        console.print(Text(f"fixed since the baseline: {entry['path']} {entry['code']} {entry['subject'] or ''}".rstrip(),
-                           style="green"))
+        fixed = f"fixed since the baseline: {entry['path']} {entry['code']} {entry['subject'] or ''}".rstrip()
+        console.print(Text(_clean(fixed), style="green"))
     if not options.quiet or report.diagnostics:
         console.print()
         console.print(_summary(report))
@@ -81,12 +86,16 @@ def _print_diagnostic(console: Console, report, diagnostic, cache: dict[str, lis
             if len(raw) <= 400:
                 number = str(diagnostic.line)
                 gutter = " " * (len(number) + 5)
-                shown = _clean(raw.replace("\t", " "))
-                console.print(Text(f"    {number} | ", style="dim") + Text(shown))
-                start = max(diagnostic.column - 1, 0)
-                end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(raw.rstrip())
-                width = max(1, min(end, len(shown)) - start)
-                console.print(Text(f"{gutter}| ", style="dim") + Text(" " * start + "^" * width, style=_STYLES[diagnostic.severity.value]))
+                plain = raw.replace("\t", " ")
+                console.print(Text(f"    {number} | ", style="dim") + Text(_clean(plain)))
+                start = min(max(diagnostic.column - 1, 0), len(plain))
+                end = diagnostic.end_column - 1 if diagnostic.end_line == diagnostic.line else len(plain.rstrip())
+                end = min(max(end, start), len(plain))
+                # Measured in terminal cells of what is shown: escaped controls and wide
+                # characters before the column must not shift the caret.
+                indent = cell_len(_clean(plain[:start]))
+                width = max(1, cell_len(_clean(plain[start:end])))
+                console.print(Text(f"{gutter}| ", style="dim") + Text(" " * indent + "^" * width, style=_STYLES[diagnostic.severity.value]))
     if diagnostic.help:
         console.print(Text("    = help: ", style="dim") + Text(_clean(diagnostic.help)))
 
