@@ -17,22 +17,141 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner, ScannerError
+from yaml.tokens import TagToken
 
 from metricspec.diagnostics import Problem, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+# Keys, values and collections in one file: a spec needs a few thousand; a million costs
+# seconds and hundreds of megabytes.
+MAX_NODES = 100_000
+# Anchors, aliases and tags reported one by one before the rest are counted in one finding.
+MAX_HAZARDS = 20
+
+_BLANK_OR_END = "\0 \t\r\n\x85\u2028\u2029"
+
+
+class _LibyamlScanner(Scanner):
+    """PyYAML's pure scanner with libyaml's rules for tabs, so both loaders accept the same files.
+
+    libyaml takes a tab for a space wherever it cannot be indentation (in flow collections,
+    after a key's ':', inside or after a plain scalar, after a tag); the pure scanner rejects
+    every tab outside quotes. Both reject a tab that indents.
+    """
+
+    def scan_to_next_token(self) -> None:
+        while True:
+            if self.column == 0 and self.peek() == "\ufeff":
+                self.forward()
+            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[str] | None:
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        chunks: list[str] = []
+        if self.peek() not in "\r\n\x85\u2028\u2029":
+            if whitespaces:
+                chunks.append(whitespaces)
+            return chunks
+        line_break = self.scan_line_break()
+        self.allow_simple_key = True
+        if self._at_document_marker():
+            return None
+        breaks = []
+        while self.peek() in " \t\r\n\x85\u2028\u2029":
+            if self.peek() == "\t" and self.column < indent:
+                raise ScannerError("while scanning a plain scalar", start_mark,
+                                   "found a tab character that violates indentation", self.get_mark())
+            if self.peek() in " \t":
+                self.forward()
+                continue
+            breaks.append(self.scan_line_break())
+            if self._at_document_marker():
+                return None
+        if line_break != "\n":
+            chunks.append(line_break)
+        elif not breaks:
+            chunks.append(" ")
+        chunks.extend(breaks)
+        return chunks
+
+    def _at_document_marker(self) -> bool:
+        return self.prefix(3) in ("---", "...") and self.peek(3) in _BLANK_OR_END
+
+    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
+        while self.peek() in " \t":
+            self.forward()
+        super().scan_block_scalar_ignored_line(start_mark)
+
+    def scan_tag(self) -> TagToken:
+        start_mark = self.get_mark()
+        if self.peek(1) == "<":
+            self.forward(2)
+            handle, suffix = None, self.scan_tag_uri("tag", start_mark)
+            if self.peek() != ">":
+                raise ScannerError("while parsing a tag", start_mark,
+                                   f"expected '>', but found {self.peek()!r}", self.get_mark())
+            self.forward()
+        elif self.peek(1) in _BLANK_OR_END:
+            handle, suffix = None, "!"
+            self.forward()
+        else:
+            length = 1
+            while self.peek(length) not in _BLANK_OR_END and self.peek(length) != "!":
+                length += 1
+            if self.peek(length) == "!":
+                handle = self.scan_tag_handle("tag", start_mark)
+            else:
+                handle = "!"
+                self.forward()
+            suffix = self.scan_tag_uri("tag", start_mark)
+        if self.peek() not in _BLANK_OR_END and not (self.flow_level and self.peek() == ","):
+            raise ScannerError("while scanning a tag", start_mark,
+                               f"expected whitespace or a line break, but found {self.peek()!r}", self.get_mark())
+        return TagToken((handle, suffix), start_mark, self.get_mark())
+
+
+class PureParser(Reader, _LibyamlScanner, Parser):
+    """The pure-Python event parser, for platforms without libyaml (METRICSPEC_PURE_YAML=1)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        _LibyamlScanner.__init__(self)
+        Parser.__init__(self)
+
 
 _PURE = os.environ.get("METRICSPEC_PURE_YAML", "") not in ("", "0")
+_EventParser: Any
 if getattr(yaml, "__with_libyaml__", False) and not _PURE:
     from yaml.cyaml import CParser as _EventParser
     LOADER_NAME = "libyaml"
 else:  # pragma: no cover - exercised with METRICSPEC_PURE_YAML=1
-    _EventParser = yaml.SafeLoader
+    _EventParser = PureParser
     LOADER_NAME = "pure"
 
+_FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping")
+# An anchor may stand before the tag: `&a !!int 1`.
+_WRITTEN_TAG = re.compile(r"(?:&[^\s,\[\]{}]+\s+)?(!<[^>]*>|![^\s,\[\]{}]*)")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+# What YAML accepts in a stream (both parsers check this; doing it here gives one message
+# and a position in characters, where libyaml would give one in bytes).
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -79,26 +198,22 @@ def read_file(fs_path: str, display_path: str) -> LoadedFile:
         if not stat.S_ISREG(info.st_mode):
             return _unreadable(loaded, "not a regular file; not read")
         if info.st_size > MAX_FILE_BYTES:
-            loaded.unreadable = True
-            loaded.problems.append(
-                Problem(
-                    "E007",
-                    f"the file is {info.st_size:,} bytes, over the limit of {MAX_FILE_BYTES:,}; not read",
-                    (1, 1, 1, 1),
-                    help="Split it into smaller files: every file of a run forms one workspace.",
-                )
-            )
-            return loaded
+            return _too_big(loaded, info.st_size)
         chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
+        size = 0
+        # Read at most one byte past the limit: a file may grow, or (like /proc files) claim size 0.
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
+            size += len(chunk)
     except OSError as exc:
         return _unreadable(loaded, f"cannot read the file: {exc.strerror or exc}")
     finally:
         os.close(fd)
+    if size > MAX_FILE_BYTES:
+        return _too_big(loaded, size, exact=False)
     return load_bytes(b"".join(chunks), display_path)
 
 
@@ -114,6 +229,18 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
 def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
     loaded = loaded or LoadedFile(display_path)
     loaded.text = text
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line, column = _line_column(text, bad.start())
+        loaded.problems.append(
+            Problem(
+                "E001",
+                f"invalid YAML: the character U+{ord(bad.group()):04X} is not allowed in a YAML file",
+                (line, column, line, column + 1),
+                help="Remove it: YAML allows no control characters other than tab and line breaks.",
+            )
+        )
+        return loaded
     _Builder(text, loaded).run()
     return loaded
 
@@ -121,6 +248,20 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
 def _unreadable(loaded: LoadedFile, message: str) -> LoadedFile:
     loaded.unreadable = True
     loaded.problems.append(Problem("E001", message, (1, 1, 1, 1)))
+    return loaded
+
+
+def _too_big(loaded: LoadedFile, size: int, exact: bool = True) -> LoadedFile:
+    loaded.unreadable = True
+    shown = f"{size:,} bytes" if exact else f"more than {MAX_FILE_BYTES:,} bytes"
+    loaded.problems.append(
+        Problem(
+            "E007",
+            f"the file is {shown}, over the limit of {MAX_FILE_BYTES:,}; not read",
+            (1, 1, 1, 1),
+            help="Split it into smaller files: every file of a run forms one workspace.",
+        )
+    )
     return loaded
 
 
@@ -134,13 +275,9 @@ _BOMS = (
 
 
 def _decode(raw: bytes, loaded: LoadedFile) -> str | None:
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                return _bad_bytes(raw, exc.start, f"not valid {encoding.upper()}", loaded)
-    if b"\x00" in raw:
+    """Bytes to text: UTF-8 with or without a BOM, UTF-16/32 with a BOM or as YAML detects them."""
+    encoding = _encoding(raw)
+    if encoding is None:
         loaded.problems.append(
             Problem(
                 "E006",
@@ -151,15 +288,43 @@ def _decode(raw: bytes, loaded: LoadedFile) -> str | None:
         )
         return None
     try:
-        return raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        return _bad_bytes(raw, exc.start, "not UTF-8", loaded)
+        what = "not UTF-8" if encoding == "utf-8" else f"not valid {encoding.upper().replace('-SIG', '')}"
+        return _bad_bytes(raw, encoding, exc.start, what, loaded)
 
 
-def _bad_bytes(raw: bytes, offset: int, what: str, loaded: LoadedFile) -> None:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    line = raw.count(b"\n", 0, offset) + 1
-    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+def _encoding(raw: bytes) -> str | None:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return encoding
+    if b"\x00" not in raw:
+        return "utf-8"
+    # YAML 1.2 (5.2) tells UTF-16/32 without a BOM by the NULs around the first ASCII character.
+    head = raw[:4]
+    if len(raw) % 4 == 0 and head[:3] == b"\0\0\0" and head[3:]:
+        encoding = "utf-32-be"
+    elif len(raw) % 4 == 0 and head[1:4] == b"\0\0\0":
+        encoding = "utf-32-le"
+    elif len(raw) % 2 == 0 and head[:1] == b"\0" and head[1:2] != b"\0":
+        encoding = "utf-16-be"
+    elif len(raw) % 2 == 0 and head[1:2] == b"\0" and head[:1] != b"\0":
+        encoding = "utf-16-le"
+    else:
+        return None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    # Binary data that happens to start like UTF-16 decodes to control characters and NULs.
+    return None if "\x00" in text or _NOT_PRINTABLE.search(text) else encoding
+
+
+def _bad_bytes(raw: bytes, encoding: str, offset: int, what: str, loaded: LoadedFile) -> None:
+    before = raw[:offset].decode(encoding, errors="replace")
+    line, column = _line_column(before, len(before))
+    # Keep the text (undecodable bytes replaced) so that the line can be shown and recognised.
+    loaded.text = raw.decode(encoding, errors="replace")
     loaded.problems.append(
         Problem(
             "E001",
@@ -187,32 +352,38 @@ class _Builder:
         self.loaded = loaded
         self.positions = loaded.positions
         self.problems = loaded.problems
+        self.hazards = 0
+        self.nodes = 0
+        self._line_starts: list[int] | None = None
 
     def hazard(self, message: str, mark_start: Any, mark_end: Any, help: str = "") -> None:
-        self.problems.append(Problem("E007", message, _span(mark_start, mark_end), help=help))
+        self.hazards += 1
+        if self.hazards <= MAX_HAZARDS:
+            self.problems.append(Problem("E007", message, _span(mark_start, mark_end), help=help))
+        elif self.hazards == MAX_HAZARDS + 1:
+            self.problems.append(
+                Problem(
+                    "E007",
+                    f"more anchors, aliases, merge keys or tags from here on; only the first {MAX_HAZARDS} are reported one by one",
+                    _span(mark_start, mark_end),
+                    help="None of them is part of the format; write values out in full.",
+                )
+            )
 
     def run(self) -> None:
-        parser = _EventParser(self.text)
+        parser = None
         try:
+            parser = _EventParser(self.text)
             self._walk(parser)
         except _Stop:
             pass
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = exc.problem or exc.context or "invalid YAML"
-            self.problems.append(
-                Problem("E001", f"invalid YAML: {problem}", (line, column, line, column + 1))
-            )
+            self.problems.append(self._syntax_problem(exc))
             self.loaded.data = None
-        except yaml.reader.ReaderError as exc:
-            line, column = _line_column(self.text, exc.position)
+        except yaml.reader.ReaderError as exc:  # pragma: no cover - load_text checks characters first
+            line, column = _line_column(self.text, min(exc.position, len(self.text)))
             self.problems.append(
-                Problem(
-                    "E001",
-                    f"invalid YAML: character {exc.character!r} is not allowed",
-                    (line, column, line, column + 1),
-                )
+                Problem("E001", "invalid YAML: a character that is not allowed", (line, column, line, column + 1))
             )
             self.loaded.data = None
         except yaml.YAMLError as exc:
@@ -222,6 +393,62 @@ class _Builder:
             dispose = getattr(parser, "dispose", None)
             if dispose:
                 dispose()
+
+    def _syntax_problem(self, exc: yaml.MarkedYAMLError) -> Problem:
+        """One E001 for a parser error, worded and placed alike by libyaml and the pure parser."""
+        mark = exc.problem_mark or exc.context_mark
+        line, column = self._clamp(mark.line, mark.column) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        help = ""
+        context = exc.context or ""
+        if "tab" in problem or self._char_at(line, column) == "\t":
+            problem = "a tab character where YAML allows only spaces"
+            help = "YAML indents with spaces: replace the tab with spaces."
+        elif context in _FLOW_CONTEXTS and "expected ','" in problem and exc.context_mark is not None:
+            opening = "[" if "sequence" in context else "{"
+            closing = "]" if opening == "[" else "}"
+            start = exc.context_mark
+            problem = (
+                f"expected ',' or '{closing}' after an item of the '{opening}' "
+                f"opened at line {start.line + 1}, column {start.column + 1}"
+            )
+            help = f"Close it with '{closing}', or separate its items with ','."
+        return Problem("E001", f"invalid YAML: {problem}", (line + 1, column + 1, line + 1, column + 2), help=help)
+
+    def _line_start(self, line: int) -> int | None:
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAKS.finditer(self.text)]
+        return self._line_starts[line] if 0 <= line < len(self._line_starts) else None
+
+    def _clamp(self, line: int, column: int) -> tuple[int, int]:
+        """0-based (line, column) moved back to the end of the text when it points past it.
+
+        libyaml places the end of a stream that lacks a final line break on a line of its own;
+        the pure parser places it after the last character, where the user's editor does.
+        """
+        self._line_start(0)
+        assert self._line_starts is not None
+        last = len(self._line_starts) - 1
+        end_column = len(self.text) - self._line_starts[last]
+        if (line, column) > (last, end_column):
+            return last, end_column
+        return line, column
+
+    def _char_at(self, line: int, column: int) -> str:
+        start = self._line_start(line)
+        if start is None or start + column >= len(self.text):
+            return ""
+        return self.text[start + column]
+
+    def _tag_as_written(self, event: Any) -> str:
+        """The tag as the user wrote it (`!!int`, `!Ref`), not as resolved (`tag:yaml.org,2002:int`)."""
+        start = self._line_start(event.start_mark.line)
+        if start is not None:
+            match = _WRITTEN_TAG.match(self.text, start + event.start_mark.column)
+            if match:
+                return match.group(1)
+        tag = event.tag
+        return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
     def _walk(self, parser: Any) -> None:
         get = parser.get_event
@@ -234,6 +461,7 @@ class _Builder:
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
+        nodes = 0
 
         get()  # StreamStart
         event = get()
@@ -242,13 +470,26 @@ class _Builder:
         while True:
             event = get()
             cls = event.__class__
+            if cls is not yaml.MappingEndEvent and cls is not yaml.SequenceEndEvent:
+                nodes += 1
+                if nodes > MAX_NODES and cls is not yaml.DocumentEndEvent:
+                    self.problems.append(
+                        Problem(
+                            "E007",
+                            f"more than {MAX_NODES:,} keys and values; the rest of the file is not read",
+                            _span(event.start_mark, event.end_mark),
+                            help="Split it into smaller files: every file of a run forms one workspace.",
+                        )
+                    )
+                    self.loaded.data = None
+                    raise _Stop
             if cls is ScalarEvent:
                 start, end = event.start_mark, event.end_mark
                 if event.anchor is not None:
                     self._anchor(event)
                 if event.tag is not None and event.tag != "!":
                     self.hazard(
-                        f"explicit tag {event.tag!r} is not part of the format; the value is read as plain text",
+                        f"explicit tag {self._tag_as_written(event)} is not part of the format; the value is read as plain text",
                         start,
                         end,
                         help="Remove the tag: metricspec reads every value as written.",
@@ -271,7 +512,7 @@ class _Builder:
                     self._anchor(event)
                 if event.tag is not None and event.tag != "!":
                     self.hazard(
-                        f"explicit tag {event.tag!r} is not part of the format; it is ignored",
+                        f"explicit tag {self._tag_as_written(event)} is not part of the format; it is ignored",
                         event.start_mark,
                         event.end_mark,
                         help="Remove the tag.",
@@ -399,7 +640,8 @@ def _span(start: Any, end: Any) -> Span:
 
 
 def _line_column(text: str, index: int) -> tuple[int, int]:
-    before = text[:index]
-    line = len(_LINE_BREAKS.findall(before)) + 1
-    last = max(before.rfind("\n"), before.rfind("\r"))
-    return line, index - last
+    """1-based line and column of `text[index]`, counting line breaks as the YAML parsers do."""
+    line, line_start = 1, 0
+    for match in _LINE_BREAKS.finditer(text, 0, index):
+        line, line_start = line + 1, match.end()
+    return line, index - line_start + 1
