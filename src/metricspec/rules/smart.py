@@ -358,9 +358,10 @@ def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding
     "a relative change from baseline beyond 300%, or a percent outside 0-100",
     what="A target whose value lies more than `max-target-change` (3.0, i.e. 300%, by "
     "default) away from its baseline, relative to the baseline; or, with `unit: percent`, a "
-    "value or baseline outside 0-100. A baseline of 0 has no relative change (a new feature "
-    "starts from nothing), so only the percent bounds apply to it. Percents that are not a "
-    "share of something may leave 0-100 when the metric's name says so: net revenue "
+    "value or baseline outside 0-100. A change from a baseline of 0 (a new feature starts "
+    "from nothing) or across zero (from a loss to a profit) has no relative size, so only the "
+    "percent bounds apply to it. Percents that are not a share of something may leave "
+    "0-100 when the metric's name says so: net revenue "
     "retention, growth, change, ROI, uplift, attainment may pass 100; growth, change, margin, "
     "profit, NPS may be negative.",
     why="A target must be Achievable. Quintupling a metric in a planning cycle is a wish, "
@@ -410,6 +411,8 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
             return
     if target.value is None or target.baseline is None or target.baseline == 0:
         return
+    if (target.baseline < 0) != (target.value < 0) and target.value != 0:
+        return  # from a loss to a profit, a shrink to growth: a relative change across zero means nothing
     change = (target.value - target.baseline) / abs(target.baseline)
     limit = ctx.thresholds.max_target_change
     if abs(change) <= limit:
@@ -535,6 +538,13 @@ def _is_time(token: str) -> bool:
     return len(parts) > 1 and all(part.isalpha() or _TIME.fullmatch(part) for part in parts if part)
 
 
+def _has_time(title: str) -> bool:
+    return any(
+        any(char.isdigit() for char in word) and _is_time(word)
+        for word in (token.strip(_PUNCTUATION) for token in _tokens(title))
+    )
+
+
 def _has_number(title: str) -> bool:
     """A number that says how much: a digit that is not a year, quarter or date, or a number word."""
     for token in _tokens(title):
@@ -582,14 +592,20 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     active = [metric for metric in node.metrics if metric.active]
     if any(metric.model.target is not None for metric in active):
         return
-    if active:
-        evidence = f"none of its {len(active)} metric{'s' if len(active) != 1 else ''} has a `target`"
+    if len(active) == 1:
+        evidence = f"its metric '{active[0].id}' has no `target`"
+    elif active:
+        evidence = f"none of its {len(active)} metrics has a `target`"
     else:
-        evidence = "it carries no metric with a `target`"
+        evidence = "it carries no metric"
+    retired = [metric.id for metric in node.metrics if not metric.active and metric.model.target is not None]
+    if retired:
+        evidence += f" (the target of deprecated '{retired[0]}' no longer counts)"
+    question = "by how much?" if _has_time(title) else "by how much, and by when?"
     yield Finding(
         node,
-        f"{node.level_name} '{node.id}' (\"{title}\") is vague: '{verb}' by how much, and by "
-        f"when? The title has no number and {evidence}",
+        f"{node.level_name} '{node.id}' (\"{title}\") is vague: '{verb}' {question} The title "
+        f"names no amount and {evidence}",
         help=f"Say how much and by when: put the number in the title (\"{verb.capitalize()} weekly "
         f"active teams by 20% by Q4 2027\"), or give a metric on this {node.level_name} a `target` "
         "with value, baseline and `by`.",
