@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -89,10 +90,16 @@ def lint(options: LintOptions) -> Report:
     records: list[FileRecord] = []
     skipped: list[str] = []
     workspace = Workspace()
+    internal_errors: list[str] = []
     for done, target in enumerate(targets):
         if options.progress is not None:
             options.progress(done, len(targets))
-        record = _load(target, options.skip_unrecognized)
+        try:
+            record = _load(target, options.skip_unrecognized)
+        except Exception as exc:  # a fault on one file must not end the run, nor print a traceback
+            message = _internal_error(target.display, exc)
+            internal_errors.append(message)
+            record = FileRecord(LoadedFile(target.display), problems=[Problem("E001", message, (1, 1, 1, 1))])
         if record is None:
             skipped.append(target.display)
             continue
@@ -124,9 +131,15 @@ def lint(options: LintOptions) -> Report:
         sources={record.loaded.path: record.loaded for record in records},
         skipped=skipped,
         fixed=fixed,
-        internal_errors=faults,
+        internal_errors=internal_errors + faults,
         workspace=workspace,
     )
+
+
+def _internal_error(display: str, exc: BaseException) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]" if frame else ""
+    return f"internal error on {display}: {type(exc).__name__}: {exc}{where}; please report this as a bug"
 
 
 def _load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
@@ -136,7 +149,9 @@ def _load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
     may_skip = skip_unrecognized or not target.named
     if loaded.unreadable:
         binary = any(p.code == "E006" for p in loaded.problems)
-        return None if binary and may_skip else record
+        # Undecodable text is kept (bytes replaced): in a walk, skip it unless it says metricspec.
+        foreign = bool(loaded.text) and not _LOOKS_LIKE_METRICSPEC.search(loaded.text)
+        return None if (binary or foreign) and may_skip else record
     data = loaded.data
     if not isinstance(data, dict) or "metricspec" not in data:
         syntax_error = any(p.code == "E001" for p in loaded.problems)
@@ -195,9 +210,12 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
             return  # outside a repository there is no workspace beyond what was named
         targets = context_walker.walk(root)
     for target in targets:
-        loaded = read_file(target.fs_path, target.display)
-        if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
+        try:
+            loaded = read_file(target.fs_path, target.display)
+            if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
+                continue
+            model, _ = validate_document(loaded)
+        except Exception:  # context only: a file that cannot be read adds no ids
             continue
-        model, _ = validate_document(loaded)
         if model is not None:
             workspace.add(DocItem(loaded, model, reported=False))

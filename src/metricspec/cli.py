@@ -133,6 +133,8 @@ def lint(
         raise _fail(f"no such file or directory: {exc}") from None
     except BaselineError as exc:
         raise _fail(str(exc)) from None
+    except Exception as exc:
+        raise _fail(_internal_error("while linting", exc)) from None
 
     if write_baseline is not None:
         from metricspec.baseline import render as render_baseline
@@ -148,11 +150,14 @@ def lint(
     chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = output is None and _color(sys.stdout)
     width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
-    rendered = render(
-        chosen,
-        report,
-        RenderOptions(color=color, width=width, statistics=statistics, show_suppressed=show_suppressed, verbose=verbose, quiet=quiet),
-    )
+    try:
+        rendered = render(
+            chosen,
+            report,
+            RenderOptions(color=color, width=width, statistics=statistics, show_suppressed=show_suppressed, verbose=verbose, quiet=quiet),
+        )
+    except Exception as exc:
+        raise _fail(_internal_error(f"in the {chosen} report", exc)) from None
     if output is not None:
         try:
             write_atomic(output, rendered)
@@ -296,9 +301,21 @@ def tree(
     raise typer.Exit(2 if report.internal_errors else 0)
 
 
+def _internal_error(where: str, exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" [{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}]" if frames else ""
+    where = f" {where}" if where else ""
+    return f"internal error{where}: {type(exc).__name__}: {exc}{at}; please report this as a bug"
+
+
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
         sys.stderr.write("metricspec: interrupted\n")
         sys.exit(130)
+    except Exception as exc:  # never a traceback: one line, exit 2
+        sys.stderr.write(f"metricspec: {_internal_error('', exc)}\n")
+        sys.exit(2)

@@ -1,12 +1,14 @@
 """Which files a run reads: named files, walked directories, the config's include globs.
 
-Walking never follows a path twice (symlink loops, a link to a parent), opens nothing (the
-loader does, and only regular files), and turns every unreadable path into a problem for that
-path instead of an error for the run.
+Walking never enters a symlinked directory (as git and os.walk: no loops, no escape through a
+link to a parent) nor a directory twice, opens nothing (the loader does, and only regular
+files), and turns every unreadable path into a problem for that path instead of an error for
+the run. A symlinked directory named on the command line is followed: the user asked for it.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -57,6 +59,7 @@ class Walker:
         self.seen_dirs: set[tuple[int, int]] = set()
         self.problems: list[PathProblem] = []
         self.skipped: list[str] = []
+        self._problem_paths: set[str] = set()
 
     def _excluded(self, path: str) -> bool:
         if not self.exclude:
@@ -66,23 +69,32 @@ class Walker:
                    for c in candidates for pattern in self.exclude)
 
     def _problem(self, path: str, message: str) -> None:
+        # The same directory entry reached twice (named and walked) is reported once.
+        identity = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+        if identity in self._problem_paths:
+            return
+        self._problem_paths.add(identity)
         self.problems.append(PathProblem(display_path(path, self.cwd), Problem("E001", message, (1, 1, 1, 1))))
 
     def named(self, paths: Iterable[str]) -> Iterator[Target]:
         for path in paths:
             try:
                 info = os.lstat(path)
-            except OSError:
-                raise PathNotFound(path) from None
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.ENOTDIR) or not path:
+                    raise PathNotFound(path) from None
+                self._problem(path, f"cannot read: {exc.strerror}; not read")
+                continue
             if stat.S_ISLNK(info.st_mode):
                 try:
                     info = os.stat(path)
                 except OSError as exc:
-                    reason = "a symlink loop" if exc.errno == 40 else "a broken symlink"
-                    self._problem(path, f"{reason}; not read")
+                    self._problem(path, f"{_link_problem(exc)}; not read")
                     continue
             if stat.S_ISDIR(info.st_mode):
                 yield from self.walk(path)
+            elif not stat.S_ISREG(info.st_mode):
+                self._problem(path, f"{_not_regular(info.st_mode)}; not read")
             else:
                 target = self._file(path, named=True)
                 if target:
@@ -123,11 +135,17 @@ class Walker:
                 if self._excluded(path) or ignores.ignored(path, entry):
                     continue
                 try:
-                    is_dir = entry.is_dir()  # follows symlinks; loops are caught by seen_dirs
+                    is_link = entry.is_symlink()
                 except OSError:
+                    is_link = False
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:  # a symlink loop: reported below if its name is *.yaml
                     is_dir = False
                 if is_dir:
-                    if entry.name not in SKIP_DIRS:
+                    # A symlinked directory is not entered: it could lead back up (a loop) or out
+                    # of the tree; what it points to inside the tree is walked anyway.
+                    if entry.name not in SKIP_DIRS and not is_link:
                         subdirs.append(path)
                     continue
                 if not entry.name.endswith(SUFFIXES):
@@ -135,17 +153,30 @@ class Walker:
                 try:
                     info = entry.stat()
                 except OSError as exc:
-                    reason = "a symlink loop" if exc.errno == 40 else (
-                        "a broken symlink" if entry.is_symlink() else f"cannot read: {exc.strerror}")
+                    reason = _link_problem(exc) if is_link else f"cannot read: {exc.strerror}"
                     self._problem(path, f"{reason}; not read")
                     continue
                 if not stat.S_ISREG(info.st_mode):
-                    self._problem(path, "not a regular file; not read")
+                    self._problem(path, f"{_not_regular(info.st_mode)}; not read")
                     continue
                 target = self._file(path, named=False)
                 if target:
                     yield target
             stack.extend(reversed(subdirs))
+
+
+def _not_regular(mode: int) -> str:
+    kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "something else")
+    return f"not a regular file but {kind}"
+
+
+def _link_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symlink loop"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "a broken symlink (its target does not exist)"
+    return f"a symlink whose target cannot be read: {exc.strerror}"
 
 
 class _GitIgnores:
