@@ -5,7 +5,7 @@ has no finding, and carries one `<failure type="CODE">` per finding otherwise. `
 files and `failures` the files that failed, as JUnit counts test cases, not failure elements.
 
 ElementTree escapes markup characters; characters XML 1.0 cannot carry at all (an ANSI escape,
-NUL) are written as visible escapes such as `\\x1b`, so any user text yields a parseable file.
+NUL) and CR are written as visible escapes such as `\\x1b`, so any user text yields a parseable file.
 No timestamp or host name: the same run gives the same bytes.
 """
 
@@ -15,7 +15,8 @@ import re
 import xml.etree.ElementTree as ET
 
 # Outside XML 1.0's Char production: C0 controls but tab/LF/CR, surrogates, U+FFFE and U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# CR too: a parser folds a raw CR into LF, so it is shown rather than silently changed.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
