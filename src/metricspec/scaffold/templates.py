@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import json
 import re
+import unicodedata
 from importlib import resources
 
 from metricspec.schema import SCHEMA_ID
@@ -41,8 +42,9 @@ _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'()+/-]*$")
 
 
 def slugify(name: str) -> str:
-    """`Acme Analytics!` -> `acme-analytics`: the file name and nothing else depends on it."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """`Acme Analytics!` -> `acme-analytics`, `Café` -> `cafe`: the spec's file name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[:60].rstrip("-")
 
 

@@ -1,0 +1,162 @@
+"""`metricspec tree`: the hierarchy with kinds, targets and findings, as text and as Mermaid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from metricspec.cli import app
+from metricspec.scaffold.templates import render
+from metricspec.tree import mermaid_label
+
+DAY = dt.date(2026, 6, 1)
+
+COMPANY = """\
+metricspec: 1
+product: Acme
+stage: growth
+owner: ana
+review: monthly
+north_star: weekly-builders
+objectives:
+  - id: revenue
+    title: Grow ARR from $4M to $5M
+    metrics:
+      - id: arr
+        name: Annual recurring revenue
+        kind: lagging
+        unit: USD
+        pairs_with: weekly-builders
+        target: {baseline: 4_000_000, value: 5_000_000, by: 2027-03-31}
+      - id: weekly-builders
+        name: Weekly builders
+        kind: leading
+        unit: count
+"""
+
+TEAM = """\
+metricspec: 1
+goals:
+  - id: adoption
+    parent: revenue
+    title: 'Make "reports" <b>weekly</b> & #1'
+    metrics:
+      - id: end
+        name: Share of teams that end a week with a report
+        kind: leading
+        unit: percent
+        pairs_with: arr
+        target: {baseline: 12.5, value: 20, by: 2027-01-31}
+"""
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    runner = CliRunner()
+
+    def _run(*args: str):
+        return runner.invoke(app, [*args, "--today", DAY.isoformat()], catch_exceptions=False)
+
+    return _run
+
+
+def _line(out: str, needle: str) -> str:
+    return next(line for line in out.splitlines() if needle in line)
+
+
+def test_tree_draws_levels_kinds_targets_and_marks(run, write):
+    write("company.metrics.yaml", COMPANY)
+    write("team.metrics.yaml", TEAM)
+    result = run("tree")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert _line(out, "company.metrics.yaml").startswith("company.metrics.yaml  Acme, growth stage  ★ weekly-builders")
+    assert "objective revenue  Grow ARR from $4M to $5M" in out
+    arr = _line(out, "◆ arr")
+    assert "lagging  4,000,000 → 5,000,000 USD by 2027-03-31" in arr and "✓" in arr
+    builders = _line(out, "weekly-builders  leading")
+    assert builders.lstrip("│├└─ ").startswith("★ weekly-builders  leading  no target  ⚠")
+    assert "T001" in builders
+    # The goal of team.metrics.yaml hangs under its parent in company.metrics.yaml.
+    goal = _line(out, "goal adoption")
+    assert "(team.metrics.yaml)" in goal
+    assert out.index("objective revenue") < out.index("goal adoption") < out.index("◆ end")
+    assert "12.5 → 20% by 2027-01-31" in _line(out, "◆ end")
+    assert "its nodes are drawn under their parents" in out
+    # Tree guides show the nesting: the goal sits one level below the objective.
+    assert _indent(goal) > _indent(_line(out, "objective revenue"))
+
+
+def _indent(line: str) -> int:
+    return len(re.match(r"^[│├└─ ]*", line).group(0))
+
+
+def test_tree_of_a_template(run, write):
+    write("metrics/acme.metrics.yaml", render("minimal", "Acme", "mvp", DAY))
+    out = run("tree").stdout
+    for level in ("objective paying-customer-base", "goal weekly-habit", "outcome first-result-day-one",
+                  "behavior completes-setup"):
+        assert level in out
+    assert "★ weekly-active-accounts  leading  150 → 400 count by 2027-03-31  ✓" in out
+    assert "⚠" not in out and "✖" not in out
+
+
+def test_files_that_cannot_be_drawn_are_named(run, write):
+    write("broken.metrics.yaml", "metricspec: 1\nobjectives: [\n")
+    result = run("tree", "broken.metrics.yaml")
+    assert result.exit_code == 0
+    assert "broken.metrics.yaml  not drawn: ✖ E001" in result.stdout
+
+
+def test_missing_path_is_a_usage_error(run):
+    result = run("tree", "nowhere")
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
+
+
+def test_mermaid(run, write):
+    write("company.metrics.yaml", COMPANY)
+    write("team.metrics.yaml", TEAM)
+    result = run("tree", "--format", "mermaid")
+    assert result.exit_code == 0
+    out = result.stdout
+    lines = out.splitlines()
+    assert lines[0] == "flowchart TD"
+    assert '  n_revenue["Objective: Grow ARR from $4M to $5M<br/>revenue"]' in lines
+    # Quotes, markup and entity starts in titles are escaped; the id `end` (a Mermaid keyword) is prefixed.
+    assert any(line.startswith('  n_adoption("Goal: Make #34;reports#34; #60;b#62;weekly#60;/b#62; #38; #35;1<br/>adoption')
+               for line in lines)
+    assert any(line.startswith('  m_end[("Share of teams that end a week with a report<br/>leading, 12.5 to 20% by 2027-01-31")]')
+               for line in lines)
+    assert any(line.startswith('  m_weekly_builders[("North star: Weekly builders<br/>leading, no target<br/>warning: ')
+               for line in lines)
+    assert "  n_revenue --> n_adoption" in lines
+    assert "  n_revenue -.- m_arr" in lines and "  n_adoption -.- m_end" in lines
+    assert re.search(r"^  class .*m_weekly_builders.* finding$", out, re.MULTILINE)
+    # Every label is one line and closes its own quote.
+    for line in lines:
+        if '"' in line:
+            assert line.count('"') == 2, line
+
+
+def test_mermaid_ids_are_unique_and_safe(run, write):
+    write("a.metrics.yaml", "metricspec: 1\nobjectives:\n  - {id: a-b, title: One}\n  - {id: a_b, title: Two}\n")
+    out = run("tree", "--format", "mermaid").stdout
+    ids = re.findall(r"^  (\w+)\[", out, re.MULTILINE)
+    assert ids == ["n_a_b", "n_a_b_2"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('say "hi"', "say #34;hi#34;"),
+    ("a\nb  c", "a b c"),
+    ("<script>", "#60;script#62;"),
+    ("`md`", "#96;md#96;"),
+    ("#quot;", "#35;quot;"),
+])
+def test_mermaid_label(text, expected):
+    assert mermaid_label(text) == expected
