@@ -51,8 +51,11 @@ def _unpaired_evidence(metric: MetricItem, wanted: str, ctx: Context) -> str:
     """Why `metric` has no active partner of kind `wanted`, in the words a reviewer would use."""
     others = _partners(metric, ctx)
     if not others:
-        if metric in metric.partners:
+        refs = metric.model.pairs_with
+        if refs and all(ref == metric.id for ref in refs):
             return "its `pairs_with` names only itself"
+        if refs:
+            return "its `pairs_with` names no other metric of the run, and no metric names it in theirs"
         return "it has no `pairs_with`, and no metric names it in theirs"
     reasons = []
     same = [p for p in others if p.active and p.model.kind and p.model.kind != wanted]
@@ -163,7 +166,8 @@ def _reports_pair(metric: MetricItem, partner: MetricItem) -> bool:
 
 
 @rule(
-    "P003", "pair-kind-mismatch", "warning", "metric", "`pairs_with` links two metrics of the same kind, or a metric to itself",
+    "P003", "pair-kind-mismatch", "warning", "metric",
+    "`pairs_with` links two metrics of the same kind, or a metric to itself",
     what="A `pairs_with` entry that names a metric of the same `kind` (leading with leading, "
     "lagging with lagging), or the metric itself. Each mismatched pair is reported once, on "
     "the metric whose `pairs_with` names the other (on the smaller id when both name each "

@@ -9,7 +9,6 @@ When a target has no `direction`, it is inferred from baseline -> value: higher 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Optional
@@ -72,14 +71,8 @@ def _target(metric: MetricItem) -> Optional[Target]:
     return None if _retired(metric) else metric.model.target
 
 
-def inferred_direction(target: Target) -> Optional[str]:
-    """The written `direction`, else the one baseline -> value implies (None without both)."""
-    if target.direction:
-        return target.direction
-    return _implied_direction(target)
-
-
 def _implied_direction(target: Target) -> Optional[str]:
+    """The direction baseline -> value implies (what an absent `direction` is inferred as)."""
     if target.value is None or target.baseline is None:
         return None
     if target.value > target.baseline:
@@ -398,7 +391,8 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
         ]
         if outside:
             evidence = " and ".join(f"{key} {_num(number)}" for key, number in outside)
-            share = "a share cannot exceed 100%" if any(number > 100 for _, number in outside) else "a share cannot be negative"
+            above = any(number > 100 for _, number in outside)
+            share = "a share cannot exceed 100%" if above else "a share cannot be negative"
             yield Finding(
                 metric,
                 f"target of {_name(metric)} is in percent but its {evidence} "
@@ -460,11 +454,11 @@ def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
     implied = _implied_direction(target)
     if implied is None or implied == target.direction:
         return
-    moves = (
-        f"its value equals its baseline ({_num(target.value)})"
-        if implied == "maintain"
-        else f"it moves from {_num(target.baseline)} to {_num(target.value)}, {'an' if implied == 'increase' else 'a'} {implied}"
-    )
+    if implied == "maintain":
+        moves = f"its value equals its baseline ({_num(target.value)})"
+    else:
+        article = "an" if implied == "increase" else "a"
+        moves = f"it moves from {_num(target.baseline)} to {_num(target.value)}, {article} {implied}"
     yield Finding(
         metric,
         f"target of {_name(metric)} says `direction: {target.direction}` but {moves}",
@@ -641,11 +635,13 @@ def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if _retired(metric) or (metric.model.unit or "").strip() or rejected(metric, "unit"):
         return
     target = metric.model.target
-    value = f"is a target of {_num(target.value)}" if target is not None and target.value is not None else "is a value of 35"
+    if target is not None and target.value is not None:
+        question = f"is its target of {_num(target.value)} a percent, a count or dollars?"
+    else:
+        question = "is it a percent, a count or dollars?"
     yield Finding(
         metric,
-        f"metric {_name(metric)} has no `unit`: nobody can tell whether it {value} a percent, a "
-        "count or dollars",
+        f"metric {_name(metric)} has no `unit`: {question}",
         help="Add `unit:` (`percent`, `count`, `ratio`, `score`, `seconds`, `days`, or a currency "
         "code such as `USD`).",
         field=("unit",),
