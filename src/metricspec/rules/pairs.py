@@ -37,10 +37,10 @@ def _ids(items: list, limit: int = 4) -> str:
 def _partners(metric: MetricItem, ctx: Context) -> list[MetricItem]:
     """Other metrics paired with this one from either end, deprecated ones included.
 
-    A copy of an id that the run's definition shadows (a context file's stale duplicate) is
-    not the metric its id names, so it pairs with nothing."""
+    A context file's copy of an id that a linted file defines (a stale duplicate, read only for
+    definitions) is not the metric its id names, so its `pairs_with` pairs nothing."""
     by_id = ctx.workspace.by_id
-    return [p for p in metric.partners if p is not metric and by_id.get(p.id) is p]
+    return [p for p in metric.partners if p is not metric and (p.doc.reported or by_id.get(p.id) is p)]
 
 
 def _pairs_field(metric: MetricItem) -> tuple:
@@ -69,6 +69,12 @@ def _unpaired_evidence(metric: MetricItem, wanted: str, ctx: Context) -> str:
     if retired:
         reasons.append(f"{_ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated")
     return "; ".join(reasons)
+
+
+def _judged(metric: MetricItem, ctx: Context) -> bool:
+    """Active, and the metric its id names: a second definition of an id (E003) has no
+    pairs of its own, since every `pairs_with` naming that id resolves to the first."""
+    return metric.active and ctx.workspace.by_id.get(metric.id) is metric
 
 
 def _has_partner_of_kind(metric: MetricItem, kind: str, ctx: Context) -> bool:
@@ -109,7 +115,7 @@ def _metric_yaml(*lines: str) -> str:
     ),
 )
 def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind != "leading" or _has_partner_of_kind(metric, "lagging", ctx):
+    if not _judged(metric, ctx) or metric.model.kind != "leading" or _has_partner_of_kind(metric, "lagging", ctx):
         return
     yield Finding(
         metric,
@@ -149,7 +155,7 @@ def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[
     ),
 )
 def check_lagging_without_leading(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind != "lagging" or _has_partner_of_kind(metric, "leading", ctx):
+    if not _judged(metric, ctx) or metric.model.kind != "lagging" or _has_partner_of_kind(metric, "leading", ctx):
         return
     yield Finding(
         metric,
@@ -206,7 +212,7 @@ def _reports_pair(metric: MetricItem, partner: MetricItem) -> bool:
     ),
 )
 def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or not metric.model.pairs_with:
+    if not _judged(metric, ctx) or not metric.model.pairs_with:
         return
     by_id = ctx.workspace.by_id
     refs = metric.model.pairs_with
