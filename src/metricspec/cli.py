@@ -127,6 +127,10 @@ def lint(
         skip_unrecognized=skip_unrecognized,
         baseline=baseline,
     )
+    from metricspec import progress
+
+    bar = progress.FileProgress() if progress.wanted(quiet) else None
+    options.progress = bar
     try:
         report = api.lint(options)
     except PathNotFound as exc:
@@ -135,6 +139,9 @@ def lint(
         raise _fail(str(exc)) from None
     except Exception as exc:
         raise _fail(_internal_error("while linting", exc)) from None
+    finally:
+        if bar is not None:
+            bar.close()
 
     if write_baseline is not None:
         from metricspec.baseline import render as render_baseline
