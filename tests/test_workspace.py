@@ -123,3 +123,25 @@ def test_named_file_references_resolve_against_the_rest_of_the_repository(write,
     # No E004 for `revenue` or `arr`, and nothing reported for the unnamed file's own problem.
     assert findings(report) == []
     assert report.files == 1
+
+
+def test_pairs_named_from_an_unchanged_file_count_for_the_named_file(write, monkeypatch):
+    """A pair counts for both ends: the lagging partner naming this leading metric lives elsewhere."""
+    write(
+        "metrics/company.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
+        "      - id: arr\n        name: Annual recurring revenue\n        kind: lagging\n"
+        "        pairs_with: reports\n"
+        # A stale copy of `reports` in another file must not be linked in its place.
+        "  - id: old\n    title: Old objective\n    metrics:\n"
+        "      - id: weekly-builders\n        name: Old copy\n        kind: leading\n        pairs_with: arr\n",
+    )
+    changed = write(
+        "metrics/team/adoption.metrics.yaml",
+        HEAD + "goals:\n  - id: adoption\n    parent: revenue\n    title: Improve adoption\n"
+        "    metrics:\n      - id: reports\n        name: Reports built\n        kind: leading\n"
+        "      - id: weekly-builders\n        name: Weekly report builders\n        kind: leading\n",
+    )
+    subprocess.run(["git", "init", "-q", str(changed.parent.parent.parent)], check=True)
+    report = lint_paths(changed, select=["E", "P"])
+    assert findings(report) == [("P001", "weekly-builders", 13)]

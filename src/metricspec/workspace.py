@@ -197,8 +197,12 @@ class Workspace:
     def resolve(self) -> None:
         """Link parents, partners, guardrails and north stars; report what does not resolve."""
         for node in self.nodes:
+            if self._shadowed(node):
+                continue
             self._resolve_parent(node)
         for metric in self.metrics:
+            if self._shadowed(metric):
+                continue
             for index, ref in enumerate(metric.model.pairs_with):
                 partner = self._metric_ref(metric, ref, ("pairs_with", index) if len(metric.model.pairs_with) > 1 else ("pairs_with",), "pairs_with")
                 if partner is not None:
@@ -250,6 +254,10 @@ class Workspace:
         else:
             node.parent = target
             target.children.append(node)
+
+    def _shadowed(self, item: Union[NodeItem, MetricItem]) -> bool:
+        """A context file's stale copy of an id the run defines: it must not link to anything."""
+        return not item.doc.reported and self.by_id.get(item.id) is not item
 
     def _metric_ids(self) -> list[str]:
         """Metric ids to suggest from, computed once (only on the error path)."""
