@@ -1,0 +1,368 @@
+"""The metricspec benchmark: generate workspaces, time whole processes, print ratios, write JSON.
+
+    python benchmarks/run.py                 # the full run (a few minutes on 2 cores)
+    python benchmarks/run.py --quick         # smaller sizes, fewer repetitions: under a minute
+    python benchmarks/run.py --sizes 1,100 --reps 3 --single 1000
+
+Everything is measured in one run, as the median of `--reps` whole-process runs, so the ratios
+compare like with like on a noisy machine. See benchmarks/README.md for what each line means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import write_single, write_workspace  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-06-01"  # findings that depend on the date stay the same from day to day
+
+# The parse floor: walk the same files and pull every event from libyaml, building nothing.
+FLOOR = r"""
+import os, sys
+from yaml import StreamEndEvent
+from yaml.cyaml import CParser
+events = 0
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if name.endswith(('.yaml', '.yml')):
+            with open(os.path.join(root, name), encoding='utf-8') as handle:
+                parser = CParser(handle.read())
+            get = parser.get_event
+            while get().__class__ is not StreamEndEvent:
+                events += 1
+            parser.dispose()
+"""
+IMPORTS = "import yaml, pydantic, typer, rich.console"
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+class _TreeRss(threading.Thread):
+    """Samples the summed RSS of a process and all its descendants (pool workers included)."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.done = threading.Event()
+
+    def _tree(self, pid: int) -> list[int]:
+        pids, stack = [], [pid]
+        while stack:
+            current = stack.pop()
+            pids.append(current)
+            try:
+                for task in os.listdir(f"/proc/{current}/task"):
+                    with open(f"/proc/{current}/task/{task}/children") as handle:
+                        stack.extend(int(child) for child in handle.read().split())
+            except OSError:
+                pass
+        return pids
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            total = 0
+            for pid in self._tree(self.pid):
+                try:
+                    with open(f"/proc/{pid}/status") as handle:
+                        for line in handle:
+                            if line.startswith("VmRSS:"):
+                                total += int(line.split()[1])
+                                break
+                except OSError:
+                    pass
+            self.peak_kb = max(self.peak_kb, total)
+            self.done.wait(self.interval)
+
+
+def run_once(cmd: list[str], cwd: str, sample_tree: bool = False, ok: tuple = (0,)) -> dict:
+    """Run one process to completion: wall seconds, its own peak RSS, the tree's sampled peak."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = None
+    if sample_tree and os.path.isdir("/proc"):
+        sampler = _TreeRss(proc.pid)
+        sampler.start()
+    stderr = proc.stderr.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if sampler:
+        sampler.done.set()
+        sampler.join()
+    # ru_maxrss: kilobytes on Linux, bytes on macOS; the largest single process of the tree.
+    max_rss_kb = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
+    return {"seconds": seconds, "max_rss_kb": max_rss_kb, "tree_rss_kb": sampler.peak_kb if sampler else None}
+
+
+def measure(label: str, cmd: list[str], cwd: str, reps: int, sample_tree: bool = False) -> dict:
+    # Linters exit 1 when they find something; anything else must succeed.
+    ok = (0, 1) if cmd[0].endswith(("metricspec", "yamllint")) else (0,)
+    runs = [run_once(cmd, cwd, sample_tree, ok) for _ in range(reps)]
+    times = [r["seconds"] for r in runs]
+    result = {
+        "label": label,
+        "cmd": " ".join(cmd),
+        "median": statistics.median(times),
+        "min": min(times),
+        "runs": times,
+        "max_rss_kb": max(r["max_rss_kb"] for r in runs),
+    }
+    if sample_tree:
+        result["tree_rss_kb"] = max(r["tree_rss_kb"] or 0 for r in runs)
+    print(f"  {label:<44} {result['median']:8.3f} s  (min {result['min']:.3f}, n={reps})", flush=True)
+    return result
+
+
+def imported_modules(cmd: list[str], cwd: str) -> list[str]:
+    """Top-level packages a command imports (via -X importtime)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *cmd], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    names = set()
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1].strip()
+            if name and not name.startswith("package"):
+                names.add(name.split(".")[0])
+    return sorted(names)
+
+
+def find_yamllint(install: bool) -> str | None:
+    exe = BIN / "yamllint"
+    if exe.exists():
+        return str(exe)
+    if install:
+        print("  yamllint is missing: pip install yamllint (the benchmark's environment only)", flush=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "yamllint"], check=False)
+        if exe.exists():
+            return str(exe)
+    found = shutil.which("yamllint")
+    return found
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1,100,1000,10000", help="workspace sizes in files of ten metrics")
+    parser.add_argument("--single", type=int, default=10_000, help="metrics in the single-file workspace (0: skip)")
+    parser.add_argument("--reps", type=int, default=5, help="runs per measurement (the median is reported)")
+    parser.add_argument("--big-reps", type=int, default=3, help="runs for workspaces of 10,000 files")
+    parser.add_argument("--quick", action="store_true", help="sizes 1,100,1000, a 1,000-metric file, 3 runs")
+    parser.add_argument("--workdir", help="where to generate the workspaces (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated workspaces")
+    parser.add_argument("--no-yamllint", action="store_true", help="skip the yamllint comparisons")
+    parser.add_argument("--no-install", action="store_true", help="never pip install yamllint")
+    parser.add_argument("--json", default=str(HERE / "results" / "latest.json"), help="where to write the results")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.single, args.reps, args.big_reps = "1,100,1000", 1_000, 3, 1
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    metricspec = str(BIN / "metricspec") if (BIN / "metricspec").exists() else shutil.which("metricspec")
+    if not metricspec:
+        raise SystemExit("metricspec is not installed in this environment: pip install -e .")
+    yamllint = None if args.no_yamllint else find_yamllint(not args.no_install)
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="metricspec-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / "report.json"
+    lint = [metricspec, "lint", ".", "--format", "json", "--output", str(out), "--today", TODAY]
+    results: dict = {"machine": machine(), "workspaces": {}, "single_file": {}, "commands": {}}
+    try:
+        print(f"generating in {work}", flush=True)
+        folders = {}
+        for size in sizes:
+            folder = work / f"files-{size}"
+            if not folder.exists():
+                write_workspace(str(folder), size)
+            folders[size] = folder
+        if args.single:
+            single = work / f"single-{args.single}"
+            if not single.exists():
+                write_single(str(single), args.single)
+
+        print("measuring (median of whole-process runs)", flush=True)
+        for size, folder in folders.items():
+            reps = args.big_reps if size >= 10_000 else args.reps
+            entry = {
+                "files": size,
+                "metrics": size * 10,
+                "bytes": sum(path.stat().st_size for path in folder.rglob("*.yaml")),
+                "lint": measure(f"metricspec lint, {size:,} files", lint, str(folder), reps, sample_tree=size >= 10_000),
+                "floor": measure(f"libyaml parse floor, {size:,} files", [sys.executable, "-c", FLOOR, "."], str(folder), reps),
+            }
+            entry["findings"] = len(json.loads(out.read_text())["diagnostics"])
+            results["workspaces"][str(size)] = entry
+        if args.single:
+            results["single"] = {
+                "metrics": args.single,
+                "bytes": sum(path.stat().st_size for path in single.rglob("*.yaml")),
+                "lint": measure(f"metricspec lint, one file of {args.single:,} metrics", lint, str(single), args.big_reps),
+                "floor": measure("libyaml parse floor, that file", [sys.executable, "-c", FLOOR, "."], str(single), args.big_reps),
+            }
+            results["single"]["findings"] = len(json.loads(out.read_text())["diagnostics"])
+
+        hundred = folders.get(100)
+        if yamllint and hundred:
+            results["yamllint_100"] = measure("yamllint -d relaxed, 100 files", [yamllint, "-d", "relaxed", "."], str(hundred), args.reps)
+
+        if 1 in folders:
+            one = str(next(folders[1].rglob("*.yaml")))
+            cold = results["single_file"]
+            cold["metricspec"] = measure("metricspec lint FILE (cold)", [metricspec, "lint", one, "--today", TODAY], str(work), args.reps * 2)
+            if yamllint:
+                cold["yamllint"] = measure("yamllint FILE (cold)", [yamllint, one], str(work), args.reps * 2)
+            cold["imports"] = measure(f'python -c "{IMPORTS}"', [sys.executable, "-c", IMPORTS], str(work), args.reps * 2)
+            cold["python"] = measure('python -c "pass"', [sys.executable, "-c", "pass"], str(work), args.reps * 2)
+
+        commands = results["commands"]
+        commands["version"] = measure("metricspec --version", [metricspec, "--version"], str(work), args.reps * 2)
+        commands["rules"] = measure("metricspec rules", [metricspec, "rules"], str(work), args.reps * 2)
+        for name, argv in (("version", ["--version"]), ("rules", ["rules"]), ("lint", ["lint", "--help"])):
+            commands[name + "_imports"] = imported_modules(["-m", "metricspec", *argv], str(work))
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+    results["ratios"] = ratios(results)
+    print()
+    print(table(results))
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {args.json}")
+    return 0
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    try:
+        from importlib.metadata import version
+
+        versions = {name: version(name) for name in ("metricspec", "PyYAML", "pydantic", "typer", "rich", "yamllint")
+                    if _installed(name)}
+    except Exception:  # pragma: no cover
+        versions = {}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": versions,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _installed(name: str) -> bool:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        version(name)
+        return True
+    except PackageNotFoundError:
+        return False
+
+
+def ratios(results: dict) -> dict:
+    ws = results["workspaces"]
+    found: dict = {}
+
+    def med(entry: dict | None) -> float | None:
+        return entry["median"] if entry else None
+
+    if "1000" in ws:
+        found["lint_1000_over_floor_1000"] = (med(ws["1000"]["lint"]) / med(ws["1000"]["floor"]), "<=", 1.5)
+    if "1000" in ws and "10000" in ws:
+        found["lint_10000_over_lint_1000"] = (med(ws["10000"]["lint"]) / med(ws["1000"]["lint"]), "<=", 11.0)
+    if "single" in results and str(results["single"]["metrics"] // 10) in ws:
+        same = ws[str(results["single"]["metrics"] // 10)]
+        found["single_file_over_same_size_workspace"] = (med(results["single"]["lint"]) / med(same["lint"]), "<=", 1.5)
+    if "yamllint_100" in results:
+        per_file_yamllint = med(results["yamllint_100"]) / 100
+        if "100" in ws:
+            found["yamllint_per_file_over_metricspec_100"] = (per_file_yamllint / (med(ws["100"]["lint"]) / 100), ">=", 30.0)
+        biggest = max(int(size) for size in ws)
+        if biggest >= 1000:
+            per_file = med(ws[str(biggest)]["lint"]) / biggest
+            found[f"yamllint_per_file_over_metricspec_{biggest}"] = (per_file_yamllint / per_file, ">=", 30.0)
+    cold = results["single_file"]
+    if "metricspec" in cold and "yamllint" in cold:
+        found["cold_metricspec_over_yamllint"] = (med(cold["metricspec"]) / med(cold["yamllint"]), "<=", 0.9)
+    if "metricspec" in cold and "imports" in cold:
+        found["cold_metricspec_over_imports"] = (med(cold["metricspec"]) / med(cold["imports"]), "<=", 1.3)
+    if "10000" in ws:
+        found["peak_rss_mb_10000"] = (ws["10000"]["lint"]["tree_rss_kb"] / 1024, "<=", 1024.0)
+    return {
+        name: {"value": round(value, 3), "target": f"{op} {bound:g}", "met": value <= bound if op == "<=" else value >= bound}
+        for name, (value, op, bound) in found.items()
+    }
+
+
+def table(results: dict) -> str:
+    m = results["machine"]
+    lines = [
+        f"machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}",
+        "",
+        "| workspace | files | metrics | MB | metricspec lint (s) | libyaml floor (s) | lint / floor | findings |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    rows = [(f"{int(k):,} files", v) for k, v in results["workspaces"].items()]
+    if "single" in results:
+        rows.append((f"one file of {results['single']['metrics']:,} metrics", {**results["single"], "files": 1}))
+    for name, entry in rows:
+        lint, floor = entry["lint"]["median"], entry["floor"]["median"]
+        lines.append(
+            f"| {name} | {entry['files']:,} | {entry['metrics']:,} | {entry['bytes'] / 1e6:.1f} | {lint:.3f} | "
+            f"{floor:.3f} | {lint / floor:.2f} | {entry['findings']:,} |"
+        )
+    lines += ["", "| command | median (s) |", "| --- | ---: |"]
+    if "yamllint_100" in results:
+        lines.append(f"| yamllint -d relaxed, 100 files | {results['yamllint_100']['median']:.3f} |")
+    labels = {"metricspec": "metricspec lint FILE", "yamllint": "yamllint FILE",
+              "imports": f"python -c \"{IMPORTS}\"", "python": 'python -c "pass"'}
+    for key, entry in results["single_file"].items():
+        lines.append(f"| {labels[key]} | {entry['median']:.3f} |")
+    for key in ("version", "rules"):
+        if key in results["commands"]:
+            lines.append(f"| metricspec {'--version' if key == 'version' else key} | {results['commands'][key]['median']:.3f} |")
+    if "10000" in results["workspaces"]:
+        lint = results["workspaces"]["10000"]["lint"]
+        lines.append(f"\npeak RSS, 10,000 files: {lint['tree_rss_kb'] / 1024:.0f} MB summed over the process tree "
+                     f"(largest single process {lint['max_rss_kb'] / 1024:.0f} MB)")
+    commands = results["commands"]
+    for key in ("version", "rules", "lint"):
+        if key + "_imports" in commands:
+            heavy = [name for name in ("pydantic", "pydantic_core", "typer", "click", "rich", "yaml") if name in commands[key + "_imports"]]
+            what = "metricspec lint --help" if key == "lint" else f"metricspec {'--version' if key == 'version' else key}"
+            lines.append(f"{what} imports {len(commands[key + '_imports'])} top-level modules; of the heavy ones: {', '.join(heavy) or 'none'}")
+    lines += ["", "| target | value | wanted | met |", "| --- | ---: | --- | --- |"]
+    for name, ratio in results["ratios"].items():
+        lines.append(f"| {name} | {ratio['value']:g} | {ratio['target']} | {'yes' if ratio['met'] else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
