@@ -46,6 +46,16 @@ def test_each_template_lints_clean_under_every_rule(run, tmp_path, template):
     report = run("lint", str(spec), "--select", "ALL", "--fail-on", "info", "--format", "json")
     assert json.loads(report.stdout)["diagnostics"] == []
     assert report.exit_code == 0
+    assert "it starts clean" in result.stdout and "finding" not in result.stdout
+
+
+def test_another_stage_is_written_and_its_findings_explained(run, tmp_path):
+    result = run("init", "--no-input", "--template", "minimal", "--stage", "discovery", "--product", "Acme")
+    assert result.exit_code == 0
+    assert yaml.safe_load((tmp_path / "metrics" / "acme.metrics.yaml").read_text())["stage"] == "discovery"
+    assert "L001 metrics/acme.metrics.yaml:" in result.stdout
+    assert "The minimal template is written for the mvp stage" in result.stdout
+    assert "see what to adapt" in result.stdout
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

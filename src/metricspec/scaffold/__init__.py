@@ -67,6 +67,8 @@ class InitResult:
     manual_hook: Optional[str] = None  # the block to add by hand, when the config could not be edited
     manual_reason: str = ""
     error: str = ""
+    # What `metricspec lint --select ALL` finds in the new spec: nothing, at the template's own stage.
+    findings: list = field(default_factory=list)
     next_steps: list[tuple[str, str]] = field(default_factory=list)  # (command, why)
 
 
@@ -144,8 +146,15 @@ def init_project(options: InitOptions) -> InitResult:
         result.exit_code = 2
         return result
 
-    result.next_steps = _next_steps(directory, precommit_path, edit)
+    result.findings = _lint(spec, today)
+    result.next_steps = _next_steps(directory, precommit_path, edit, clean=not result.findings)
     return result
+
+
+def _lint(spec: Path, today: dt.date) -> list:
+    from metricspec.api import LintOptions, lint
+
+    return lint(LintOptions(paths=[str(spec)], select=["ALL"], today=today)).diagnostics
 
 
 def _existing_config(directory: Path) -> Optional[Path]:
@@ -164,12 +173,12 @@ def _repository_root(directory: Path) -> Path:
     return Path(root)
 
 
-def _next_steps(directory: Path, precommit_path: Path, edit) -> list[tuple[str, str]]:
+def _next_steps(directory: Path, precommit_path: Path, edit, clean: bool) -> list[tuple[str, str]]:
     import shlex
 
     here = os.path.abspath(directory) == os.getcwd()
     where = "" if here else " " + shlex.quote(os.path.relpath(os.path.abspath(directory)))
-    steps = [(f"metricspec lint{where}", "check the spec; it starts clean"),
+    steps = [(f"metricspec lint{where}", "check the spec; it starts clean" if clean else "see what to adapt"),
              (f"metricspec tree{where}", "see the hierarchy, each metric with its target")]
     if edit is not None and edit.status in ("create", "add", "present"):
         in_git = os.path.exists(precommit_path.parent / ".git")

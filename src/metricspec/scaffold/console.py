@@ -59,6 +59,15 @@ def show(result: InitResult, out: Console, err: Console) -> None:
     if result.manual_hook:
         err.print(f"metricspec: {escape(result.manual_reason)}; add this entry under its `repos:` yourself:")
         err.print(escape(result.manual_hook.rstrip("\n")), markup=False, highlight=False)
+    if result.findings:
+        out.print()
+        out.print(f"The new spec has {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
+                  f"to look at (`metricspec lint --select ALL`):")
+        for diagnostic in result.findings:
+            out.print(f"  {diagnostic.code} {escape(diagnostic.path)}:{diagnostic.line} {escape(diagnostic.message)}")
+        if result.stage != DEFAULT_STAGES[result.template]:
+            out.print(f"The {result.template} template is written for the {DEFAULT_STAGES[result.template]} stage: "
+                      f"adapt the metrics above to what a product at the {result.stage} stage must prove.")
     out.print()
     out.print("Next:")
     width = max(len(command) for command, _ in result.next_steps)
