@@ -71,6 +71,7 @@ def _line(out: str, needle: str) -> str:
 
 
 def test_tree_draws_levels_kinds_targets_and_marks(run, write):
+    write("metricspec.toml", 'select = ["T001", "H002"]\n')  # marks from two rules, whatever else lands
     write("company.metrics.yaml", COMPANY)
     write("team.metrics.yaml", TEAM)
     result = run("tree")
@@ -120,6 +121,7 @@ def test_missing_path_is_a_usage_error(run):
 
 
 def test_mermaid(run, write):
+    write("metricspec.toml", 'select = ["T001", "H002"]\n')
     write("company.metrics.yaml", COMPANY)
     write("team.metrics.yaml", TEAM)
     result = run("tree", "--format", "mermaid")
