@@ -98,6 +98,25 @@ class _LibyamlScanner(Scanner):
             self.forward()
         super().scan_block_scalar_ignored_line(start_mark)
 
+    def scan_block_scalar_indicators(self, start_mark: Any) -> tuple[bool | None, int | None]:
+        chomping, increment = None, None
+        for _ in range(2):
+            ch = self.peek()
+            if ch in "+-" and chomping is None:
+                chomping = ch == "+"
+            elif ch in "0123456789" and increment is None:
+                increment = int(ch)
+                if increment == 0:
+                    raise ScannerError("while scanning a block scalar", start_mark,
+                                       "expected indentation indicator in the range 1-9, but found 0", self.get_mark())
+            else:
+                break
+            self.forward()
+        if self.peek() not in _BLANK_OR_END:
+            raise ScannerError("while scanning a block scalar", start_mark,
+                               f"expected chomping or indentation indicators, but found {self.peek()!r}", self.get_mark())
+        return chomping, increment
+
     def scan_tag(self) -> TagToken:
         start_mark = self.get_mark()
         if self.peek(1) == "<":
@@ -166,7 +185,8 @@ class LoadedFile:
     # path -> (span of the key or None for list items, span of the value)
     positions: dict[Path_, tuple[Span | None, Span]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    # Set when the file could not be read as text at all (binary, unreadable, not UTF-8).
+    # Set when the file could not be read, or not to its end: binary, unreadable, not UTF-8,
+    # too big, too deep. Its problems say why; its data is None.
     unreadable: bool = False
 
     @property
@@ -357,15 +377,19 @@ class _Builder:
         self._line_starts: list[int] | None = None
 
     def hazard(self, message: str, mark_start: Any, mark_end: Any, help: str = "") -> None:
+        self.hazard_at(message, _span(mark_start, mark_end), help)
+
+    def hazard_at(self, message: str, span: Span, help: str = "") -> None:
+        """An E007; past MAX_HAZARDS in a file, one finding stands for all the rest (a bomb)."""
         self.hazards += 1
         if self.hazards <= MAX_HAZARDS:
-            self.problems.append(Problem("E007", message, _span(mark_start, mark_end), help=help))
+            self.problems.append(Problem("E007", message, span, help=help))
         elif self.hazards == MAX_HAZARDS + 1:
             self.problems.append(
                 Problem(
                     "E007",
                     f"more anchors, aliases, merge keys or tags from here on; only the first {MAX_HAZARDS} are reported one by one",
-                    _span(mark_start, mark_end),
+                    span,
                     help="None of them is part of the format; write values out in full.",
                 )
             )
@@ -376,7 +400,7 @@ class _Builder:
             parser = _EventParser(self.text)
             self._walk(parser)
         except _Stop:
-            pass
+            self.loaded.unreadable = True
         except yaml.MarkedYAMLError as exc:
             self.problems.append(self._syntax_problem(exc))
             self.loaded.data = None
@@ -404,6 +428,12 @@ class _Builder:
         if "tab" in problem or self._char_at(line, column) == "\t":
             problem = "a tab character where YAML allows only spaces"
             help = "YAML indents with spaces: replace the tab with spaces."
+        elif "unknown escape character" in problem:
+            # libyaml points at the backslash, the pure parser at the character after it.
+            if self._char_at(line, column) != "\\" and column and self._char_at(line, column - 1) == "\\":
+                column -= 1
+            problem = f"unknown escape sequence '\\{self._char_at(line, column + 1)}' in a double-quoted string"
+            help = "Write a backslash as '\\\\' in double quotes, or use single quotes."
         elif context in _FLOW_CONTEXTS and "expected ','" in problem and exc.context_mark is not None:
             opening = "[" if "sequence" in context else "{"
             closing = "]" if opening == "[" else "}"
@@ -609,13 +639,10 @@ class _Builder:
         if key is _INVALID_KEY or key.startswith("x-"):
             return
         if key == "<<":
-            self.problems.append(
-                Problem(
-                    "E007",
-                    "merge key '<<' is not part of the format and is not expanded",
-                    key_span,
-                    help="Write the keys out in full.",
-                )
+            self.hazard_at(
+                "merge key '<<' is not part of the format and is not expanded",
+                key_span,
+                help="Write the keys out in full.",
             )
             return
         if key in container:

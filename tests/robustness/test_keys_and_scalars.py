@@ -1,0 +1,97 @@
+"""Battery items 1-3 and 8 (keys): duplicate keys, YAML 1.1 look-alikes, impossible values."""
+
+from __future__ import annotations
+
+from .conftest import VALID_SPEC, found, lint_here, messages
+
+
+def test_the_valid_spec_has_no_finding(tmp_path, monkeypatch):
+    (tmp_path / "a.metrics.yaml").write_text(VALID_SPEC)
+    assert found(lint_here(tmp_path, monkeypatch, "a.metrics.yaml")) == []
+
+
+def test_duplicate_keys_top_level_and_nested(tmp_path, monkeypatch):
+    (tmp_path / "a.metrics.yaml").write_text(
+        "metricspec: 1\n"
+        "product: Acme\n"
+        "objectives:\n"
+        "  - id: revenue\n"
+        "    title: Grow revenue\n"
+        "    title: Grow revenue again\n"
+        "product: Other\n"
+    )
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [("a.metrics.yaml", "E005", 6, 5), ("a.metrics.yaml", "E005", 7, 1)]
+    nested, top = messages(report, "E005")
+    assert nested.startswith("duplicate key 'title' (first at line 5)")
+    assert top.startswith("duplicate key 'product' (first at line 2)")
+
+
+def test_yaml_1_1_lookalikes_stay_as_written(tmp_path, monkeypatch):
+    (tmp_path / "a.metrics.yaml").write_text(
+        "metricspec: 1\n"
+        "product: NO\n"  # not false
+        "owner: on\n"  # not true
+        "objectives:\n"
+        "  - id: revenue\n"
+        "    title: 1:30\n"  # not 90
+        "    description: 010\n"  # not 8
+        "    metrics:\n"
+        "      - id: arr\n"
+        "        name: 0o17\n"  # not 15
+        "        window: 1:30\n"
+        "        kind: on\n"  # a choice: reported with the value as written
+        "        target:\n"
+        "          value: 1:30\n"  # a number: reported, not read as 90
+        "          baseline: 010\n"  # a number as written: 10
+    )
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [("a.metrics.yaml", "E002", 12, 15), ("a.metrics.yaml", "E002", 14, 18)]
+    kind, value = messages(report, "E002")
+    assert kind.startswith("kind: 'on' is not one of leading, lagging")
+    assert value == "target.value: expected a number, found '1:30'"
+    doc = report.sources["a.metrics.yaml"].data
+    assert (doc["product"], doc["owner"]) == ("NO", "on")
+    objective = doc["objectives"][0]
+    assert (objective["title"], objective["description"]) == ("1:30", "010")
+    assert objective["metrics"][0]["name"] == "0o17"
+    assert objective["metrics"][0]["window"] == "1:30"
+
+
+def test_impossible_dates_and_a_5000_digit_integer(tmp_path, monkeypatch):
+    huge = "9" * 5000
+    spec = VALID_SPEC.replace("value: 1200000", f"value: {huge}").replace("by: 2027-06-30", "by: 2027-06-31")
+    spec += "        last_reviewed: 2024-02-30\n"
+    (tmp_path / "a.metrics.yaml").write_text(spec)
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [
+        ("a.metrics.yaml", "E002", 13, 18),
+        ("a.metrics.yaml", "E002", 15, 15),
+        ("a.metrics.yaml", "E002", 16, 24),
+    ]
+    value, by, reviewed = messages(report, "E002")
+    assert value.startswith("target.value: expected a number, found '9999") and len(value) < 200
+    assert by.startswith("target.by: '2027-06-31' is not a real date")
+    assert reviewed.startswith("last_reviewed: '2024-02-30' is not a real date")
+
+
+def test_keys_that_yaml_would_not_read_as_text(tmp_path, monkeypatch):
+    (tmp_path / "a.metrics.yaml").write_text(
+        "metricspec: 1\n"
+        "1: one\n"
+        "on: yes\n"
+        "null: nothing\n"
+        "[1, 2]: pair\n"
+        "{a: b}: map\n"
+    )
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [
+        ("a.metrics.yaml", "E002", 2, 1),
+        ("a.metrics.yaml", "E002", 3, 1),
+        ("a.metrics.yaml", "E002", 4, 1),
+        ("a.metrics.yaml", "E002", 5, 1),
+        ("a.metrics.yaml", "E002", 6, 1),
+    ]
+    unknown = messages(report, "E002")
+    assert [m.split(";")[0] for m in unknown[:3]] == ["unknown key '1'", "unknown key 'on'", "unknown key 'null'"]
+    assert unknown[3:] == ["a key must be plain text, not a list or mapping"] * 2
