@@ -176,10 +176,11 @@ def _repository_root(directory: Path) -> Path:
 def _next_steps(directory: Path, precommit_path: Path, edit, clean: bool) -> list[tuple[str, str]]:
     import shlex
 
-    here = os.path.abspath(directory) == os.getcwd()
-    where = "" if here else " " + shlex.quote(os.path.relpath(os.path.abspath(directory)))
-    steps = [(f"metricspec lint{where}", "check the spec; it starts clean" if clean else "see what to adapt"),
-             (f"metricspec tree{where}", "see the hierarchy, each metric with its target")]
+    steps = []
+    if os.path.abspath(directory) != os.getcwd():
+        steps.append((f"cd {shlex.quote(os.path.relpath(os.path.abspath(directory)))}", "where the config is found"))
+    steps.append(("metricspec lint", "check the spec; it starts clean" if clean else "see what to adapt"))
+    steps.append(("metricspec tree", "see the hierarchy, each metric with its target"))
     if edit is not None and edit.status in ("create", "add", "present"):
         in_git = os.path.exists(precommit_path.parent / ".git")
         steps.append(("pre-commit install" if in_git else "git init && pre-commit install",
