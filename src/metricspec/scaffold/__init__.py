@@ -114,7 +114,7 @@ def init_project(options: InitOptions) -> InitResult:
     try:
         existing = precommit_path.read_text(encoding="utf-8") if os.path.lexists(precommit_path) else None
     except (OSError, UnicodeDecodeError) as exc:
-        existing, edit = "", None
+        edit = None
         result.manual_reason = f"{precommit_path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
     else:
         edit = add_hook(existing)

@@ -41,6 +41,8 @@ def ask(console: Console, directory: Path, product: Optional[str], template: Opt
 
 def show(result: InitResult, out: Console, err: Console) -> None:
     if result.error:
+        for action in result.written:
+            out.print(f"  {action.verb}  {escape(_shown(action.path))}")
         err.print(f"metricspec: error: {escape(result.error)}")
         return
     if result.conflicts:
