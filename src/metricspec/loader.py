@@ -310,7 +310,9 @@ def _decode(raw: bytes, loaded: LoadedFile) -> str | None:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        what = "not UTF-8" if encoding == "utf-8" else f"not valid {encoding.upper().replace('-SIG', '')}"
+        if encoding == "utf-8-sig":  # its decoder counts from after the BOM
+            return _bad_bytes(raw, encoding, exc.start + len(codecs.BOM_UTF8), "not UTF-8", loaded)
+        what = "not UTF-8" if encoding == "utf-8" else f"not valid {encoding.upper()}"
         return _bad_bytes(raw, encoding, exc.start, what, loaded)
 
 
@@ -481,12 +483,16 @@ class _Builder:
         return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
     def _walk(self, parser: Any) -> None:
+        # The hot loop of a run: one pass per event, names bound locally, the common cases inline.
         get = parser.get_event
         ScalarEvent = yaml.ScalarEvent
         MappingStartEvent = yaml.MappingStartEvent
         SequenceStartEvent = yaml.SequenceStartEvent
+        MappingEndEvent = yaml.MappingEndEvent
+        SequenceEndEvent = yaml.SequenceEndEvent
         AliasEvent = yaml.AliasEvent
-        CollectionEndEvents = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        nulls = _NULLS
+        invalid_key = _INVALID_KEY
         positions = self.positions
         stack: list[list[Any]] = []
         root: Any = None
@@ -500,20 +506,10 @@ class _Builder:
         while True:
             event = get()
             cls = event.__class__
-            if cls is not yaml.MappingEndEvent and cls is not yaml.SequenceEndEvent:
-                nodes += 1
-                if nodes > MAX_NODES and cls is not yaml.DocumentEndEvent:
-                    self.problems.append(
-                        Problem(
-                            "E007",
-                            f"more than {MAX_NODES:,} keys and values; the rest of the file is not read",
-                            _span(event.start_mark, event.end_mark),
-                            help="Split it into smaller files: every file of a run forms one workspace.",
-                        )
-                    )
-                    self.loaded.data = None
-                    raise _Stop
             if cls is ScalarEvent:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    self._cut_off(event)
                 start, end = event.start_mark, event.end_mark
                 if event.anchor is not None:
                     self._anchor(event)
@@ -528,16 +524,38 @@ class _Builder:
                 span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
                 if stack:
                     top = stack[-1]
-                    if top[_IS_MAP] and top[_KEY] is None:
-                        top[_KEY] = value
-                        top[_KEY_SPAN] = span
-                        continue
-                    if not event.style and value in _NULLS:
-                        value = None
-                    self._add(top, value, span)
+                    if top[_IS_MAP]:
+                        key = top[_KEY]
+                        if key is None:
+                            top[_KEY] = value
+                            top[_KEY_SPAN] = span
+                            continue
+                        if not event.style and value in nulls:
+                            value = None
+                        container = top[_CONTAINER]
+                        # A fresh plain key (the common case) is stored here; _add has the rest.
+                        if key is not invalid_key and key not in container and key != "<<" and not key.startswith("x-"):
+                            top[_KEY] = None
+                            container[key] = value
+                            path = top[_PATH]
+                            if path is not None:
+                                positions[path + (key,)] = (top[_KEY_SPAN], span)
+                            continue
+                        self._add(top, value, span)
+                    else:
+                        if not event.style and value in nulls:
+                            value = None
+                        container = top[_CONTAINER]
+                        path = top[_PATH]
+                        if path is not None:
+                            positions[path + (len(container),)] = (None, span)
+                        container.append(value)
                 else:
-                    root, have_root = (None if not event.style and value in _NULLS else value), True
+                    root, have_root = (None if not event.style and value in nulls else value), True
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    self._cut_off(event)
                 if event.anchor is not None:
                     self._anchor(event)
                 if event.tag is not None and event.tag != "!":
@@ -571,7 +589,7 @@ class _Builder:
                 stack.append(
                     [{} if cls is MappingStartEvent else [], path, cls is MappingStartEvent, None, None, event.start_mark]
                 )
-            elif cls in CollectionEndEvents:
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
                 start, end = frame[_START], event.end_mark
                 span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
@@ -580,6 +598,9 @@ class _Builder:
                 else:
                     root, have_root = frame[_CONTAINER], True
             elif cls is AliasEvent:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    self._cut_off(event)
                 start, end = event.start_mark, event.end_mark
                 self.hazard(
                     f"alias *{event.anchor} is not part of the format and is not expanded",
@@ -609,6 +630,18 @@ class _Builder:
             # DocumentStart cannot occur here; StreamEnd follows DocumentEnd.
         if have_root:
             self.loaded.data = root
+
+    def _cut_off(self, event: Any) -> None:
+        self.problems.append(
+            Problem(
+                "E007",
+                f"more than {MAX_NODES:,} keys and values; the rest of the file is not read",
+                _span(event.start_mark, event.end_mark),
+                help="Split it into smaller files: every file of a run forms one workspace.",
+            )
+        )
+        self.loaded.data = None
+        raise _Stop
 
     def _anchor(self, event: Any) -> None:
         self.hazard(
