@@ -65,14 +65,15 @@ def _after(words: str, end: int) -> str:
 
 # "per day" is a window, not a denominator: these words after "per" do not relate a count to anything.
 _TIME = frozenset(
-    "second seconds sec secs minute minutes min mins hour hours hr hrs day days daily week weeks "
-    "weekly fortnight month months monthly quarter quarters quarterly year years yearly annum "
-    "annually night nights period periods".split()
+    "second seconds sec secs minute minutes min mins hour hours hr hrs day days week weeks "
+    "fortnight month months quarter quarters year years annum night nights period periods".split()
 )
 _TIME_SHORTHAND = re.compile(r"^\d+[hdwmqy]$")
 # Words skipped between "per" and the thing it divides by: "per 1,000 visitors", "per count(...)".
 _PER_FILLERS = frozenset(
-    "a an the each every one single count sum distinct unique number of total thousand hundred million k".split()
+    "a an the each every one single count sum distinct unique number of total thousand hundred million k "
+    # "per weekly active user" divides by users; "per daily" alone divides by nothing.
+    "daily weekly biweekly monthly quarterly yearly annual".split()
 )
 
 
@@ -296,8 +297,12 @@ _CUSTOM_HELP = (
 )
 
 
-def _scan(words: str, regex: Optional[re.Pattern[str]], custom: dict[str, str]) -> tuple[list, bool]:
-    """Unqualified matches of `regex` in `words`, and whether any match (qualified or not) occurred."""
+def _scan(words: str, regex: Optional[re.Pattern[str]], custom: bool, prose: bool) -> tuple[list, bool]:
+    """Unqualified matches of `regex` in `words`, and whether any match (qualified or not) occurred.
+
+    In prose (a name) a clause after the term narrows it ("sign-ups who ..."); in a formula or an
+    event "where" is a filter of any kind, so only the word before the term is read there.
+    """
     if regex is None:
         return [], False
     found, seen = [], False
@@ -305,7 +310,7 @@ def _scan(words: str, regex: Optional[re.Pattern[str]], custom: dict[str, str]) 
         seen = True
         term = _BY_PHRASE.get(match.group(0)) if not custom else None
         before, after = _before(words, match.start()), _after(words, match.end())
-        if before in _QUALIFIED_BEFORE or after in _QUALIFIED_AFTER:
+        if before in _QUALIFIED_BEFORE or (prose and after in _QUALIFIED_AFTER):
             continue
         if term is not None and before in term.not_after:
             continue
@@ -318,13 +323,13 @@ def _evidence(metric: MetricItem, ctx: Context) -> Optional[_Evidence]:
     custom_regex, labels = _custom_terms(tuple(ctx.vanity_terms))
     name = _words(model.name)
 
-    def first(words: str, builtin: re.Pattern[str]) -> tuple[Optional[tuple[str, Optional[_Term]]], bool]:
-        hits, seen = _scan(words, builtin, {})
-        extra, extra_seen = _scan(words, custom_regex, labels)
+    def first(words: str, builtin: re.Pattern[str], prose: bool = False) -> tuple[Optional[tuple[str, Optional[_Term]]], bool]:
+        hits, seen = _scan(words, builtin, False, prose)
+        extra, extra_seen = _scan(words, custom_regex, True, prose)
         hits += [(labels[phrase], None) for phrase, _ in extra]
         return (hits[0] if hits else None), seen or extra_seen
 
-    found, seen = first(name, _NAME_TERMS)
+    found, seen = first(name, _NAME_TERMS, prose=True)
     if found:
         phrase, term = found
         label = _SPELLING.get(phrase, phrase) if term else phrase
