@@ -475,6 +475,11 @@ _PERIOD_WORDS = _phrase_regex(
         "each week", "each month", "each day", "7d", "28d", "30d", "90d", "1d",
     )
 )
+# A total of people or things in a state they can leave is a stock that can shrink, not a running count.
+_LOSABLE_STATE = frozenset(
+    "active paying current open live subscribed engaged retained enabled outstanding pending "
+    "concurrent remaining".split()
+)
 _DURATIONS = frozenset("second seconds s ms minute minutes min hour hours h day days week weeks month months".split())
 
 
@@ -497,6 +502,8 @@ def _cumulative_words(metric: MetricItem) -> Optional[str]:
                 continue
             if (model.unit or "").strip().lower() in _DURATIONS:
                 continue
+            if set(name.split()) & _LOSABLE_STATE:
+                continue
         return word
     return None
 
@@ -509,7 +516,9 @@ def _cumulative_words(metric: MetricItem) -> Optional[str]:
     "(`window: monthly`, \"monthly total revenue\") is a sum in that window and is not flagged, "
     "and neither are value and cost figures such as customer lifetime value, total cost of "
     "ownership or total addressable market, averages, rates and ratios, or period-to-date figures "
-    "(year-to-date revenue starts again every year). Deprecated metrics are not checked.",
+    "(year-to-date revenue starts again every year), nor a total of things in a state they can "
+    "leave (\"total paying customers\", \"total open tickets\"): that stock can shrink. Deprecated "
+    "metrics are not checked.",
     why="A cumulative count can only go up: it rises in the month the product loses half its "
     "users, so it never tells the team anything went wrong. The chart always looks like success, "
     "which is why it is the favourite number of launch decks and the least useful one in a "
