@@ -44,9 +44,9 @@ class _LibyamlScanner(Scanner):
     """
 
     def scan_to_next_token(self) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
         while True:
-            if self.column == 0 and self.peek() == "\ufeff":
-                self.forward()
             while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
                 self.forward()
             if self.peek() == "#":
@@ -258,6 +258,20 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
                 f"invalid YAML: the character U+{ord(bad.group()):04X} is not allowed in a YAML file",
                 (line, column, line, column + 1),
                 help="Remove it: YAML allows no control characters other than tab and line breaks.",
+            )
+        )
+        return loaded
+    # An invisible byte-order mark past the start (files pasted together): the parsers disagree
+    # on it and a key holding it would be a baffling "unknown key".
+    inner_bom = text.find("\ufeff", 1)
+    if inner_bom != -1:
+        line, column = _line_column(text, inner_bom)
+        loaded.problems.append(
+            Problem(
+                "E001",
+                "invalid YAML: an invisible byte-order mark (U+FEFF) inside the file",
+                (line, column, line, column + 1),
+                help="Remove it: a byte-order mark may only open a file.",
             )
         )
         return loaded

@@ -95,3 +95,14 @@ def test_keys_that_yaml_would_not_read_as_text(tmp_path, monkeypatch):
     unknown = messages(report, "E002")
     assert [m.split(";")[0] for m in unknown[:3]] == ["unknown key '1'", "unknown key 'on'", "unknown key 'null'"]
     assert unknown[3:] == ["a key must be plain text, not a list or mapping"] * 2
+
+
+def test_a_null_where_text_is_expected_hints_at_quotes(tmp_path, monkeypatch):
+    (tmp_path / "a.metrics.yaml").write_text(VALID_SPEC.replace("name: Annual recurring revenue", "name: null"))
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [("a.metrics.yaml", "E002", 9, 15)]
+    (diagnostic,) = report.diagnostics
+    assert diagnostic.message == "name: expected text, found an empty value"
+    assert diagnostic.help == "If you meant the word null or ~, write it in quotes."
+    (tmp_path / "b.metrics.yaml").write_text(VALID_SPEC.replace("name: Annual recurring revenue", "name: 'null'"))
+    assert found(lint_here(tmp_path, monkeypatch, "b.metrics.yaml")) == []
