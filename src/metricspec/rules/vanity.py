@@ -263,7 +263,7 @@ _QUALIFIED_BEFORE = frozenset(
 # A clause after the term that narrows it to people who did something: "sign-ups who create a chart".
 _QUALIFIED_AFTER = frozenset("who that which whose where".split())
 # Words saying the metric counts distinct people, whatever event marks them.
-_PEOPLE = re.compile(r" (?:active|unique|distinct) ")
+_PEOPLE = re.compile(r" (?:active|unique|distinct|dau|wau|mau) ")
 
 
 @functools.lru_cache(maxsize=8)
