@@ -1,0 +1,106 @@
+"""The bundled examples: the realistic specs are clean under every rule, the smells show exactly
+what a reviewer would flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, lint_paths
+
+EXAMPLES = PROJECT / "examples"
+TODAY = dt.date(2026, 11, 22)
+CLEAN = sorted(EXAMPLES.glob("*.metrics.yaml"))
+
+
+def test_there_are_three_realistic_examples():
+    assert [p.name for p in CLEAN] == [
+        "acme-analytics.metrics.yaml",
+        "fixly-marketplace.metrics.yaml",
+        "pulse-fitness.metrics.yaml",
+    ]
+
+
+def test_realistic_examples_lint_clean_under_every_rule():
+    report = lint_paths(*CLEAN, today=TODAY, select=["ALL"])
+    assert report.files == 3
+    assert [(d.path, d.code, d.line, d.message) for d in report.diagnostics] == []
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
+def test_examples_point_editors_at_the_schema(path: Path):
+    assert path.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../schemas/metricspec.schema.json\n"
+    )
+
+
+SMELLS = {
+    "broken-structure.metrics.yaml": [
+        ("B001", None, 6),
+        ("B002", "on-time-deliveries", 10),
+        ("H002", "delivery-revenue", 12),
+        ("H005", "delivery-revenue", 12),
+        ("E002", "delivery-revenue", 14),
+        ("V003", "on-time-deliveries", 16),
+        ("E005", None, 18),
+        ("E002", "on-time-deliveries", 19),
+        ("E004", "on-time-deliveries", 22),
+        ("E002", "on-time-deliveries", 23),
+    ],
+    "vanity-dashboard.metrics.yaml": [
+        ("B001", None, 6),
+        ("G004", None, 6),
+        ("H003", None, 6),
+        ("L001", None, 7),
+        ("H002", "grow-the-app", 9),
+        ("O001", "grow-the-app", 12),
+        ("G001", "total-registered-users", 12),
+        ("V003", "total-registered-users", 12),
+        ("V001", "total-registered-users", 13),
+        ("P002", "total-registered-users", 14),
+        ("V002", "total-registered-users", 16),
+        ("G001", "app-downloads", 19),
+        ("V003", "app-downloads", 19),
+        ("V001", "app-downloads", 20),
+        ("P001", "app-downloads", 21),
+        ("P004", "page-views", 26),
+        ("G001", "page-views", 26),
+        ("T001", "page-views", 26),
+        ("V003", "page-views", 26),
+        ("V001", "page-views", 27),
+        ("G001", "followers", 30),
+        ("V003", "followers", 30),
+        ("V001", "followers", 31),
+        ("P001", "followers", 32),
+        ("T005", "followers", 35),
+    ],
+    "wishful-targets.metrics.yaml": [
+        ("B001", None, 6),
+        ("T003", "smb-arr", 23),
+        ("T007", "better-invoicing", 26),
+        ("T005", "weekly-invoicing-teams", 43),
+        ("T006", "days-to-paid", 55),
+        ("T004", "days-to-paid", 55),
+        ("T002", "reminder-adoption", 70),
+        ("T005", "reminder-adoption", 70),
+    ],
+}
+
+
+def test_smells_show_what_a_reviewer_would_flag():
+    report = lint_paths(EXAMPLES / "smells", today=TODAY)
+    found: dict[str, list] = {}
+    for d in report.diagnostics:
+        found.setdefault(Path(d.path).name, []).append((d.code, d.subject, d.line))
+    assert found == SMELLS
+
+
+def test_vanity_messages_say_why():
+    report = lint_paths(EXAMPLES / "smells" / "vanity-dashboard.metrics.yaml", today=TODAY, select=["V001"])
+    messages = {d.subject: d.message for d in report.diagnostics}
+    assert messages["total-registered-users"].startswith(
+        "'total-registered-users' (\"Total registered users\") counts registered users with no denominator, window or segment"
+    )
+    assert "monthly window alone does not relate it to engagement" in messages["app-downloads"]
