@@ -26,9 +26,9 @@ from metricspec.diagnostics import Problem, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
-# Keys, values and collections in one file: a spec needs a few thousand; a million costs
+# Keys, values and collections in one file: a large spec has ten thousand; a million costs
 # seconds and hundreds of megabytes.
-MAX_NODES = 100_000
+MAX_NODES = 50_000
 # Anchors, aliases and tags reported one by one before the rest are counted in one finding.
 MAX_HAZARDS = 20
 
