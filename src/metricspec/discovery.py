@@ -179,6 +179,16 @@ def _link_problem(exc: OSError) -> str:
     return f"a symlink whose target cannot be read: {exc.strerror}"
 
 
+def _valid_pattern(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line]).match_file("x")
+    except Exception:
+        return False
+    return True
+
+
 class _GitIgnores:
     """The .gitignore files met on the way down a walk (pathspec reads their syntax)."""
 
@@ -197,7 +207,11 @@ class _GitIgnores:
             return
         import pathspec  # only where a .gitignore exists
 
-        self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+        try:
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        except Exception:  # a pattern git would ignore ('!', '[z-a]'): keep the others
+            spec = pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
+        self.specs.append((folder, spec))
 
     def ignored(self, path: str, entry: os.DirEntry) -> bool:
         for folder, spec in self.specs:

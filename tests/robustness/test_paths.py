@@ -165,3 +165,11 @@ def test_a_directory_that_cannot_be_listed_simulated(tmp_path, monkeypatch):
     report = lint_here(tmp_path, monkeypatch, ".")
     assert found(report) == [("closed", "E001", 1, 1), ("good.metrics.yaml", "E002", 16, 1)]
     assert report.diagnostics[0].message == "cannot list the directory: Permission denied"
+
+
+def test_a_gitignore_with_patterns_git_would_ignore(tmp_path, monkeypatch):
+    (tmp_path / ".gitignore").write_text("!\n[z-a]\n\\\nignored.yaml\n")
+    (tmp_path / "ignored.yaml").write_text(spec("i"))
+    (tmp_path / "kept.metrics.yaml").write_text(spec("k"))
+    report = lint_here(tmp_path, monkeypatch, ".")
+    assert found(report) == [("kept.metrics.yaml", "E002", 16, 1)]
