@@ -202,3 +202,15 @@ def test_rules_json_lists_every_rule(run):
     assert [r["code"] for r in rules] == sorted(
         (r["code"] for r in rules), key=lambda c: ("EHVOPTBGLM".index(c[0]), c)
     )
+
+
+def test_quiet_and_verbose(run, write):
+    write("a.metrics.yaml", CLEAN)
+    write("ci.yaml", "jobs: {}\n")
+    quiet = run("lint", "--select", "E", "--quiet")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")
+    assert run("lint", "--select", "E").stdout == "All clear: 1 file checked, no problems.\n"
+    verbose = run("lint", "--select", "E", "--verbose")
+    assert verbose.stdout == (
+        "skipped ci.yaml: no top-level `metricspec` key\n\nAll clear: 1 file checked, no problems.\n"
+    )

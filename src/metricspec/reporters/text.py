@@ -61,7 +61,8 @@ def render(report, options) -> str:
         fixed = f"fixed since the baseline: {entry['path']} {entry['code']} {entry['subject'] or ''}".rstrip()
         console.print(Text(_clean(fixed), style="green"))
     if not options.quiet or report.diagnostics:
-        console.print()
+        if buffer.tell():
+            console.print()
         console.print(_summary(report))
     return buffer.getvalue()
 
