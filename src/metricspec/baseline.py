@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from metricspec.diagnostics import Diagnostic
+from metricspec.fileio import read_text
 
 FORMAT_VERSION = 1
 
@@ -33,7 +34,7 @@ def render(diagnostics: list[Diagnostic]) -> str:
 
 def load(path: Path) -> Counter:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))  # never waits on a FIFO or /dev/zero
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:

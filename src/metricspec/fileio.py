@@ -1,15 +1,43 @@
-"""Writing files without ever leaving a half-written or clobbered one behind."""
+"""Reading small files without waiting on a FIFO or a device; writing files without ever
+leaving a half-written or clobbered one behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
 
+MAX_READ_BYTES = 16 * 1024 * 1024
+
 
 class WriteError(Exception):
     pass
+
+
+def read_text(path: Path | str, limit: int = MAX_READ_BYTES) -> str:
+    """A regular file's text (UTF-8, a BOM allowed), refusing FIFOs, devices and files over `limit`.
+
+    Raises OSError (FileNotFoundError when it is missing) or UnicodeDecodeError, as
+    `Path.read_text` does, so that callers keep their error handling.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8-sig")
 
 
 def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:

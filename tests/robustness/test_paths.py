@@ -173,3 +173,15 @@ def test_a_gitignore_with_patterns_git_would_ignore(tmp_path, monkeypatch):
     (tmp_path / "kept.metrics.yaml").write_text(spec("k"))
     report = lint_here(tmp_path, monkeypatch, ".")
     assert found(report) == [("kept.metrics.yaml", "E002", 16, 1)]
+
+
+@needs_fifo
+@pytest.mark.parametrize("option", ["--config", "--baseline"])
+def test_a_config_or_baseline_that_is_a_fifo_or_a_device_is_refused_not_waited_on(tmp_path, option):
+    (tmp_path / "good.metrics.yaml").write_text(spec("g"))
+    os.mkfifo(tmp_path / "named-pipe")
+    for source in ("named-pipe", "/dev/zero"):
+        result = run_cli("lint", "good.metrics.yaml", option, source, cwd=tmp_path, timeout=20)
+        assert result.returncode == 2
+        (line,) = result.stderr.decode().splitlines()
+        assert line.startswith(f"metricspec: error: {source}: ") and "not a regular file" in line
