@@ -47,6 +47,9 @@ def display_path(path: str, cwd: str) -> str:
     except ValueError:
         relative = absolute
     shown = absolute if relative.startswith("..") else relative
+    # A name that is not valid UTF-8 (kept by Python as lone surrogates) is shown with its
+    # bytes escaped: every report format can then print it.
+    shown = os.fsencode(shown).decode("utf-8", errors="backslashreplace")
     return shown.replace(os.sep, "/")
 
 

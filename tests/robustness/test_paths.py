@@ -185,3 +185,23 @@ def test_a_config_or_baseline_that_is_a_fifo_or_a_device_is_refused_not_waited_o
         assert result.returncode == 2
         (line,) = result.stderr.decode().splitlines()
         assert line.startswith(f"metricspec: error: {source}: ") and "not a regular file" in line
+
+
+@pytest.mark.parametrize("format", ["text", "concise", "json", "sarif", "github", "junit"])
+def test_odd_file_names_in_every_format(tmp_path, monkeypatch, format):
+    try:
+        with open(os.fsencode(tmp_path) + b"/caf\xe9.metrics.yaml", "w") as handle:
+            handle.write(spec("a"))
+    except OSError:
+        pytest.skip("this filesystem refuses names that are not UTF-8")
+    (tmp_path / "new\nline.metrics.yaml").write_text(spec("b"))
+    (tmp_path / "[bold]x.metrics.yaml").write_text(spec("c"))
+    report = lint_here(tmp_path, monkeypatch, ".")
+    assert found(report) == [
+        ("[bold]x.metrics.yaml", "E002", 16, 1),
+        ("caf\\xe9.metrics.yaml", "E002", 16, 1),
+        ("new\nline.metrics.yaml", "E002", 16, 1),
+    ]
+    result = CliRunner().invoke(app, ["lint", ".", "--select", "E", "--format", format])
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == ""
