@@ -133,6 +133,8 @@ def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str
     if error_type in ("date_format", "date_invalid"):
         if value is None:
             return f"{field}: expected a date, found an empty value", "Write dates as YYYY-MM-DD."
+        if error_type == "date_format":
+            return f"{field}: expected a date written YYYY-MM-DD, found {shown}", "Write dates as YYYY-MM-DD, e.g. 2027-06-30."
         return f"{field}: {shown} is {error['msg']}", "Write dates as YYYY-MM-DD, e.g. 2027-06-30."
     if error_type == "string_type":
         if value is None:

@@ -44,12 +44,18 @@ def test_yaml_1_1_lookalikes_stay_as_written(tmp_path, monkeypatch):
         "        target:\n"
         "          value: 1:30\n"  # a number: reported, not read as 90
         "          baseline: 010\n"  # a number as written: 10
+        "          since: NO\n"  # a date: reported, not read as false
     )
     report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
-    assert found(report) == [("a.metrics.yaml", "E002", 12, 15), ("a.metrics.yaml", "E002", 14, 18)]
-    kind, value = messages(report, "E002")
+    assert found(report) == [
+        ("a.metrics.yaml", "E002", 12, 15),
+        ("a.metrics.yaml", "E002", 14, 18),
+        ("a.metrics.yaml", "E002", 16, 18),
+    ]
+    kind, value, since = messages(report, "E002")
     assert kind.startswith("kind: 'on' is not one of leading, lagging")
     assert value == "target.value: expected a number, found '1:30'"
+    assert since == "target.since: expected a date written YYYY-MM-DD, found 'NO'"
     doc = report.sources["a.metrics.yaml"].data
     assert (doc["product"], doc["owner"]) == ("NO", "on")
     objective = doc["objectives"][0]
