@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from metricspec import baseline as baseline_file
+from metricspec import parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Problem, Severity
 from metricspec.discovery import Target, Walker, include_targets, repository_root
-from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide, run_rules
+from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile, read_file
 from metricspec.rules import Context
 from metricspec.selection import resolve_codes, selected_codes
@@ -91,15 +92,11 @@ def lint(options: LintOptions) -> Report:
     skipped: list[str] = []
     workspace = Workspace()
     internal_errors: list[str] = []
-    for done, target in enumerate(targets):
-        if options.progress is not None:
-            options.progress(done, len(targets))
-        try:
-            record = _load(target, options.skip_unrecognized)
-        except Exception as exc:  # a fault on one file must not end the run, nor print a traceback
-            message = _internal_error(target.display, exc)
-            internal_errors.append(message)
-            record = FileRecord(LoadedFile(target.display), problems=[Problem("E001", message, (1, 1, 1, 1))])
+    # Many files load on every core (parallel.py); the results come back in the targets' order.
+    loads = parallel.load(targets, options.skip_unrecognized, _load_target, options.progress)
+    for target, (record, error) in zip(targets, loads):
+        if error is not None:
+            internal_errors.append(error)
         if record is None:
             skipped.append(target.display)
             continue
@@ -119,7 +116,7 @@ def lint(options: LintOptions) -> Report:
     terms = tuple(config.vanity.extend_terms)
     ctx = Context(workspace, today, config.thresholds, terms)
     policy = policy_for(options)
-    rule_problems, faults = run_rules(workspace, ctx, policy.selected)
+    rule_problems, faults = parallel.run_rules(workspace, ctx, policy.selected)
     result = decide(records, rule_problems, workspace, policy)
     diagnostics, fixed = result.diagnostics, []
     if options.baseline is not None:
@@ -140,6 +137,15 @@ def _internal_error(display: str, exc: BaseException) -> str:
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]" if frame else ""
     return f"internal error on {display}: {type(exc).__name__}: {exc}{where}; please report this as a bug"
+
+
+def _load_target(target: Target, skip_unrecognized: bool) -> tuple[Optional[FileRecord], Optional[str]]:
+    """_load, with a fault on the file turned into an E001 and an internal error message."""
+    try:
+        return _load(target, skip_unrecognized), None
+    except Exception as exc:  # a fault on one file must not end the run, nor print a traceback
+        message = _internal_error(target.display, exc)
+        return FileRecord(LoadedFile(target.display), problems=[Problem("E001", message, (1, 1, 1, 1))]), message
 
 
 def _load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:

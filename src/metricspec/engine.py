@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import traceback
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -51,24 +51,42 @@ class EngineResult:
     internal_errors: list[str]
 
 
-def run_rules(workspace: Workspace, ctx: Context, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
-    """Run every selected rule with a check; problems keyed by id() of their DocItem."""
+def run_rules(
+    workspace: Workspace,
+    ctx: Context,
+    selected: set[str],
+    docs: Optional[list[DocItem]] = None,
+    per_document: bool = True,
+    whole_run: bool = True,
+) -> tuple[dict[int, list[Problem]], list[str]]:
+    """Run every selected rule with a check; problems keyed by id() of their DocItem.
+
+    `docs` (default: every reported document), `per_document` and `whole_run` let a worker run
+    its share of a large run (parallel.py). ctx.counters counts the checks each rule made.
+    """
     found: dict[int, list[Problem]] = {}
     faults: list[str] = []
-    reported = workspace.reported_docs
+    counters = ctx.counters
+    reported = workspace.reported_docs if docs is None else docs
     for rule in all_rules().values():
         if rule.check is None or rule.code not in selected:
             continue
+        key = f"checks:{rule.code}"
         if rule.scope == "workspace":
-            _collect(rule, lambda: rule.check(ctx), found, faults, None)
+            if whole_run:
+                counters[key] = counters.get(key, 0) + 1
+                _collect(rule, lambda: rule.check(ctx), found, faults, None)
+            continue
+        if not per_document:
             continue
         for doc in reported:
             if rule.scope == "document":
-                items: Iterable[Any] = (doc,)
+                items: Collection[Any] = (doc,)
             elif rule.scope == "node":
                 items = doc.nodes
             else:
                 items = doc.metrics
+            counters[key] = counters.get(key, 0) + len(items)
             _collect(rule, lambda: _each(rule, items, ctx), found, faults, doc)
     return found, faults
 

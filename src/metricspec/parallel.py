@@ -1,0 +1,279 @@
+"""Large runs on every core: files are loaded, and documents checked, in forked worker processes.
+
+A run of many files spends its time parsing and validating each file, then running the rules.
+Loading is independent per file; the metric, node and document rules are independent per
+document once the workspace is resolved. Both are spread over worker processes forked from this
+one (nothing is imported twice, and the rule workers see the resolved workspace as it is), and
+both send back compact results:
+
+- a loaded file comes back as its text, its problems, its model as nested tuples, and its
+  positions and data as marshal blobs, decoded only when something asks for them (in a large
+  run, mostly the rule workers, each for its own documents);
+- a shard of documents comes back as its problems, merged here in the order one process would
+  have produced them (rule by rule, then document by document), so the report is the same to
+  the byte.
+
+Small runs, platforms without fork, and processes with other threads running (a fork copies
+only the calling thread, and any lock another thread holds stays locked in the child) stay in
+one process. METRICSPEC_JOBS=1 forces one process; METRICSPEC_JOBS=N caps the workers.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Optional
+
+from metricspec.diagnostics import Problem
+from metricspec.loader import LoadedFile
+from metricspec.workspace import DocItem
+
+# Below these a run is over before workers would have started: fork and transfer cost more.
+# (METRICSPEC_PARALLEL_MIN lowers both, so that the tests can run small workspaces in parallel.)
+MIN_FILES = MIN_DOCS = int(os.environ.get("METRICSPEC_PARALLEL_MIN", "") or 100)
+LoadResult = tuple[Optional[Any], Optional[str]]  # (FileRecord or None to skip, internal error)
+
+
+def jobs() -> int:
+    """How many processes a large run uses: the CPUs this process may run on, or METRICSPEC_JOBS."""
+    try:
+        available = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    wanted = os.environ.get("METRICSPEC_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(int(wanted), available)
+    return available
+
+
+def _fork_context() -> Optional[Any]:
+    # fork is what makes workers cheap (no second import, the workspace already in memory); it is
+    # only safe on Linux and only while this process runs a single thread.
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return None
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover
+        return None
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def load(
+    targets: Sequence[Any],
+    skip_unrecognized: bool,
+    load_one: Callable[[Any, bool], LoadResult],
+    progress: Optional[Callable[[int, int], None]] = None,
+) -> list[LoadResult]:
+    """`load_one(target, skip_unrecognized)` for every target, in order; on every core when worth it."""
+    total = len(targets)
+    workers = jobs()
+    context = _fork_context() if workers > 1 and total >= MIN_FILES else None
+    results: list[LoadResult] = []
+    if context is None:
+        for done, target in enumerate(targets):
+            if progress is not None:
+                progress(done, total)
+            results.append(load_one(target, skip_unrecognized))
+        return results
+    size = max(4, min(64, total // (workers * 8)))
+    chunks = [(load_one, targets[start:start + size], skip_unrecognized) for start in range(0, total, size)]
+    with _frozen(), context.Pool(workers) as pool:
+        for shipped in pool.imap(_load_chunk, chunks):
+            for entry in shipped:
+                if progress is not None:
+                    progress(len(results), total)
+                results.append(_unship_result(entry))
+    return results
+
+
+def _load_chunk(job: tuple[Callable[[Any, bool], LoadResult], Sequence[Any], bool]) -> list[tuple]:
+    load_one, targets, skip_unrecognized = job
+    return [_ship_result(load_one(target, skip_unrecognized)) for target in targets]
+
+
+def _ship_result(result: LoadResult) -> tuple:
+    record, error = result
+    if record is None:
+        return (None, error)
+    loaded = record.loaded
+    model = record.doc.model if record.doc is not None else None
+    return (
+        loaded.path,
+        loaded.text,
+        loaded.unreadable,
+        loaded.problems,
+        record.problems,
+        marshal.dumps(loaded.positions),
+        marshal.dumps(loaded.data),
+        None if model is None else _ship_model(model),
+        record.doc.reported if record.doc is not None else True,
+        error,
+    )
+
+
+def _unship_result(entry: tuple) -> LoadResult:
+    from metricspec.engine import FileRecord
+
+    if entry[0] is None:
+        return None, entry[1]
+    path, text, unreadable, loaded_problems, problems, positions, data, model, reported, error = entry
+    loaded = ShippedFile(path, text, loaded_problems, unreadable, positions, data)
+    record = FileRecord(loaded, problems=problems)
+    if model is not None:
+        record.doc = DocItem(loaded, _unship_model(model), reported=reported)
+    return record, error
+
+
+class ShippedFile(LoadedFile):
+    """A file loaded in a worker: its positions and data are decoded on first use."""
+
+    def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
+                 positions: bytes, data: bytes) -> None:
+        # LoadedFile's fields, without its __init__: positions and data are properties here.
+        self.path = path
+        self.text = text
+        self.problems = problems
+        self.unreadable = unreadable
+        self._blobs = {"positions": positions, "data": data}
+        self._decoded: dict[str, Any] = {}
+
+    def _field(self, name: str) -> Any:
+        try:
+            return self._decoded[name]
+        except KeyError:
+            value = self._decoded[name] = marshal.loads(self._blobs.pop(name))
+            return value
+
+    def _set(self, name: str, value: Any) -> None:
+        self._blobs.pop(name, None)
+        self._decoded[name] = value
+
+    positions = property(lambda self: self._field("positions"), lambda self, v: self._set("positions", v))  # type: ignore[assignment]
+    data = property(lambda self: self._field("data"), lambda self, v: self._set("data", v))  # type: ignore[assignment]
+
+
+# A model travels as (class, field values in field order, fields set, extra, private); pydantic's
+# own pickling hook (__setstate__) rebuilds it without validating again.
+def _ship_model(model: Any) -> tuple:
+    values = model.__dict__
+    return (
+        model.__class__,
+        tuple(_ship_value(values[name]) for name in model.__class__.model_fields),
+        tuple(model.__pydantic_fields_set__),
+        model.__pydantic_extra__,
+        model.__pydantic_private__,
+    )
+
+
+def _ship_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_ship_value(item) for item in value] if value and not isinstance(value[0], str) else value
+    if hasattr(value, "__pydantic_fields_set__"):
+        return _ship_model(value)
+    return value
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _unship_model(shipped: tuple) -> Any:
+    cls, values, fields_set, extra, private = shipped
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(cls.model_fields)
+    state = {}
+    for name, value in zip(names, values):
+        if value.__class__ is tuple:
+            value = _unship_model(value)
+        elif value.__class__ is list and value and value[0].__class__ is tuple:
+            value = [_unship_model(item) for item in value]
+        state[name] = value
+    model = cls.__new__(cls)
+    model.__setstate__({
+        "__dict__": state,
+        "__pydantic_fields_set__": set(fields_set),
+        "__pydantic_extra__": extra,
+        "__pydantic_private__": private,
+    })
+    return model
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+_RULES_JOB: Optional[tuple] = None  # what the forked rule workers inherit
+
+
+def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
+    """engine.run_rules, with the per-document rules spread over workers when the run is large."""
+    from metricspec.engine import run_rules as run_in_process
+    from metricspec.rules import all_rules
+
+    global _RULES_JOB
+    docs = workspace.reported_docs
+    workers = jobs()
+    context = _fork_context() if workers > 1 and len(docs) >= MIN_DOCS else None
+    if context is None:
+        return run_in_process(workspace, ctx, selected)
+    size = max(8, -(-len(docs) // (workers * 4)))
+    shards = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
+    _RULES_JOB = (workspace, ctx, selected, docs)
+    try:
+        with _frozen(), context.Pool(workers) as pool:
+            pending = pool.map_async(_rules_shard, shards, chunksize=1)
+            # The whole-run rules here, meanwhile: they read every document.
+            whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
+            results = pending.get()
+    finally:
+        _RULES_JOB = None
+    rank = {code: index for index, code in enumerate(all_rules())}
+    by_doc: dict[int, list[Problem]] = {}
+    faults: list[tuple[int, int, str]] = []
+    for shard, (found, shard_faults, counters) in enumerate(results):
+        for doc_index, problems in found:
+            by_doc.setdefault(id(workspace.docs[doc_index]), []).extend(problems)
+        faults.extend((rank[code], shard, message) for code, message in shard_faults)
+        for key, count in counters.items():
+            ctx.counters[key] = ctx.counters.get(key, 0) + count
+    for doc_id, problems in whole.items():
+        by_doc.setdefault(doc_id, []).extend(problems)
+    # One process appends rule by rule, and within a rule document by document: shards are
+    # consecutive runs of documents, so a stable sort on the rule restores exactly that order.
+    for problems in by_doc.values():
+        problems.sort(key=lambda problem: rank[problem.code])
+    faults.extend((rank[code], len(results), message) for code, message in _fault_codes(whole_faults))
+    faults.sort(key=lambda fault: (fault[0], fault[1]))
+    return by_doc, [message for _, _, message in faults]
+
+
+def _rules_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, list[Problem]]], list[tuple[str, str]], dict[str, int]]:
+    from metricspec.engine import run_rules as run_in_process
+
+    assert _RULES_JOB is not None
+    workspace, ctx, selected, docs = _RULES_JOB
+    ctx.counters.clear()  # only this shard's work goes back
+    found, faults = run_in_process(workspace, ctx, selected, docs=docs[shard[0]:shard[1]], whole_run=False)
+    index = {id(doc): position for position, doc in enumerate(workspace.docs)}
+    return [(index[doc_id], problems) for doc_id, problems in found.items()], _fault_codes(faults), dict(ctx.counters)
+
+
+def _fault_codes(faults: list[str]) -> list[tuple[str, str]]:
+    # engine writes "internal error in rule CODE (name) ..."; the code orders the faults.
+    return [(message.split("internal error in rule ", 1)[1].split(" ", 1)[0], message) for message in faults]
+
+
+class _frozen:
+    """gc.freeze() around a fork: the children's collector then leaves the parent's objects (and
+    their memory pages) alone, so copy-on-write copies only what a worker really writes."""
+
+    def __enter__(self) -> None:
+        gc.freeze()
+
+    def __exit__(self, *exc: object) -> None:
+        gc.unfreeze()
