@@ -6,7 +6,7 @@ document once the workspace is resolved. Both are spread over worker processes f
 one (nothing is imported twice, and the rule workers see the resolved workspace as it is), and
 both send back compact results:
 
-- a loaded file comes back as its text, its problems, its model as nested tuples, and its
+- a loaded file comes back as its text, its problems, its plain model as nested tuples, and its
   positions and data as marshal blobs, decoded only when something asks for them (in a large
   run, mostly the rule workers, each for its own documents);
 - a shard of documents comes back as its problems, merged here in the order one process would
@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
+from metricspec import plain
 from metricspec.diagnostics import Problem
 from metricspec.loader import LoadedFile
 from metricspec.workspace import DocItem
@@ -112,7 +113,7 @@ def _ship_result(result: LoadResult) -> tuple:
         record.problems,
         marshal.dumps(loaded.positions),
         marshal.dumps(loaded.data),
-        None if model is None else _ship_model(model),
+        None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
         error,
     )
@@ -127,7 +128,7 @@ def _unship_result(entry: tuple) -> LoadResult:
     loaded = ShippedFile(path, text, loaded_problems, unreadable, positions, data)
     record = FileRecord(loaded, problems=problems)
     if model is not None:
-        record.doc = DocItem(loaded, _unship_model(model), reported=reported)
+        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
     return record, error
 
 
@@ -157,52 +158,6 @@ class ShippedFile(LoadedFile):
 
     positions = property(lambda self: self._field("positions"), lambda self, v: self._set("positions", v))  # type: ignore[assignment]
     data = property(lambda self: self._field("data"), lambda self, v: self._set("data", v))  # type: ignore[assignment]
-
-
-# A model travels as (class, field values in field order, fields set, extra, private); pydantic's
-# own pickling hook (__setstate__) rebuilds it without validating again.
-def _ship_model(model: Any) -> tuple:
-    values = model.__dict__
-    return (
-        model.__class__,
-        tuple(_ship_value(values[name]) for name in model.__class__.model_fields),
-        tuple(model.__pydantic_fields_set__),
-        model.__pydantic_extra__,
-        model.__pydantic_private__,
-    )
-
-
-def _ship_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_ship_value(item) for item in value] if value and not isinstance(value[0], str) else value
-    if hasattr(value, "__pydantic_fields_set__"):
-        return _ship_model(value)
-    return value
-
-
-_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _unship_model(shipped: tuple) -> Any:
-    cls, values, fields_set, extra, private = shipped
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(cls.model_fields)
-    state = {}
-    for name, value in zip(names, values):
-        if value.__class__ is tuple:
-            value = _unship_model(value)
-        elif value.__class__ is list and value and value[0].__class__ is tuple:
-            value = [_unship_model(item) for item in value]
-        state[name] = value
-    model = cls.__new__(cls)
-    model.__setstate__({
-        "__dict__": state,
-        "__pydantic_fields_set__": set(fields_set),
-        "__pydantic_extra__": extra,
-        "__pydantic_private__": private,
-    })
-    return model
 
 
 # -- rules ------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Validate loaded data against the models, turning pydantic's errors into E002 problems.
 
-The whole document is validated in one call (the fast path). When it fails, every error is
+A well-formed document is converted by plain.validate without pydantic (the fast path, and
+no pydantic import at all when every file is clean). Otherwise the whole document is validated
+by pydantic in one call; when that fails, every error is
 reported at the YAML position of the offending key or value, the offending values are taken
 out of the data, and validation runs again, so that the rest of the file is still linted and
 its ids still resolve. Items that cannot be saved (a metric with no id, say) are replaced by
-placeholders that keep the list positions stable and are skipped by the workspace.
+placeholders that keep the list positions stable and are skipped by the workspace. Either way
+the result is the document as plain objects (plain.py).
 """
 
 from __future__ import annotations
@@ -12,11 +15,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
+from metricspec import plain
 from metricspec.diagnostics import Problem, Span
 from metricspec.loader import LoadedFile
-from metricspec.model import LEVEL_OF_KEY, Document, Metric, Target, _Node
+from metricspec.plain import LEVEL_OF_KEY, Document, Metric, Target, _Node
 
 PLACEHOLDER_PREFIX = "0--metricspec-placeholder--"
 _ITEM_LISTS = {"objectives", "goals", "outcomes", "behaviors", "metrics"}
@@ -36,11 +38,18 @@ _FIELDS_BY_CONTAINER = {
 def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem]]:
     """Validate `loaded.data`, a mapping with a `metricspec` key; repairs it in place on errors."""
     data = loaded.data
+    fast = plain.validate(data)
+    if fast is not None:
+        return fast, []
+    from pydantic import ValidationError
+
+    from metricspec.model import Document as Schema
+
     problems: list[Problem] = []
     placeholders = 0
     for attempt in range(_MAX_REPAIRS):
         try:
-            return Document.model_validate(data), problems
+            return plain.from_pydantic(Schema.model_validate(data)), problems
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         if attempt == 0:
@@ -219,4 +228,4 @@ def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:
     return (1, 1, 1, 1)
 
 
-__all__ = ["validate_document", "PLACEHOLDER_PREFIX", "BaseModel"]
+__all__ = ["validate_document", "PLACEHOLDER_PREFIX"]

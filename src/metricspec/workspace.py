@@ -12,7 +12,7 @@ from typing import Optional, Union
 
 from metricspec.diagnostics import Problem, Span
 from metricspec.loader import LoadedFile
-from metricspec.model import LEVEL_NAMES, LEVELS, Document, Metric, Node
+from metricspec.plain import LEVEL_NAMES, LEVELS, Document, Metric, Node
 from metricspec.validate import PLACEHOLDER_PREFIX
 
 _CHILD_KEYS = ("goals", "outcomes", "behaviors")

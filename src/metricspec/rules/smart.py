@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from metricspec.model import Target
+from metricspec.plain import Target
 from metricspec.rules import Context, Finding, rule
 from metricspec.workspace import MetricItem, NodeItem
 
