@@ -54,11 +54,13 @@ IMPORTS = "import yaml, pydantic, typer, rich.console"
 
 
 class _TreeRss(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants (pool workers included)."""
+    """Samples the memory of a process and all its descendants (forked workers included): the
+    summed RSS (an upper bound: pages a fork shares with its parent count in both) and the summed
+    PSS (each shared page divided among the processes sharing it: the memory really used)."""
 
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.pid, self.interval, self.peak_kb, self.peak_pss_kb = pid, interval, 0, 0
         self.done = threading.Event()
 
     def _tree(self, pid: int) -> list[int]:
@@ -76,17 +78,19 @@ class _TreeRss(threading.Thread):
 
     def run(self) -> None:
         while not self.done.is_set():
-            total = 0
+            rss = pss = 0
             for pid in self._tree(self.pid):
                 try:
-                    with open(f"/proc/{pid}/status") as handle:
+                    with open(f"/proc/{pid}/smaps_rollup") as handle:
                         for line in handle:
-                            if line.startswith("VmRSS:"):
-                                total += int(line.split()[1])
-                                break
+                            if line.startswith("Rss:"):
+                                rss += int(line.split()[1])
+                            elif line.startswith("Pss:"):
+                                pss += int(line.split()[1])
                 except OSError:
                     pass
-            self.peak_kb = max(self.peak_kb, total)
+            self.peak_kb = max(self.peak_kb, rss)
+            self.peak_pss_kb = max(self.peak_pss_kb, pss)
             self.done.wait(self.interval)
 
 
@@ -109,7 +113,8 @@ def run_once(cmd: list[str], cwd: str, sample_tree: bool = False, ok: tuple = (0
     max_rss_kb = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode(errors='replace')}")
-    return {"seconds": seconds, "max_rss_kb": max_rss_kb, "tree_rss_kb": sampler.peak_kb if sampler else None}
+    return {"seconds": seconds, "max_rss_kb": max_rss_kb, "tree_rss_kb": sampler.peak_kb if sampler else None,
+            "tree_pss_kb": sampler.peak_pss_kb if sampler else None}
 
 
 def measure(label: str, cmd: list[str], cwd: str, reps: int, sample_tree: bool = False) -> dict:
@@ -127,6 +132,7 @@ def measure(label: str, cmd: list[str], cwd: str, reps: int, sample_tree: bool =
     }
     if sample_tree:
         result["tree_rss_kb"] = max(r["tree_rss_kb"] or 0 for r in runs)
+        result["tree_pss_kb"] = max(r["tree_pss_kb"] or 0 for r in runs)
     print(f"  {label:<44} {result['median']:8.3f} s  (min {result['min']:.3f}, n={reps})", flush=True)
     return result
 

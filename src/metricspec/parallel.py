@@ -26,6 +26,8 @@ import multiprocessing
 import os
 import sys
 import threading
+import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
@@ -111,7 +113,7 @@ def _ship_result(result: LoadResult) -> tuple:
         loaded.unreadable,
         loaded.problems,
         record.problems,
-        marshal.dumps(loaded.positions),
+        zlib.compress(marshal.dumps(loaded.positions), 1),
         marshal.dumps(loaded.data),
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
@@ -133,7 +135,9 @@ def _unship_result(entry: tuple) -> LoadResult:
 
 
 class ShippedFile(LoadedFile):
-    """A file loaded in a worker: its positions and data are decoded on first use."""
+    """A file loaded in a worker. Its positions travel compressed and are decoded on demand, for
+    a few files at a time (the most recently used stay decoded): a large run keeps 100,000
+    metrics' positions in a fifth of their memory. Its data is decoded on first use."""
 
     def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
                  positions: bytes, data: bytes) -> None:
@@ -142,22 +146,44 @@ class ShippedFile(LoadedFile):
         self.text = text
         self.problems = problems
         self.unreadable = unreadable
-        self._blobs = {"positions": positions, "data": data}
-        self._decoded: dict[str, Any] = {}
+        self._positions_blob: Optional[bytes] = positions
+        self._data_blob: Optional[bytes] = data
 
-    def _field(self, name: str) -> Any:
-        try:
-            return self._decoded[name]
-        except KeyError:
-            value = self._decoded[name] = marshal.loads(self._blobs.pop(name))
-            return value
+    @property  # type: ignore[override]
+    def positions(self) -> dict:
+        decoded = _DECODED.get(self)
+        if decoded is None:
+            if self._positions_blob is None:  # pragma: no cover - set explicitly, see below
+                raise AttributeError("positions")
+            decoded = _DECODED[self] = marshal.loads(zlib.decompress(self._positions_blob))
+            while len(_DECODED) > _DECODED_FILES:
+                _DECODED.pop(next(iter(_DECODED)))
+        else:
+            _DECODED.move_to_end(self)
+        return decoded
 
-    def _set(self, name: str, value: Any) -> None:
-        self._blobs.pop(name, None)
-        self._decoded[name] = value
+    @positions.setter
+    def positions(self, value: dict) -> None:
+        self._positions_blob = zlib.compress(marshal.dumps(value), 1)
+        _DECODED.pop(self, None)
 
-    positions = property(lambda self: self._field("positions"), lambda self, v: self._set("positions", v))  # type: ignore[assignment]
-    data = property(lambda self: self._field("data"), lambda self, v: self._set("data", v))  # type: ignore[assignment]
+    @property  # type: ignore[override]
+    def data(self) -> Any:
+        if self._data_blob is not None:
+            self.__dict__["_data"] = marshal.loads(self._data_blob)
+            self._data_blob = None
+        return self.__dict__["_data"]
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data_blob = None
+        self.__dict__["_data"] = value
+
+    __hash__ = object.__hash__  # keys of _DECODED, by identity
+
+
+_DECODED_FILES = 64
+_DECODED: OrderedDict[ShippedFile, dict] = OrderedDict()
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -166,7 +192,12 @@ _RULES_JOB: Optional[tuple] = None  # what the forked rule workers inherit
 
 
 def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
-    """engine.run_rules, with the per-document rules spread over workers when the run is large."""
+    """engine.run_rules, with the per-document rules spread over processes when the run is large.
+
+    This process takes the first share of the documents (and the whole-run rules); forked
+    workers take the others. Fewer forks, less memory: a worker's reads of the workspace touch
+    reference counts, and every page it touches becomes its own copy.
+    """
     from metricspec.engine import run_rules as run_in_process
     from metricspec.rules import all_rules
 
@@ -176,15 +207,15 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     context = _fork_context() if workers > 1 and len(docs) >= MIN_DOCS else None
     if context is None:
         return run_in_process(workspace, ctx, selected)
-    size = max(8, -(-len(docs) // (workers * 4)))
-    shards = [(start, min(start + size, len(docs))) for start in range(0, len(docs), size)]
+    shards = _shares(docs, workers)
+    if len(shards) < 2:
+        return run_in_process(workspace, ctx, selected)
     _RULES_JOB = (workspace, ctx, selected, docs)
     try:
-        with _frozen(), context.Pool(workers) as pool:
-            pending = pool.map_async(_rules_shard, shards, chunksize=1)
-            # The whole-run rules here, meanwhile: they read every document.
+        with _frozen(), context.Pool(len(shards) - 1) as pool:
+            pending = pool.map_async(_rules_shard, shards[1:], chunksize=1)
             whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
-            results = pending.get()
+            results = [_run_shard(workspace, ctx, selected, docs, shards[0])] + pending.get()
     finally:
         _RULES_JOB = None
     rank = {code: index for index, code in enumerate(all_rules())}
@@ -207,15 +238,44 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     return by_doc, [message for _, _, message in faults]
 
 
-def _rules_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, list[Problem]]], list[tuple[str, str]], dict[str, int]]:
-    from metricspec.engine import run_rules as run_in_process
+def _shares(docs: list[DocItem], parts: int) -> list[tuple[int, int]]:
+    """`parts` consecutive runs of documents with about as many items (nodes and metrics) each."""
+    weights = [1 + len(doc.nodes) + len(doc.metrics) for doc in docs]
+    total = sum(weights)
+    shards, start, seen = [], 0, 0
+    for index, weight in enumerate(weights):
+        seen += weight
+        if seen * parts >= total * (len(shards) + 1) and len(shards) < parts - 1:
+            shards.append((start, index + 1))
+            start = index + 1
+    shards.append((start, len(docs)))
+    return [shard for shard in shards if shard[1] > shard[0]] or [(0, 0)]
 
+
+def _rules_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, list[Problem]]], list[tuple[str, str]], dict[str, int]]:
     assert _RULES_JOB is not None
     workspace, ctx, selected, docs = _RULES_JOB
-    ctx.counters.clear()  # only this shard's work goes back
-    found, faults = run_in_process(workspace, ctx, selected, docs=docs[shard[0]:shard[1]], whole_run=False)
+    return _run_shard(workspace, ctx, selected, docs, shard)
+
+
+def _run_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem], shard: tuple[int, int]) -> tuple:
+    from metricspec.engine import run_rules as run_in_process
+
+    saved, ctx.counters = ctx.counters, {}  # only this shard's work is counted here
+    found: dict[int, list[Problem]] = {}
+    faults: list[str] = []
+    try:
+        # Document by document (every rule on one document, then the next), so that each file's
+        # positions are decoded once; run_rules's merge puts the problems back in rule order.
+        for doc in docs[shard[0]:shard[1]]:
+            doc_found, doc_faults = run_in_process(workspace, ctx, selected, docs=[doc], whole_run=False)
+            for doc_id, problems in doc_found.items():
+                found.setdefault(doc_id, []).extend(problems)
+            faults.extend(doc_faults)
+    finally:
+        counters, ctx.counters = ctx.counters, saved
     index = {id(doc): position for position, doc in enumerate(workspace.docs)}
-    return [(index[doc_id], problems) for doc_id, problems in found.items()], _fault_codes(faults), dict(ctx.counters)
+    return [(index[doc_id], problems) for doc_id, problems in found.items()], _fault_codes(faults), counters
 
 
 def _fault_codes(faults: list[str]) -> list[tuple[str, str]]:

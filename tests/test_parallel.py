@@ -1,0 +1,101 @@
+"""A run spread over processes reports exactly what one process reports, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import pytest
+
+from metricspec import api, parallel
+from metricspec.reporters import RenderOptions, render
+
+pytestmark = pytest.mark.skipif(parallel._fork_context() is None, reason="workers are forked on Linux only")
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import team_file  # noqa: E402
+
+
+def _workspace(tmp_path, files: int = 24):
+    import random
+
+    rng = random.Random(7)
+    for i in range(files):
+        (tmp_path / f"t{i:03d}.metrics.yaml").write_text(team_file(i, rng))
+    # Files that do not validate, do not parse, or are not metricspec at all.
+    (tmp_path / "broken.metrics.yaml").write_text("metricspec: 1\nobjectives:\n  - id: Bad Id\n    title: x\n    colour: red\n")
+    (tmp_path / "syntax.metricspec.yaml").write_text("metricspec: 1\nobjectives: [\n")
+    (tmp_path / "other.yaml").write_text("name: not a spec\n")
+    (tmp_path / "ignored.metrics.yaml").write_text(
+        "metricspec: 1  # metricspec: ignore-file[T001]\nproduct: Ignored\ngoals:\n  - id: lone-goal\n    title: A goal\n"
+        "    metrics:\n      - id: lone-metric  # metricspec: ignore[P004] -- reviewed\n        name: Lone metric\n"
+    )
+
+
+def _lint(tmp_path, monkeypatch, workers: int):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(parallel, "jobs", lambda: workers)
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "MIN_DOCS", 1)
+    options = api.LintOptions(paths=[], today=dt.date(2026, 6, 1))
+    report = api.lint(options)
+    text = render("json", report, RenderOptions()) + render("text", report, RenderOptions(show_suppressed=True))
+    return report, text
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_the_same_report_as_one_process(tmp_path, monkeypatch, workers):
+    _workspace(tmp_path)
+    one, one_text = _lint(tmp_path, monkeypatch, 1)
+    many, many_text = _lint(tmp_path, monkeypatch, workers)
+    assert len(one.diagnostics) > 20 and one.suppressed
+    assert many_text == one_text
+    assert [s.diagnostic for s in many.suppressed] == [s.diagnostic for s in one.suppressed]
+    assert many.skipped == one.skipped
+    assert many.internal_errors == one.internal_errors
+
+
+def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monkeypatch):
+    from metricspec.rules import all_rules
+
+    _workspace(tmp_path, files=12)
+    rules = all_rules()
+    broken = [code for code, rule in rules.items() if rule.scope in ("metric", "document") and rule.check][:2]
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+        yield  # pragma: no cover
+
+    for code in broken:
+        monkeypatch.setitem(rules, code, rules[code].__class__(**{**rules[code].__dict__, "check": crash}))
+    real_load = api._load
+
+    def load(target, skip):
+        if target.display.endswith("t005.metrics.yaml"):
+            raise ValueError("bad file")
+        return real_load(target, skip)
+
+    monkeypatch.setattr(api, "_load", load)
+    one, one_text = _lint(tmp_path, monkeypatch, 1)
+    many, many_text = _lint(tmp_path, monkeypatch, 2)
+    assert len(one.internal_errors) > 10
+    assert many.internal_errors == one.internal_errors
+    assert many_text == one_text
+
+
+def test_checks_are_counted_alike(tmp_path, monkeypatch):
+    _workspace(tmp_path, files=12)
+    counts = []
+    for workers in (1, 2):
+        real = parallel.run_rules
+
+        def spy(workspace, ctx, selected):
+            found = real(workspace, ctx, selected)
+            counts.append(dict(ctx.counters))
+            return found
+
+        monkeypatch.setattr(parallel, "run_rules", spy)
+        _lint(tmp_path, monkeypatch, workers)
+        monkeypatch.setattr(parallel, "run_rules", real)
+    assert counts[0] == counts[1]
+    assert counts[0]["checks:T001"] > 100
