@@ -320,7 +320,8 @@ def ratios(results: dict) -> dict:
     if "metricspec" in cold and "imports" in cold:
         found["cold_metricspec_over_imports"] = (med(cold["metricspec"]) / med(cold["imports"]), "<=", 1.3)
     if "10000" in ws:
-        found["peak_rss_mb_10000"] = (ws["10000"]["lint"]["tree_rss_kb"] / 1024, "<=", 1024.0)
+        # The memory the run really held at its peak: PSS summed over the process and its forks.
+        found["peak_memory_mb_10000"] = (ws["10000"]["lint"]["tree_pss_kb"] / 1024, "<=", 1024.0)
     return {
         name: {"value": round(value, 3), "target": f"{op} {bound:g}", "met": value <= bound if op == "<=" else value >= bound}
         for name, (value, op, bound) in found.items()
@@ -356,8 +357,9 @@ def table(results: dict) -> str:
             lines.append(f"| metricspec {'--version' if key == 'version' else key} | {results['commands'][key]['median']:.3f} |")
     if "10000" in results["workspaces"]:
         lint = results["workspaces"]["10000"]["lint"]
-        lines.append(f"\npeak RSS, 10,000 files: {lint['tree_rss_kb'] / 1024:.0f} MB summed over the process tree "
-                     f"(largest single process {lint['max_rss_kb'] / 1024:.0f} MB)")
+        lines.append(f"\npeak memory, 10,000 files: {lint['tree_pss_kb'] / 1024:.0f} MB PSS summed over the process and "
+                     f"its forked workers ({lint['tree_rss_kb'] / 1024:.0f} MB RSS summed, counting shared pages once per "
+                     f"process; largest single process {lint['max_rss_kb'] / 1024:.0f} MB RSS)")
     commands = results["commands"]
     for key in ("version", "rules", "lint"):
         if key + "_imports" in commands:

@@ -1,3 +1,3 @@
-from metricspec.cli import main
+from metricspec.entry import main
 
 main()

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from metricspec import baseline as baseline_file
 from metricspec import parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Problem, Severity
@@ -120,6 +119,8 @@ def lint(options: LintOptions) -> Report:
     result = decide(records, rule_problems, workspace, policy)
     diagnostics, fixed = result.diagnostics, []
     if options.baseline is not None:
+        from metricspec import baseline as baseline_file
+
         diagnostics, fixed = baseline_file.apply(diagnostics, baseline_file.load(options.baseline))
     return Report(
         files=len(records),

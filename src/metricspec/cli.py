@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,6 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from metricspec import __version__
+from metricspec.lint_command import color as _color
+from metricspec.lint_command import internal_error as _internal_error
 
 app = typer.Typer(
     name="metricspec",
@@ -58,12 +59,6 @@ def _main(
     """Product success metrics as code, checked like code."""
 
 
-def _codes(values: Optional[list[str]]) -> Optional[list[str]]:
-    if values is None:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 def _today(value: Optional[str]) -> Optional[dt.date]:
     if value is None:
         return None
@@ -96,100 +91,17 @@ def lint(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
-    from metricspec import api, config as config_module
-    from metricspec.baseline import BaselineError
-    from metricspec.diagnostics import Severity
-    from metricspec.discovery import PathNotFound
-    from metricspec.fileio import WriteError, write_atomic
-    from metricspec.reporters import RenderOptions, render
-    from metricspec.selection import SelectorError, check_selector
+    from metricspec import lint_command
 
-    for selector in [*(_codes(select) or []), *(_codes(ignore) or []), *(_codes(extend_select) or []), *(_codes(extend_ignore) or [])]:
-        try:
-            check_selector(selector)
-        except SelectorError as exc:
-            raise _fail(str(exc)) from None
-    try:
-        config_path = config if config is not None else config_module.discover(Path.cwd())
-        settings = config_module.load(config_path)
-    except config_module.ConfigError as exc:
-        raise _fail(str(exc)) from None
-    if exclude:
-        settings.exclude = [*settings.exclude, *exclude]
-    options = api.LintOptions(
-        paths=list(paths or []),
-        config=settings,
-        select=_codes(select),
-        extend_select=_codes(extend_select) or [],
-        ignore=_codes(ignore) or [],
-        extend_ignore=_codes(extend_ignore) or [],
-        today=_today(today),
-        skip_unrecognized=skip_unrecognized,
-        baseline=baseline,
-    )
-    from metricspec import progress
-
-    bar = progress.FileProgress() if progress.wanted(quiet) else None
-    options.progress = bar
-    try:
-        report = api.lint(options)
-    except PathNotFound as exc:
-        raise _fail(f"no such file or directory: {exc}") from None
-    except BaselineError as exc:
-        raise _fail(str(exc)) from None
-    except Exception as exc:
-        raise _fail(_internal_error("while linting", exc)) from None
-    finally:
-        if bar is not None:
-            bar.close()
-
-    if write_baseline is not None:
-        from metricspec.baseline import render as render_baseline
-
-        try:
-            write_atomic(write_baseline, render_baseline(report.diagnostics))
-        except WriteError as exc:
-            raise _fail(str(exc)) from None
-        if not quiet:
-            sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {write_baseline}\n")
-        raise typer.Exit(0)
-
-    chosen = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    color = output is None and _color(sys.stdout)
-    width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
-    try:
-        rendered = render(
-            chosen,
-            report,
-            RenderOptions(color=color, width=width, statistics=statistics, show_suppressed=show_suppressed, verbose=verbose, quiet=quiet),
-        )
-    except Exception as exc:
-        raise _fail(_internal_error(f"in the {chosen} report", exc)) from None
-    if output is not None:
-        try:
-            write_atomic(output, rendered)
-        except WriteError as exc:
-            raise _fail(str(exc)) from None
-    else:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
-    for fault in report.internal_errors:
-        sys.stderr.write(f"metricspec: {fault}\n")
-    if report.internal_errors:
-        raise typer.Exit(2)
-    threshold = Severity((fail_on.value if fail_on else None) or settings.fail_on)
-    raise typer.Exit(1 if report.failed(threshold) and not exit_zero else 0)
+    raise typer.Exit(lint_command.run(
+        paths=paths, format=format.value if format else None, output=output, select=select, ignore=ignore,
+        extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
+        exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
+        baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
+        show_suppressed=show_suppressed, quiet=quiet, verbose=verbose,
+    ))
 
 
-def _color(stream) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 @app.command()
@@ -308,13 +220,6 @@ def tree(
     raise typer.Exit(2 if report.internal_errors else 0)
 
 
-def _internal_error(where: str, exc: BaseException) -> str:
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    at = f" [{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}]" if frames else ""
-    where = f" {where}" if where else ""
-    return f"internal error{where}: {type(exc).__name__}: {exc}{at}; please report this as a bug"
 
 
 def main() -> None:

@@ -1,12 +1,12 @@
-"""Configuration: discovery of metricspec.toml / .metricspec.toml / [tool.metricspec], and its model."""
+"""Configuration: discovery of metricspec.toml / .metricspec.toml / [tool.metricspec], and reading it.
+
+The schema is config_model.py (pydantic); a well-formed file is read here without it."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Optional
 
 from metricspec.fileio import read_text
 
@@ -16,53 +16,115 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_FILES = ("metricspec.toml", ".metricspec.toml", "pyproject.toml")
-SeverityName = Literal["error", "warning", "info"]
 
 
 class ConfigError(Exception):
     """A configuration problem: the CLI reports it with the file and key, and exits 2."""
 
 
-class _Kebab(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, alias_generator=lambda name: name.replace("_", "-"))
+class Thresholds:
+    """What the thresholds default to (config_model.Thresholds is the schema)."""
+
+    def __init__(self) -> None:
+        self.max_metrics_per_node = 3
+        self.max_metrics_per_document = 12
+        self.max_metrics_per_owner = 6
+        self.max_target_change = 3.0
+        self.max_deadline_days = 730
+        self.stale_review_cycles = 2
 
 
-class Thresholds(_Kebab):
-    max_metrics_per_node: int = Field(3, ge=0)
-    max_metrics_per_document: int = Field(12, ge=0)
-    max_metrics_per_owner: int = Field(6, ge=0)
-    max_target_change: float = Field(3.0, gt=0)
-    max_deadline_days: int = Field(730, ge=0)
-    stale_review_cycles: float = Field(2, gt=0)
+class Vanity:
+    def __init__(self) -> None:
+        self.extend_terms: list[str] = []
 
 
-class Vanity(_Kebab):
-    extend_terms: list[str] = Field(default_factory=list)
+class Config:
+    """The settings of a run, as plain attributes (config_model.Config is the schema).
 
+    Built without pydantic when the file holds only what `_plain` takes as is: that keeps
+    pydantic out of the start-up of a run whose configuration is well-formed.
+    """
 
-class Config(_Kebab):
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    select: Optional[list[str]] = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    extend_ignore: list[str] = Field(default_factory=list)
-    fail_on: SeverityName = "warning"
-    severity: dict[str, SeverityName] = Field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    vanity: Vanity = Field(default_factory=Vanity)
-    # Where the config came from: globs are relative to its folder.
-    source: Optional[Path] = Field(None, exclude=True)
-
-    @field_validator("include", "exclude", "select", "extend_select", "ignore", "extend_ignore", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
+    def __init__(self) -> None:
+        self.include: list[str] = []
+        self.exclude: list[str] = []
+        self.select: Optional[list[str]] = None
+        self.extend_select: list[str] = []
+        self.ignore: list[str] = []
+        self.extend_ignore: list[str] = []
+        self.fail_on: str = "warning"
+        self.severity: dict[str, str] = {}
+        self.per_file_ignores: dict[str, list[str]] = {}
+        self.thresholds = Thresholds()
+        self.vanity = Vanity()
+        # Where the config came from: globs are relative to its folder.
+        self.source: Optional[Path] = None
 
     @property
     def root(self) -> Path:
         return self.source.parent if self.source else Path.cwd()
+
+
+_SEVERITIES = ("error", "warning", "info")
+_LISTS = {"include": "include", "exclude": "exclude", "select": "select", "extend-select": "extend_select",
+          "ignore": "ignore", "extend-ignore": "extend_ignore"}
+_INTS = {"max-metrics-per-node", "max-metrics-per-document", "max-metrics-per-owner", "max-deadline-days"}
+_FLOATS = {"max-target-change", "stale-review-cycles"}
+
+
+class _Defer(Exception):
+    """A value _plain does not take as is: pydantic decides, and names the error if any."""
+
+
+def _texts(value: object, one_or_many: bool = True) -> list[str]:
+    if one_or_many and type(value) is str:
+        return [value]
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)
+    raise _Defer
+
+
+def _plain(data: dict) -> Config:
+    """The config from TOML data holding only plainly valid keys and values (kebab-case keys,
+    exact types), converted as the pydantic schema would; _Defer on anything else."""
+    import math
+
+    config = Config()
+    for key, value in data.items():
+        if key in _LISTS:
+            setattr(config, _LISTS[key], _texts(value))
+        elif key == "fail-on" and type(value) is str and value in _SEVERITIES:
+            config.fail_on = value
+        elif key == "severity" and type(value) is dict and all(type(v) is str and v in _SEVERITIES for v in value.values()):
+            config.severity = dict(value)
+        elif key == "per-file-ignores" and type(value) is dict:
+            config.per_file_ignores = {glob: _texts(codes, one_or_many=False) for glob, codes in value.items()}
+        elif key == "thresholds" and type(value) is dict:
+            for name, number in value.items():
+                if name in _INTS and type(number) is int and number >= 0:
+                    setattr(config.thresholds, name.replace("-", "_"), number)
+                elif name in _FLOATS and type(number) in (int, float) and math.isfinite(number) and number > 0:
+                    setattr(config.thresholds, name.replace("-", "_"), float(number))
+                else:
+                    raise _Defer
+        elif key == "vanity" and type(value) is dict and set(value) <= {"extend-terms"}:
+            if "extend-terms" in value:
+                config.vanity.extend_terms = _texts(value["extend-terms"], one_or_many=False)
+        else:
+            raise _Defer
+    return config
+
+
+def _from_schema(model: object) -> Config:
+    config = Config()
+    for name in ("include", "exclude", "select", "extend_select", "ignore", "extend_ignore", "fail_on", "severity",
+                 "per_file_ignores"):
+        setattr(config, name, getattr(model, name))
+    for name in vars(config.thresholds):
+        setattr(config.thresholds, name, getattr(model.thresholds, name))  # type: ignore[attr-defined]
+    config.vanity.extend_terms = model.vanity.extend_terms  # type: ignore[attr-defined]
+    return config
 
 
 def discover(start: Path) -> Optional[Path]:
@@ -100,13 +162,20 @@ def load(path: Optional[Path]) -> Config:
         data = data.get("tool", {}).get("metricspec", {})
         prefix = "tool.metricspec."
     try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        key = prefix + ".".join(str(part) for part in first["loc"])
-        reason = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise ConfigError(f"{path}: {key}: {reason}{more}") from None
+        config = _plain(data)
+    except _Defer:
+        from pydantic import ValidationError
+
+        from metricspec.config_model import Config as Schema
+
+        try:
+            config = _from_schema(Schema.model_validate(data))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            key = prefix + ".".join(str(part) for part in first["loc"])
+            reason = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+            more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            raise ConfigError(f"{path}: {key}: {reason}{more}") from None
     config.source = path.resolve()
     _check_codes(config, path, prefix)
     return config

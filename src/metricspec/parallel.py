@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import marshal
-import multiprocessing
 import os
 import sys
 import threading
@@ -59,6 +58,8 @@ def _fork_context() -> Optional[Any]:
     # only safe on Linux and only while this process runs a single thread.
     if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
+    import multiprocessing
+
     try:
         return multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover

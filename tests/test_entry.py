@@ -1,0 +1,119 @@
+"""The console script's fast path answers exactly as the typer app does, or hands over to it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from metricspec import entry
+
+GOOD = """metricspec: 1
+product: Acme
+stage: growth
+north_star: weekly-builders
+goals:
+  - id: adoption
+    title: Make reports a weekly habit for 60% of accounts by 2027
+    owner: pm-analytics
+    metrics:
+      - id: weekly-builders
+        name: Weekly active report builders
+        kind: leading
+        category: user
+        segments: [plan]
+        pairs_with: arr
+        target: {baseline: 10, value: 12, by: 2027-06-30}
+      - id: arr
+        name: Annual recurring revenue
+        kind: lagging
+        category: business
+        unit: USD
+        target: {baseline: 10, value: 12, by: 2027-06-30}
+"""
+BAD = "metricspec: 1\nproduct: Acme\ngoals:\n  - id: Adoption\n    title: Grow\n    colour: red\n"
+
+
+def _run(args: list[str], cwd: Path, fast: bool) -> tuple[int, str, str, dict[str, str]]:
+    """Run a command line through the console script (fast path) or straight into cli.py."""
+    code = ("from metricspec.entry import main; main()" if fast else "from metricspec.cli import main; main()")
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CI": "1"})
+    written = {p.name: p.read_text() for p in sorted(cwd.glob("out*"))}
+    for p in cwd.glob("out*"):
+        p.unlink()
+    return proc.returncode, proc.stdout, proc.stderr, written
+
+
+COMMAND_LINES = [
+    ["--version"],
+    ["lint"],
+    ["lint", "good.metrics.yaml"],
+    ["lint", "bad.metrics.yaml", "good.metrics.yaml", "--format", "concise"],
+    ["lint", "--format=json", "--output", "out.json", "--today", "2026-06-01"],
+    ["lint", ".", "--select", "T,P", "--ignore", "T001", "--extend-select=E", "--statistics", "-qv"],
+    ["lint", "--fail-on", "error", "--exit-zero", "--show-suppressed", "--skip-unrecognized", "other.yaml"],
+    ["lint", "--exclude", "bad*", "--write-baseline", "out.baseline.json"],
+    ["lint", "--", "good.metrics.yaml"],
+    ["lint", "--select", "NOPE"],
+    ["lint", "missing.yaml"],
+    ["lint", "--config", "missing.toml"],
+    ["lint", "--format", "xml"],
+    ["lint", "--today", "2026-13-01"],
+    ["lint", "--bogus"],
+    ["lint", "--help"],
+    ["lint", "--output"],
+    ["lint", "-x"],
+    ["lint", "--format", "--quiet"],
+    ["rules"],
+    ["rules", "--format", "json"],
+    ["rules", "--format", "yaml"],
+    [],
+    ["--help"],
+]
+
+
+@pytest.mark.parametrize("args", COMMAND_LINES, ids=[" ".join(a) or "(none)" for a in COMMAND_LINES])
+def test_the_fast_path_answers_as_typer_does(tmp_path, args):
+    (tmp_path / "good.metrics.yaml").write_text(GOOD)
+    (tmp_path / "bad.metrics.yaml").write_text(BAD)
+    (tmp_path / "other.yaml").write_text("name: not a spec\n")
+    assert _run(args, tmp_path, fast=True) == _run(args, tmp_path, fast=False)
+
+
+@pytest.mark.parametrize("args", [
+    ["lint", "--help"], ["lint", "--bogus"], ["lint", "--format", "xml"], ["lint", "--today", "2026-13-01"],
+    ["lint", "--output"], ["lint", "-x"], ["lint", "--format", "--quiet"], ["lint", "--exit-zero=yes"],
+    ["lint", "--select", ""], ["rules", "--format", "yaml"],
+])
+def test_anything_not_plainly_valid_goes_to_typer(args):
+    if args[0] == "lint":
+        assert entry.parse_lint(args[1:]) is None
+    else:
+        assert entry._rules(args[1:]) is None
+
+
+def test_lint_options_are_parsed_as_click_parses_them():
+    params = entry.parse_lint(["a.yaml", "--select", "T", "--select=P,V", "-qv", "b.yaml", "--format", "json",
+                               "--format", "concise", "--output=o.json", "--today", "2026-06-01", "--", "--c.yaml"])
+    assert params is not None
+    assert params["paths"] == ["a.yaml", "b.yaml", "--c.yaml"]
+    assert params["select"] == ["T", "P,V"]
+    assert params["quiet"] and params["verbose"]
+    assert params["format"] == "concise"  # the last one wins
+    assert str(params["output"]) == "o.json"
+    assert params["today"].isoformat() == "2026-06-01"
+
+
+def test_version_and_lint_import_neither_typer_nor_pydantic(tmp_path):
+    (tmp_path / "good.metrics.yaml").write_text(GOOD)
+    probe = (
+        "import sys\nfrom metricspec.entry import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('typer', 'pydantic', 'rich.console', 'yaml') if m in sys.modules), file=sys.stderr)\n"
+    )
+    for args, expected in ((["--version"], "[]"), (["lint", "good.metrics.yaml", "--format", "concise"], "['yaml']")):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], cwd=tmp_path, capture_output=True, text=True)
+        assert proc.stderr.strip().splitlines()[-1] == expected, (args, proc.stderr)
