@@ -5,15 +5,16 @@ named `[/bold]` prints as written; control characters are shown escaped.
 
 Lines are never wrapped by rich (`soft_wrap`): a narrow terminal folds a long line itself,
 while rich would break it at a space and push the end of a message onto a line of its own.
+
+Without colour, what rich prints is the plain text of each line; `_PlainConsole` and `_PlainText`
+print exactly that without importing rich, which is most of the start-up of a run on one file
+(tests/test_text_plain.py holds the two to the same bytes).
 """
 
 from __future__ import annotations
 
 import io
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
+from typing import Any
 
 from metricspec.reporters import statistics_rows
 
@@ -24,19 +25,62 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
+class _PlainText:
+    """The part of rich's Text this reporter uses, for printing without colour."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self, text: str = "", style: Any = None) -> None:
+        self.plain = text
+
+    def append(self, text: str, style: Any = None) -> "_PlainText":
+        self.plain += text
+        return self
+
+    def __add__(self, other: "_PlainText") -> "_PlainText":
+        return _PlainText(self.plain + other.plain)
+
+
+class _PlainConsole:
+    def __init__(self, file: io.StringIO) -> None:
+        self.file = file
+
+    def print(self, text: Any = None) -> None:
+        self.file.write("\n" if text is None else text.plain + "\n")
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells of `text`: its length when it is ASCII, else as rich measures it."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
+
+
 def render(report, options) -> str:
+    return _render(report, options, use_rich=options.color)
+
+
+def _render(report, options, use_rich: bool) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        width=options.width,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        soft_wrap=True,
-    )
+    if use_rich:
+        from rich.console import Console
+        from rich.text import Text
+
+        console: Any = Console(
+            file=buffer,
+            force_terminal=options.color,
+            no_color=not options.color,
+            color_system="standard" if options.color else None,
+            width=options.width,
+            highlight=False,
+            emoji=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    else:
+        console, Text = _PlainConsole(buffer), _PlainText
     current = None
     lines_cache: dict[str, list[str]] = {}
     for diagnostic in report.diagnostics:
@@ -45,7 +89,7 @@ def render(report, options) -> str:
                 console.print()
             current = diagnostic.path
             console.print(Text(_clean(current), style="bold underline"))
-        _print_diagnostic(console, report, diagnostic, lines_cache)
+        _print_diagnostic(console, Text, report, diagnostic, lines_cache)
     if options.statistics and report.diagnostics:
         console.print()
         for count, code, name, severity in statistics_rows(report):
@@ -63,11 +107,11 @@ def render(report, options) -> str:
     if not options.quiet or report.diagnostics:
         if buffer.tell():
             console.print()
-        console.print(_summary(report))
+        console.print(_summary(Text, report))
     return buffer.getvalue()
 
 
-def _print_diagnostic(console: Console, report, diagnostic, cache: dict[str, list[str]]) -> None:
+def _print_diagnostic(console: Any, Text: Any, report, diagnostic, cache: dict[str, list[str]]) -> None:
     head = Text("  ")
     head.append(f"{diagnostic.line}:{diagnostic.column}", style="dim")
     head.append("  ")
@@ -101,7 +145,7 @@ def _print_diagnostic(console: Console, report, diagnostic, cache: dict[str, lis
         console.print(Text("    = help: ", style="dim") + Text(_clean(diagnostic.help)))
 
 
-def _summary(report) -> Text:
+def _summary(Text: Any, report) -> Any:
     counts = report.summary()
     total = sum(counts.values())
     files = report.files
