@@ -19,6 +19,7 @@ validator accepts, the same values as pydantic's.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Optional
@@ -413,29 +414,46 @@ _BY_NAME = {cls.__name__: cls for cls in CLASSES}
 _INDEX = {cls: index for index, cls in enumerate(CLASSES)}
 
 
+# Per class: all fields at once (attrgetter, in C), and which of them hold models.
+_MODEL_LISTS = frozenset(("objectives", "goals", "outcomes", "behaviors", "metrics"))
+_SHIP = {
+    cls: (
+        index,
+        operator.attrgetter(*cls.model_fields),
+        tuple(cls.model_fields),
+        tuple((position, name in _MODEL_LISTS) for position, name in enumerate(cls.model_fields)
+              if name in _MODEL_LISTS or name == "target"),
+    )
+    for index, cls in enumerate(CLASSES)
+}
+_UNSHIP = [(cls, names, nested) for cls, (_, _, names, nested) in _SHIP.items()]
+
+
 def to_tuple(model: PlainModel) -> tuple:
     """(class index, field values...) with nested models as tuples: cheap to pickle."""
-    values: list[Any] = [_INDEX[model.__class__]]
-    for name in model.model_fields:
-        value = getattr(model, name)
-        if isinstance(value, PlainModel):
-            value = to_tuple(value)
-        elif value.__class__ is list and value and isinstance(value[0], PlainModel):
-            value = [to_tuple(item) for item in value]
-        values.append(value)
-    return tuple(values)
-
-
-_SLOTS = [(cls, tuple(cls.model_fields)) for cls in CLASSES]
+    index, fields, _, nested = _SHIP[model.__class__]
+    values = fields(model)
+    if not nested:
+        return (index, *values)
+    shipped = [index, *values]
+    for position, many in nested:
+        value = shipped[position + 1]
+        if many:
+            shipped[position + 1] = [to_tuple(item) for item in value]
+        elif value is not None:
+            shipped[position + 1] = to_tuple(value)
+    return tuple(shipped)
 
 
 def from_tuple(values: tuple) -> Any:
-    cls, names = _SLOTS[values[0]]
+    cls, names, nested = _UNSHIP[values[0]]
     model = cls.__new__(cls)
     for name, value in zip(names, values[1:]):
-        if value.__class__ is tuple:
-            value = from_tuple(value)
-        elif value.__class__ is list and value and value[0].__class__ is tuple:
-            value = [from_tuple(item) for item in value]
         setattr(model, name, value)
+    for position, many in nested:
+        value = values[position + 1]
+        if many:
+            setattr(model, names[position], [from_tuple(item) for item in value])
+        elif value is not None:
+            setattr(model, names[position], from_tuple(value))
     return model

@@ -13,12 +13,14 @@ the result is the document as plain objects (plain.py).
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metricspec import plain
 from metricspec.diagnostics import Problem, Span
-from metricspec.loader import LoadedFile
 from metricspec.plain import LEVEL_OF_KEY, Document, Metric, Target, _Node
+
+if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
+    from metricspec.loader import LoadedFile
 
 PLACEHOLDER_PREFIX = "0--metricspec-placeholder--"
 _ITEM_LISTS = {"objectives", "goals", "outcomes", "behaviors", "metrics"}

@@ -8,12 +8,14 @@ dictionary look-up, so no rule needs to be more than linear in the number of met
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from metricspec.diagnostics import Problem, Span
-from metricspec.loader import LoadedFile
 from metricspec.plain import LEVEL_NAMES, LEVELS, Document, Metric, Node
 from metricspec.validate import PLACEHOLDER_PREFIX
+
+if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
+    from metricspec.loader import LoadedFile
 
 _CHILD_KEYS = ("goals", "outcomes", "behaviors")
 
