@@ -1,0 +1,135 @@
+"""Linting stays linear in the number of metrics: counted in work done, never timed.
+
+Two measures, on workspaces of N and 10N metrics (many files of ten metrics, and one file):
+- the engine's count of checks each rule made (ctx.counters): every rule sees each item once;
+- the lines of metricspec's own code executed, per module, traced: a rule that compares every
+  metric with every other one, or rescans the workspace for each metric, executes a hundred
+  times more lines at 10N, where linear code executes ten times more.
+Work done in C or the standard library (a `difflib` suggestion, a `sorted`) is counted by the
+calls metricspec makes to it, which the line count includes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from metricspec import api, parallel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import team_block, team_file  # noqa: E402
+
+PACKAGE = str(Path(api.__file__).resolve().parent) + os.sep
+SMALL_FILES, SMALL_METRICS = 6, 60  # the N workspaces; the large ones are ten times as big
+LINEAR = 12.0  # 10x the metrics may cost at most 12x the work (fixed costs make it less than 10x)
+
+
+def _files(folder: Path, files: int) -> None:
+    rng = random.Random(3)
+    for i in range(files):
+        (folder / f"t{i:05d}.metrics.yaml").write_text(team_file(i, rng))
+
+
+def _single(folder: Path, metrics: int) -> None:
+    rng = random.Random(3)
+    head = ("metricspec: 1\nproduct: Whole company\nstage: growth\nowner: head-of-product\nreview: monthly\n"
+            "north_star: t00000-reports-weekly-users\nobjectives:\n")
+    (folder / "company.metrics.yaml").write_text(head + "".join(team_block(i, rng) for i in range(metrics // 10)))
+
+
+def _lint_counting(folder: Path, monkeypatch, also: str = "") -> tuple[Counter, dict[str, int]]:
+    """Lint `folder` in this process, counting the lines executed in each metricspec module (and
+    in the file `also`)."""
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(parallel, "jobs", lambda: 1)  # one process: the tracer sees all the work
+    lines: Counter = Counter()
+    checks: dict[str, int] = {}
+    real_run_rules = parallel.run_rules
+
+    def run_rules(workspace, ctx, selected):
+        found = real_run_rules(workspace, ctx, selected)
+        checks.update(ctx.counters)
+        return found
+
+    monkeypatch.setattr(parallel, "run_rules", run_rules)
+
+    def tracer(frame, event, arg):
+        filename = frame.f_code.co_filename
+        if filename == also:
+            module = os.path.basename(also)
+        elif filename.startswith(PACKAGE):
+            module = filename[len(PACKAGE):]
+        else:
+            return None  # not ours: its lines are not counted (what it calls into ours is)
+
+        def count(frame, event, arg):
+            if event == "line":
+                lines[module] += 1
+            return count
+
+        return count
+
+    options = api.LintOptions(paths=[], today=dt.date(2026, 6, 1))
+    sys.settrace(tracer)
+    try:
+        report = api.lint(options)
+    finally:
+        sys.settrace(None)
+    assert report.diagnostics and not report.internal_errors
+    return lines, checks
+
+
+def _assert_linear(small: tuple[Counter, dict], large: tuple[Counter, dict]) -> None:
+    small_lines, small_checks = small
+    large_lines, large_checks = large
+    assert set(large_checks) == set(small_checks) and small_checks
+    for key, count in small_checks.items():
+        assert large_checks[key] <= LINEAR * count, f"{key}: {count} checks for N metrics, {large_checks[key]} for 10N"
+    worse = {module: (small_lines[module], count) for module, count in large_lines.items()
+             if count > LINEAR * max(small_lines[module], 200)}
+    assert not worse, f"more than {LINEAR}x the lines for 10x the metrics (N, 10N): {worse}"
+    total_small, total_large = sum(small_lines.values()), sum(large_lines.values())
+    assert total_large <= LINEAR * total_small, (total_small, total_large)
+
+
+@pytest.mark.parametrize("shape", ["files", "one file"])
+def test_ten_times_the_metrics_is_at_most_twelve_times_the_work(tmp_path, monkeypatch, shape):
+    measured = []
+    for scale in (1, 10):
+        folder = tmp_path / f"x{scale}"
+        folder.mkdir()
+        if shape == "files":
+            _files(folder, SMALL_FILES * scale)
+        else:
+            _single(folder, SMALL_METRICS * scale)
+        measured.append(_lint_counting(folder, monkeypatch))
+    _assert_linear(*measured)
+
+
+def test_the_tracer_catches_a_quadratic_rule(tmp_path, monkeypatch):
+    """The guard itself: a rule that looks at every metric for each metric is caught."""
+    from metricspec.rules import Finding, all_rules
+
+    rules = all_rules()
+    code = next(code for code, rule in rules.items() if rule.scope == "metric" and rule.check)
+
+    def quadratic(metric, ctx):
+        for other in ctx.workspace.metrics:
+            if other is not metric and other.id == metric.id:
+                yield Finding(metric, "never")
+
+    monkeypatch.setitem(rules, code, rules[code].__class__(**{**rules[code].__dict__, "check": quadratic}))
+    measured = []
+    for scale in (1, 10):
+        folder = tmp_path / f"x{scale}"
+        folder.mkdir()
+        _files(folder, SMALL_FILES * scale)
+        measured.append(_lint_counting(folder, monkeypatch, also=__file__))
+    with pytest.raises(AssertionError, match="more than"):
+        _assert_linear(*measured)
