@@ -107,13 +107,16 @@ def test_lint_options_are_parsed_as_click_parses_them():
     assert params["today"].isoformat() == "2026-06-01"
 
 
-def test_version_and_lint_import_neither_typer_nor_pydantic(tmp_path):
+def _imported(args: list[str], cwd: Path) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "metricspec", *args], cwd=cwd,
+                          capture_output=True, text=True)
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_version_lint_and_rules_import_no_more_than_they_need(tmp_path):
     (tmp_path / "good.metrics.yaml").write_text(GOOD)
-    probe = (
-        "import sys\nfrom metricspec.entry import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('typer', 'pydantic', 'rich.console', 'yaml') if m in sys.modules), file=sys.stderr)\n"
-    )
-    for args, expected in ((["--version"], "[]"), (["lint", "good.metrics.yaml", "--format", "concise"], "['yaml']")):
-        proc = subprocess.run([sys.executable, "-c", probe, *args], cwd=tmp_path, capture_output=True, text=True)
-        assert proc.stderr.strip().splitlines()[-1] == expected, (args, proc.stderr)
+    heavy = {"typer", "pydantic", "rich", "rich.console", "yaml"}
+    assert _imported(["--version"], tmp_path) & heavy == set()
+    assert _imported(["lint", "good.metrics.yaml"], tmp_path) & heavy == {"yaml"}
+    assert _imported(["rules"], tmp_path) & heavy == {"rich", "rich.console"}  # rich draws the table
+    assert _imported(["rules", "--format", "json"], tmp_path) & heavy == set()
