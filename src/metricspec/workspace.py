@@ -7,6 +7,7 @@ dictionary look-up, so no rule needs to be more than linear in the number of met
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -314,10 +315,49 @@ def _a(noun: str) -> str:
 
 
 def _id_help(name: str, known) -> str:
-    import difflib
-
     # difflib is linear in the candidates: suggest only in workspaces small enough to stay instant.
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75) if len(known) <= 2_000 else []
-    if close:
-        return f"Did you mean '{close[0]}'?"
+    close = closest(name, known) if len(known) <= 2_000 else None
+    if close is not None:
+        return f"Did you mean '{close}'?"
     return "Check the spelling, or lint the file that defines it in the same run."
+
+
+def closest(word: str, candidates, cutoff: float = 0.75) -> Optional[str]:
+    """`difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)[0]`, or None, found faster.
+
+    difflib spends ~10 us per candidate on its character-count filter (quick_ratio) in Python;
+    here the counts of each candidate are kept, and the length filter (real_quick_ratio) runs
+    first, so that only the plausible few reach SequenceMatcher.ratio(). Same tests, same
+    floating-point expressions, same tie-break: the same answer (tests/test_suggestions.py).
+    """
+    from difflib import SequenceMatcher
+
+    length = len(word)
+    counts = _char_counts(word)
+    matcher = SequenceMatcher()
+    matcher.set_seq2(word)
+    best: Optional[tuple[float, str]] = None
+    for candidate in candidates:
+        total = len(candidate) + length
+        if (2.0 * min(len(candidate), length) / total if total else 1.0) < cutoff:
+            continue
+        matches = 0
+        for char, count in _char_counts(candidate).items():
+            available = counts.get(char)
+            if available:
+                matches += count if count < available else available
+        if (2.0 * matches / total if total else 1.0) < cutoff:
+            continue
+        matcher.set_seq1(candidate)
+        score = matcher.ratio()
+        if score >= cutoff and (best is None or (score, candidate) > best):
+            best = (score, candidate)
+    return best[1] if best is not None else None
+
+
+@functools.lru_cache(maxsize=16_384)
+def _char_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    return counts
