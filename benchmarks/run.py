@@ -209,12 +209,13 @@ def main() -> int:
         print("measuring (median of whole-process runs)", flush=True)
         for size, folder in folders.items():
             reps = args.big_reps if size >= 10_000 else args.reps
+            noun = "file" if size == 1 else "files"
             entry = {
                 "files": size,
                 "metrics": size * 10,
                 "bytes": sum(path.stat().st_size for path in folder.rglob("*.yaml")),
-                "lint": measure(f"metricspec lint, {size:,} files", lint, str(folder), reps, sample_tree=size >= 10_000),
-                "floor": measure(f"libyaml parse floor, {size:,} files", [sys.executable, "-c", FLOOR, "."], str(folder), reps),
+                "lint": measure(f"metricspec lint, {size:,} {noun}", lint, str(folder), reps, sample_tree=size >= 10_000),
+                "floor": measure(f"libyaml parse floor, {size:,} {noun}", [sys.executable, "-c", FLOOR, "."], str(folder), reps),
             }
             entry["findings"] = len(json.loads(out.read_text())["diagnostics"])
             results["workspaces"][str(size)] = entry
@@ -336,7 +337,7 @@ def table(results: dict) -> str:
         "| workspace | files | metrics | MB | metricspec lint (s) | libyaml floor (s) | lint / floor | findings |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    rows = [(f"{int(k):,} files", v) for k, v in results["workspaces"].items()]
+    rows = [(f"{int(k):,} file{'s' if int(k) != 1 else ''}", v) for k, v in results["workspaces"].items()]
     if "single" in results:
         rows.append((f"one file of {results['single']['metrics']:,} metrics", {**results["single"], "files": 1}))
     for name, entry in rows:
