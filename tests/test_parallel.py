@@ -99,3 +99,17 @@ def test_checks_are_counted_alike(tmp_path, monkeypatch):
         monkeypatch.setattr(parallel, "run_rules", real)
     assert counts[0] == counts[1]
     assert counts[0]["checks:T001"] > 100
+
+
+def test_a_context_file_finds_its_positions_again_from_its_text(tmp_path):
+    from metricspec.discovery import Target
+
+    path = tmp_path / "context.metrics.yaml"
+    path.write_text(team_file(3, __import__("random").Random(1)))
+    record, _ = api._load_context(Target(str(path), "context.metrics.yaml", False), False)
+    assert record is not None and not record.doc.reported
+    shipped, _ = parallel._unship_result(parallel._ship_result((record, None)))
+    assert shipped.loaded._positions_blob is None  # not shipped
+    assert shipped.loaded.positions == record.loaded.positions
+    assert shipped.loaded.data == record.loaded.data
+    assert shipped.doc.model == record.doc.model

@@ -216,13 +216,21 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
         if root is None:
             return  # outside a repository there is no workspace beyond what was named
         targets = context_walker.walk(root)
-    for target in targets:
-        try:
-            loaded = read_file(target.fs_path, target.display)
-            if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
-                continue
-            model, _ = validate_document(loaded)
-        except Exception:  # context only: a file that cannot be read adds no ids
-            continue
-        if model is not None:
-            workspace.add(DocItem(loaded, model, reported=False))
+    # A hook run names a few files and reads the whole repository for context: on every core.
+    for record, _ in parallel.load(list(targets), False, _load_context):
+        if record is not None:
+            workspace.add(record.doc)
+
+
+def _load_context(target: Target, _skip_unrecognized: bool) -> tuple[Optional[FileRecord], None]:
+    """A context file's document (definitions only, never reported), or None."""
+    try:
+        loaded = read_file(target.fs_path, target.display)
+        if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
+            return None, None
+        model, _ = validate_document(loaded)
+    except Exception:  # context only: a file that cannot be read adds no ids
+        return None, None
+    if model is None:
+        return None, None
+    return FileRecord(loaded, doc=DocItem(loaded, model, reported=False)), None

@@ -109,13 +109,16 @@ def _ship_result(result: LoadResult) -> tuple:
         return (None, error)
     loaded = record.loaded
     model = record.doc.model if record.doc is not None else None
+    # A context file (read for its definitions, never reported) almost never needs its
+    # positions: they are not shipped, and found again from its text if they ever are.
+    context = record.doc is not None and not record.doc.reported
     return (
         loaded.path,
         loaded.text,
         loaded.unreadable,
         loaded.problems,
         record.problems,
-        zlib.compress(marshal.dumps(loaded.positions), 1),
+        None if context else zlib.compress(marshal.dumps(loaded.positions), 1),
         marshal.dumps(loaded.data),
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
@@ -142,7 +145,7 @@ class ShippedFile(LoadedFile):
     metrics' positions in a fifth of their memory. Its data is decoded on first use."""
 
     def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
-                 positions: bytes, data: bytes) -> None:
+                 positions: Optional[bytes], data: bytes) -> None:
         # LoadedFile's fields, without its __init__: positions and data are properties here.
         self.path = path
         self.text = text
@@ -155,9 +158,14 @@ class ShippedFile(LoadedFile):
     def positions(self) -> dict:
         decoded = _DECODED.get(self)
         if decoded is None:
-            if self._positions_blob is None:  # pragma: no cover - set explicitly, see below
-                raise AttributeError("positions")
-            decoded = _DECODED[self] = marshal.loads(zlib.decompress(self._positions_blob))
+            if self._positions_blob is None:  # not shipped: the loader finds the same again
+                from metricspec.loader import load_text
+
+                decoded = load_text(self.text, self.path).positions
+                self._positions_blob = zlib.compress(marshal.dumps(decoded), 1)
+            else:
+                decoded = marshal.loads(zlib.decompress(self._positions_blob))
+            _DECODED[self] = decoded
             while len(_DECODED) > _DECODED_FILES:
                 _DECODED.pop(next(iter(_DECODED)))
         else:
