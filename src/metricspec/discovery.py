@@ -147,9 +147,14 @@ class Walker:
                     is_dir = False
                 if is_dir:
                     # A symlinked directory is not entered: it could lead back up (a loop) or out
-                    # of the tree; what it points to inside the tree is walked anyway.
-                    if entry.name not in SKIP_DIRS and not is_link:
+                    # of the tree; what it points to inside the tree is walked anyway. A link
+                    # back to a directory that holds it is a loop in the repository: say so.
+                    if entry.name in SKIP_DIRS:
+                        continue
+                    if not is_link:
                         subdirs.append(path)
+                    elif _is_ancestor(os.path.realpath(path), os.path.realpath(folder)):
+                        self._problem(path, "a directory link back to a folder that holds it (a loop); not followed")
                     continue
                 if not entry.name.endswith(SUFFIXES):
                     continue
@@ -166,6 +171,10 @@ class Walker:
                 if target:
                     yield target
             stack.extend(reversed(subdirs))
+
+
+def _is_ancestor(candidate: str, folder: str) -> bool:
+    return folder == candidate or folder.startswith(candidate.rstrip(os.sep) + os.sep)
 
 
 def _not_regular(mode: int) -> str:

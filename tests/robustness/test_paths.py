@@ -45,6 +45,7 @@ PATH_FINDINGS = {
     ("dangling.yaml", "E001", 1, 1): "a broken symlink (its target does not exist); not read",
     ("loop.yaml", "E001", 1, 1): "a symlink loop; not read",
     ("pipe.yaml", "E001", 1, 1): "not a regular file but a FIFO (named pipe); not read",
+    ("sub/up", "E001", 1, 1): "a directory link back to a folder that holds it (a loop); not followed",
 }
 
 
@@ -72,7 +73,15 @@ def test_named_odd_paths_each_get_a_finding(tmp_path, monkeypatch):
 def test_a_link_to_the_parent_does_not_lead_out_of_the_walk(tmp_path, monkeypatch):
     odd_tree(tmp_path)
     report = lint_here(tmp_path, monkeypatch, "sub")
-    assert found(report) == [("sub/b.metrics.yaml", "E002", 16, 1)]
+    assert found(report) == [("sub/b.metrics.yaml", "E002", 16, 1), ("sub/up", "E001", 1, 1)]
+
+
+def test_a_link_to_a_sibling_directory_is_not_entered_and_not_reported(tmp_path, monkeypatch):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.metrics.yaml").write_text(spec('5'))
+    (tmp_path / "alias").symlink_to("real", target_is_directory=True)
+    report = lint_here(tmp_path, monkeypatch, ".")
+    assert found(report) == [("real/a.metrics.yaml", "E002", 16, 1)]
 
 
 def test_a_symlinked_directory_named_on_the_command_line_is_followed(tmp_path, monkeypatch):
