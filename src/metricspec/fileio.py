@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 MAX_READ_BYTES = 16 * 1024 * 1024
@@ -16,16 +15,31 @@ class WriteError(Exception):
     pass
 
 
-def read_text(path: Path | str, limit: int = MAX_READ_BYTES) -> str:
-    """A regular file's text (UTF-8, a BOM allowed), refusing FIFOs, devices and files over `limit`.
+class NotRegularFile(OSError):
+    """A FIFO, a device or a socket: never opened for reading in earnest (it may never end)."""
 
-    Raises OSError (FileNotFoundError when it is missing) or UnicodeDecodeError, as
-    `Path.read_text` does, so that callers keep their error handling.
-    """
+
+class FileTooLarge(OSError):
+    """Over the limit; `exact` is False when the file grew (or lied about its size) while read."""
+
+    def __init__(self, path: Path | str, limit: int, size: int, exact: bool) -> None:
+        super().__init__(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+        self.size = size
+        self.exact = exact
+
+
+def read_bytes(path: Path | str, limit: int = MAX_READ_BYTES) -> bytes:
+    """A regular file's bytes, refusing FIFOs and devices (without waiting on them) and files
+    over `limit` (from their size before reading, and at most one byte past it while reading:
+    a file may grow, or claim size 0 like /proc files). Raises OSError or one of its subclasses
+    above."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise FileTooLarge(path, limit, info.st_size, exact=True)
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -34,10 +48,19 @@ def read_text(path: Path | str, limit: int = MAX_READ_BYTES) -> str:
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
+            raise FileTooLarge(path, limit, size, exact=False)
     finally:
         os.close(fd)
-    return b"".join(chunks).decode("utf-8-sig")
+    return b"".join(chunks)
+
+
+def read_text(path: Path | str, limit: int = MAX_READ_BYTES) -> str:
+    """A regular file's text (UTF-8, a BOM allowed), refusing FIFOs, devices and files over `limit`.
+
+    Raises OSError (FileNotFoundError when it is missing) or UnicodeDecodeError, as
+    `Path.read_text` does, so that callers keep their error handling.
+    """
+    return read_bytes(path, limit).decode("utf-8-sig")
 
 
 def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
@@ -58,6 +81,8 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else None
     except OSError:
         mode = None
+    import tempfile  # only when writing: start-up of a lint that prints to stdout stays lean
+
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

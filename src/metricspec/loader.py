@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from yaml.scanner import Scanner, ScannerError
 from yaml.tokens import TagToken
 
 from metricspec.diagnostics import Problem, Span
+from metricspec.fileio import FileTooLarge, NotRegularFile, read_bytes
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -210,32 +210,14 @@ def read_file(fs_path: str, display_path: str) -> LoadedFile:
     """Read a file from disk, refusing anything but a regular file of bounded size."""
     loaded = LoadedFile(display_path)
     try:
-        # O_NONBLOCK: a FIFO named *.yaml must not hang the run; fstat then rejects it.
-        fd = os.open(fs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        raw = read_bytes(fs_path, MAX_FILE_BYTES)
+    except NotRegularFile:
+        return _unreadable(loaded, "not a regular file; not read")
+    except FileTooLarge as exc:
+        return _too_big(loaded, exc.size, exact=exc.exact)
     except OSError as exc:
         return _unreadable(loaded, f"cannot read the file: {exc.strerror or exc}")
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return _unreadable(loaded, "not a regular file; not read")
-        if info.st_size > MAX_FILE_BYTES:
-            return _too_big(loaded, info.st_size)
-        chunks = []
-        size = 0
-        # Read at most one byte past the limit: a file may grow, or (like /proc files) claim size 0.
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        return _unreadable(loaded, f"cannot read the file: {exc.strerror or exc}")
-    finally:
-        os.close(fd)
-    if size > MAX_FILE_BYTES:
-        return _too_big(loaded, size, exact=False)
-    return load_bytes(b"".join(chunks), display_path)
+    return load_bytes(raw, display_path)
 
 
 def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
