@@ -12,7 +12,6 @@ import typer
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
-from metricspec.lint_command import internal_error as _internal_error
 
 app = typer.Typer(
     name="metricspec",
@@ -218,16 +217,3 @@ def tree(
     else:
         _console(sys.stdout, width=200).print(tree_view.text_view(report.workspace, report.diagnostics, list(report.sources)))
     raise typer.Exit(2 if report.internal_errors else 0)
-
-
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.stderr.write("metricspec: interrupted\n")
-        sys.exit(130)
-    except Exception as exc:  # never a traceback: one line, exit 2
-        sys.stderr.write(f"metricspec: {_internal_error('', exc)}\n")
-        sys.exit(2)

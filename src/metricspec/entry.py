@@ -115,6 +115,11 @@ def main(argv: Optional[list[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         code = _fast(args)
+        if code is None:
+            from metricspec.cli import app
+
+            app(args=args)  # exits through SystemExit with click's code
+            return
     except BrokenPipeError:
         # The reader went away (`| head`): as click does, stop quietly with 1, and point stdout
         # at /dev/null so that the interpreter's last flush does not complain either.
@@ -130,11 +135,6 @@ def main(argv: Optional[list[str]] = None) -> None:
 
         sys.stderr.write(f"metricspec: {internal_error('', exc)}\n")
         sys.exit(2)
-    if code is None:
-        from metricspec.cli import main as typer_main
-
-        typer_main()
-        return
     _exit_now(code)
 
 

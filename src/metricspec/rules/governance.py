@@ -9,7 +9,6 @@ it stands.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any, Optional, Union
