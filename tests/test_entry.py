@@ -38,7 +38,7 @@ BAD = "metricspec: 1\nproduct: Acme\ngoals:\n  - id: Adoption\n    title: Grow\n
 
 def _run(args: list[str], cwd: Path, fast: bool) -> tuple[int, str, str, dict[str, str]]:
     """Run a command line through the console script (fast path) or straight into cli.py."""
-    code = ("from metricspec.entry import main; main()" if fast else "from metricspec.cli import main; main()")
+    code = ("from metricspec.entry import main; main()" if fast else "from metricspec.cli import app; app()")
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
                           env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CI": "1"})
     written = {p.name: p.read_text() for p in sorted(cwd.glob("out*"))}
