@@ -24,6 +24,23 @@ def findings(report, code=None):
 
 
 @pytest.fixture
+def run(monkeypatch, tmp_path):
+    """run("lint", ...) -> the CliRunner result of the typer app, in a fresh working folder."""
+    from typer.testing import CliRunner
+
+    from metricspec.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    runner = CliRunner()
+
+    def _run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
 def write(tmp_path):
     """write("a.metrics.yaml", text) -> the path, under a fresh folder."""
 

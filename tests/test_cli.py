@@ -6,26 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from metricspec import __version__
-from metricspec.cli import app
 
 HEAD = "metricspec: 1\nproduct: Acme\n"
 BROKEN = HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n"
 CLEAN = HEAD + "objectives: []\n"
-
-
-@pytest.fixture
-def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    runner = CliRunner()
-
-    def _run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return _run
 
 
 def test_version(run):

@@ -11,27 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 from rich.console import Console
-from typer.testing import CliRunner
 
-from metricspec.cli import app
 from metricspec.schema import SCHEMA_ID
 from metricspec.scaffold import DEFAULT_STAGES, TEMPLATES, InitOptions, init_project
 from metricspec.scaffold.console import ask
 from metricspec.scaffold.templates import add_months, quarter_end, render, slugify, yaml_string
 
 from .conftest import findings, lint_paths
-
-
-@pytest.fixture
-def run(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    runner = CliRunner()
-
-    def _run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return _run
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
