@@ -13,9 +13,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
-FAIL_ON = ("error", "warning", "info")
-
 
 class _Exit(Exception):
     def __init__(self, code: int) -> None:
