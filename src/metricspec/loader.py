@@ -401,7 +401,8 @@ class _Builder:
         except _Stop:
             self.loaded.unreadable = True
         except yaml.MarkedYAMLError as exc:
-            self.problems.append(self._syntax_problem(exc))
+            if not self._deeper_than_libyaml_looks(exc):
+                self.problems.append(self._syntax_problem(exc))
             self.loaded.data = None
         except yaml.reader.ReaderError as exc:  # pragma: no cover - load_text checks characters first
             line, column = _line_column(self.text, min(exc.position, len(self.text)))
@@ -416,6 +417,26 @@ class _Builder:
             dispose = getattr(parser, "dispose", None)
             if dispose:
                 dispose()
+
+    def _deeper_than_libyaml_looks(self, exc: yaml.MarkedYAMLError) -> bool:
+        """Report flow collections nested past MAX_DEPTH where they pass it, with any libyaml.
+
+        The libyaml of PyYAML 6.0.4 refuses flow collections nested 1,000 deep, and it finds them
+        while looking ahead, before the walk has seen the level past MAX_DEPTH. The text up to
+        where libyaml stopped is walked again, and the walk stops at its own limit.
+        """
+        mark = exc.problem_mark
+        start = self._line_start(mark.line) if mark is not None and "maximum nesting depth" in (exc.problem or "") else None
+        if start is None:
+            return False
+        before = LoadedFile(self.loaded.path)
+        _Builder(self.text[:start + mark.column], before).run()
+        if not before.unreadable:
+            return False
+        self.problems[:] = before.problems
+        self.positions.clear()
+        self.loaded.unreadable = True
+        return True
 
     def _syntax_problem(self, exc: yaml.MarkedYAMLError) -> Problem:
         """One E001 for a parser error, worded and placed alike by libyaml and the pure parser."""
