@@ -69,49 +69,62 @@ def run_rules(
     counters = ctx.counters
     reported = workspace.reported_docs if docs is None else docs
     for rule in all_rules().values():
-        if rule.check is None or rule.code not in selected:
+        check = rule.check
+        if check is None or rule.code not in selected:
             continue
         key = f"checks:{rule.code}"
-        if rule.scope == "workspace":
+        scope = rule.scope
+        if scope == "workspace":
             if whole_run:
                 counters[key] = counters.get(key, 0) + 1
-                _collect(rule, lambda: rule.check(ctx), found, faults, None)
+                try:
+                    findings = list(check(ctx))
+                except Exception as exc:  # a fault in one rule must not end the run
+                    _fault(rule, exc, found, faults, None)
+                else:
+                    _collect(rule, findings, found)
             continue
         if not per_document:
             continue
+        # The hot loop (rules x documents x items): plain loops, no generator or closure per
+        # document, and the counter summed once per rule instead of once per document.
+        checked = 0
         for doc in reported:
-            if rule.scope == "document":
+            if scope == "document":
                 items: Collection[Any] = (doc,)
-            elif rule.scope == "node":
+            elif scope == "node":
                 items = doc.nodes
             else:
                 items = doc.metrics
-            counters[key] = counters.get(key, 0) + len(items)
-            _collect(rule, lambda: _each(rule, items, ctx), found, faults, doc)
+            checked += len(items)
+            findings = []
+            try:
+                for item in items:
+                    findings.extend(check(item, ctx))
+            except Exception as exc:  # a fault in one rule must not end the run
+                _fault(rule, exc, found, faults, doc)
+                continue
+            if findings:
+                _collect(rule, findings, found)
+        if reported:
+            counters[key] = counters.get(key, 0) + checked
     return found, faults
 
 
-def _each(rule: Rule, items: Iterable[Any], ctx: Context) -> Iterable[Finding]:
-    check = rule.check
-    for item in items:
-        yield from check(item, ctx)  # type: ignore[misc]
+def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
+    where = doc.display_path if doc else "the workspace"
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    message = (
+        f"internal error in rule {rule.code} ({rule.name}) on {where}: "
+        f"{type(exc).__name__}: {exc} [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]; "
+        "please report this as a bug"
+    )
+    faults.append(message)
+    if doc is not None:
+        found.setdefault(id(doc), []).append(Problem(rule.code, message, (1, 1, 1, 1)))
 
 
-def _collect(rule: Rule, produce: Any, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
-    try:
-        findings = list(produce())
-    except Exception as exc:  # a fault in one rule must not end the run
-        where = doc.display_path if doc else "the workspace"
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        message = (
-            f"internal error in rule {rule.code} ({rule.name}) on {where}: "
-            f"{type(exc).__name__}: {exc} [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]; "
-            "please report this as a bug"
-        )
-        faults.append(message)
-        if doc is not None:
-            found.setdefault(id(doc), []).append(Problem(rule.code, message, (1, 1, 1, 1)))
-        return
+def _collect(rule: Rule, findings: list[Finding], found: dict[int, list[Problem]]) -> None:
     for finding in findings:
         item = finding.item
         target = item if isinstance(item, DocItem) else item.doc
