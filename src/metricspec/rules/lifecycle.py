@@ -102,40 +102,60 @@ def _words(text: str) -> str:
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
-    # One search for all the phrases (what `any(f" {phrase} " in text ...)` finds), compiled once.
-    if not phrases:
-        return False
-    entry = _PHRASES.get(id(phrases))
-    if entry is None or entry[0] is not phrases:
-        entry = _PHRASES[id(phrases)] = (phrases, re.compile("|".join(re.escape(f" {p} ") for p in phrases)))
-    return entry[1].search(text) is not None
+    return any(f" {phrase} " in text for phrase in phrases)
 
 
-_PHRASES: dict[int, tuple[tuple[str, ...], re.Pattern[str]]] = {}
+def _index(vocabularies: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Each phrase of every vocabulary, as words, under its first word."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for label, phrases in vocabularies.items():
+        for phrase in phrases:
+            words = tuple(phrase.split())
+            index.setdefault(words[0], []).append((words, label))
+    return index
+
+
+# All the vocabularies L001 reads, so that one pass over a metric's words finds every one used.
+_VOCABULARY = _index({**STAGE_TERMS, "retention": RETENTION_TERMS, "revenue": REVENUE_TERMS})
+
+
+def _used(words: str) -> set[str]:
+    """The vocabularies (stages, "retention", "revenue") of which `words` holds a phrase.
+
+    The same as `_has(words, phrases)` for each of them: `words` is single-spaced words, padded,
+    and every phrase is words of _TOKEN, so " phrase " is in `words` exactly when the phrase's
+    words follow one another in words.split(). One look-up per word instead of one search per
+    vocabulary.
+    """
+    tokens = words.split()
+    used = set()
+    for start, token in enumerate(tokens):
+        for phrase, label in _VOCABULARY.get(token, ()):
+            if len(phrase) == 1 or tuple(tokens[start:start + len(phrase)]) == phrase:
+                used.add(label)
+    return used
 
 
 def _metric_words(metric: MetricItem) -> str:
     return _words(f"{metric.model.name} {metric.id}")
 
 
-def _is_revenue(metric: MetricItem, words: str) -> bool:
-    if _has(words, REVENUE_TERMS):
+def _is_revenue(metric: MetricItem, words: str, used: set[str]) -> bool:
+    if "revenue" in used:
         return True
     unit = (metric.model.unit or "").strip().lower()
     return unit in _CURRENCIES and not any(f" {word} " in words for word in _COST_WORDS)
 
 
-def _fits(words: str) -> list[str]:
-    """The stages whose vocabulary the metric's words use."""
-    found = []
-    for stage in STAGES:
+def _fits(words: str, used: set[str]) -> list[str]:
+    """The stages whose vocabulary the metric's words use (`used`: what _used(words) found)."""
+    mvp = "mvp" in used
+    if " retention " in words:  # every _NOT_MVP phrase ends in it: else there is nothing to take out
         text = words
-        if stage == "mvp":
-            for phrase in _NOT_MVP:
-                text = text.replace(f" {phrase} ", " ")
-        if _has(text, STAGE_TERMS[stage]):
-            found.append(stage)
-    return found
+        for phrase in _NOT_MVP:
+            text = text.replace(f" {phrase} ", " ")
+        mvp = _has(text, STAGE_TERMS["mvp"])
+    return [stage for stage in STAGES if (mvp if stage == "mvp" else stage in used)]
 
 
 def _ids(items: list, limit: int = 3) -> str:
@@ -222,10 +242,11 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     stays_or_pays = False
     for metric in active:
         words = _metric_words(metric)
-        for stage in _fits(words):
+        used = _used(words)
+        for stage in _fits(words, used):
             fits[stage].append(metric)
-        revenue = _is_revenue(metric, words)
-        stays_or_pays = stays_or_pays or revenue or _has(words, RETENTION_TERMS)
+        revenue = _is_revenue(metric, words, used)
+        stays_or_pays = stays_or_pays or revenue or "retention" in used
         if declared == "discovery" and revenue and metric.model.target is not None:
             yield Finding(
                 metric,
