@@ -34,6 +34,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _DIVIDED_BY = re.compile(r"\bdivided\s+by\b|\bover\s+(?=count|sum|total)", re.IGNORECASE)
 
 
+# A check reads the same name, unit or formula several times (V001 and V002 share _relation):
+# the last few texts' words are kept. Few enough that nothing is shared between metrics' checks.
+@functools.lru_cache(maxsize=64)
 def _words(text: Optional[str], camel: bool = False) -> str:
     """The text as lowercase words joined by single spaces, padded with a space at each end.
 
@@ -44,7 +47,12 @@ def _words(text: Optional[str], camel: bool = False) -> str:
         return " "
     if camel:
         text = _CAMEL.sub(" ", text)
-    text = _DIVIDED_BY.sub(" per ", text).lower().replace("%", " percent ").replace("/", " per ")
+    lower = text.lower()
+    # Only text holding "divided" or "over" can be rewritten (in ASCII text; in other text the
+    # case-insensitive pattern also matches letters such as the dotless ı).
+    if not text.isascii() or "divided" in lower or "over" in lower:
+        lower = _DIVIDED_BY.sub(" per ", text).lower()
+    text = lower.replace("%", " percent ").replace("/", " per ")
     return " " + " ".join(_TOKEN.findall(text)) + " "
 
 
@@ -77,9 +85,14 @@ _PER_FILLERS = frozenset(
 )
 
 
+_PER = re.compile(r" per(?= )")
+
+
 def _per_entity(words: str) -> Optional[str]:
     """The first thing the text divides by ("per active account"), ignoring "per day" and the like."""
-    for match in re.finditer(r" per(?= )", words):
+    if " per " not in words:  # what _PER needs: most texts divide by nothing
+        return None
+    for match in _PER.finditer(words):
         for word in words[match.end():].split():
             if word in _PER_FILLERS or word.isdigit():
                 continue
