@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from dataclasses import dataclass, field
+from array import array
 from typing import Any
 
 import yaml
@@ -176,19 +176,33 @@ _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd
 Path_ = tuple  # a path into the data: keys and list indexes
 
 
-@dataclass
 class LoadedFile:
     """One file as read: its text, its data, where each key and value stands, and its problems."""
 
-    path: str
-    text: str = ""
-    data: Any = None
-    # path -> (span of the key or None for list items, span of the value)
-    positions: dict[Path_, tuple[Span | None, Span]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    # Set when the file could not be read, or not to its end: binary, unreadable, not UTF-8,
-    # too big, too deep. Its problems say why; its data is None.
-    unreadable: bool = False
+    def __init__(self, path: str, text: str = "", data: Any = None, problems: list[Problem] | None = None,
+                 unreadable: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self.problems: list[Problem] = [] if problems is None else problems
+        # Set when the file could not be read, or not to its end: binary, unreadable, not UTF-8,
+        # too big, too deep. Its problems say why; its data is None.
+        self.unreadable = unreadable
+        # Where a well-formed file's keys and values stand, eight numbers a value in the order
+        # they were read (see _walk_fast); expanded into `positions` when something asks.
+        self.spans: array[int] | None = None
+        self._positions: dict[Path_, tuple[Span | None, Span]] | None = None
+
+    @property
+    def positions(self) -> dict[Path_, tuple[Span | None, Span]]:
+        """path -> (span of the key or None for list items, span of the value)."""
+        if self._positions is None:
+            self._positions = {} if self.spans is None else positions_from_spans(self.data, self.spans)
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[Path_, tuple[Span | None, Span]]) -> None:
+        self._positions = value
 
     @property
     def is_metricspec(self) -> bool:
@@ -369,7 +383,7 @@ class _Builder:
     def __init__(self, text: str, loaded: LoadedFile) -> None:
         self.text = text
         self.loaded = loaded
-        self.positions = loaded.positions
+        self.positions: dict[Path_, tuple[Span | None, Span]] = {}
         self.problems = loaded.problems
         self.hazards = 0
         self.nodes = 0
@@ -393,7 +407,17 @@ class _Builder:
                 )
             )
 
-    def run(self) -> None:
+    def run(self, fast: bool = True) -> None:
+        if fast:
+            parser = _EventParser(self.text)
+            try:
+                if self._walk_fast(parser):
+                    return
+            except yaml.YAMLError:
+                pass  # the careful walk below finds it again, and words and places it
+            finally:
+                _dispose(parser)
+        self.loaded.positions = self.positions
         parser = None
         try:
             parser = _EventParser(self.text)
@@ -414,9 +438,7 @@ class _Builder:
             self.problems.append(Problem("E001", f"invalid YAML: {exc}", (1, 1, 1, 1)))
             self.loaded.data = None
         finally:
-            dispose = getattr(parser, "dispose", None)
-            if dispose:
-                dispose()
+            _dispose(parser)
 
     def _deeper_than_libyaml_looks(self, exc: yaml.MarkedYAMLError) -> bool:
         """Report flow collections nested past MAX_DEPTH where they pass it, with any libyaml.
@@ -430,7 +452,7 @@ class _Builder:
         if start is None:
             return False
         before = LoadedFile(self.loaded.path)
-        _Builder(self.text[:start + mark.column], before).run()
+        _Builder(self.text[:start + mark.column], before).run(fast=False)
         if not before.unreadable:
             return False
         self.problems[:] = before.problems
@@ -500,8 +522,116 @@ class _Builder:
         tag = event.tag
         return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
+    def _walk_fast(self, parser: Any) -> bool:
+        """Build the data of a well-formed file in one lean pass, or return False at the first
+        thing that needs the careful walk (`_walk`): an anchor, alias or tag, a duplicate or merge
+        key, a key that is a collection, a second document, too deep, too many nodes. Nothing is
+        changed until it succeeds, so the careful walk can start over from scratch.
+
+        This is the hot loop of a run. Instead of a dictionary of positions it records, for
+        every key and value stored in the data, eight numbers in the order the values are
+        stored: the 0-based start line and column and end line and column of its key (zeros for
+        a list item) and of its value; a collection is stored, and recorded, when it ends. That
+        order is the data's post-order, from which `positions_from_spans` rebuilds the positions
+        for the few files that need them. Nothing under an `x-` key is stored or recorded.
+        """
+        get = parser.get_event
+        ScalarEvent = yaml.ScalarEvent
+        MappingStartEvent = yaml.MappingStartEvent
+        SequenceStartEvent = yaml.SequenceStartEvent
+        MappingEndEvent = yaml.MappingEndEvent
+        SequenceEndEvent = yaml.SequenceEndEvent
+        nulls = _NULLS
+        spans: list[int] = []
+        record = spans.extend
+        stack: list[tuple] = []
+        # The open collection (None outside the root), whether it is a mapping, whether its values
+        # are recorded, its pending key (None while a key is awaited) and where that key stands,
+        # whether the key starts with x-, where the collection starts.
+        container: Any = None
+        is_map = recording = skip = False
+        key: Any = None
+        key_start = key_end = start_mark = None
+        root: Any = None
+        have_root = False
+        nodes = 0
+
+        get()  # StreamStart
+        if get().__class__ is yaml.StreamEndEvent:
+            return True
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    return False
+                nodes += 1
+                if is_map:
+                    if key is None:
+                        key = event.value
+                        if key in container or key == "<<":
+                            return False
+                        key_start, key_end, skip = event.start_mark, event.end_mark, key.startswith("x-")
+                        continue
+                    if not skip:
+                        value = event.value
+                        container[key] = None if not event.style and value in nulls else value
+                        if recording:
+                            start, end = event.start_mark, event.end_mark
+                            record((key_start.line, key_start.column, key_end.line, key_end.column,
+                                    start.line, start.column, end.line, end.column))
+                    key = None
+                elif container is not None:
+                    value = event.value
+                    container.append(None if not event.style and value in nulls else value)
+                    if recording:
+                        start, end = event.start_mark, event.end_mark
+                        record((0, 0, 0, 0, start.line, start.column, end.line, end.column))
+                else:
+                    value = event.value
+                    root, have_root = (None if not event.style and value in nulls else value), True
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    return False
+                nodes += 1
+                if (is_map and key is None) or len(stack) >= MAX_DEPTH or nodes > MAX_NODES:
+                    return False
+                stack.append((container, is_map, recording, key, key_start, key_end, skip, start_mark))
+                recording = container is None or (recording and not skip)
+                container = {} if cls is MappingStartEvent else []
+                is_map, key, start_mark = cls is MappingStartEvent, None, event.start_mark
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                value, start, end = container, start_mark, event.end_mark
+                container, is_map, recording, key, key_start, key_end, skip, start_mark = stack.pop()
+                if is_map:
+                    if not skip:
+                        container[key] = value
+                        if recording:
+                            record((key_start.line, key_start.column, key_end.line, key_end.column,
+                                    start.line, start.column, end.line, end.column))
+                    key = None
+                elif container is not None:
+                    container.append(value)
+                    if recording:
+                        record((0, 0, 0, 0, start.line, start.column, end.line, end.column))
+                else:
+                    root, have_root = value, True
+            elif cls is yaml.DocumentEndEvent:
+                if get().__class__ is not yaml.StreamEndEvent or nodes > MAX_NODES:
+                    return False
+                break
+            else:  # an alias
+                return False
+        if have_root:
+            self.loaded.data = root
+        try:  # two bytes a number in all but the largest files
+            self.loaded.spans = array("H", spans)
+        except OverflowError:
+            self.loaded.spans = array("i", spans)
+        return True
+
     def _walk(self, parser: Any) -> None:
-        # The hot loop of a run: one pass per event, names bound locally, the common cases inline.
+        # The careful walk of a run: one pass per event, names bound locally, the common cases inline.
         get = parser.get_event
         ScalarEvent = yaml.ScalarEvent
         MappingStartEvent = yaml.MappingStartEvent
@@ -711,6 +841,34 @@ class _Builder:
         container[key] = value
         if top[_PATH] is not None:
             self.positions[top[_PATH] + (key,)] = (key_span, span)
+
+
+def positions_from_spans(data: Any, spans: Any) -> dict[Path_, tuple[Span | None, Span]]:
+    """The positions of a file read by `_walk_fast`, from its data and its recorded spans."""
+    positions: dict[Path_, tuple[Span | None, Span]] = {}
+    at = 0
+
+    def visit(container: Any, path: Path_) -> None:
+        nonlocal at
+        is_map = container.__class__ is dict
+        for key, value in (container.items() if is_map else enumerate(container)):
+            here = path + (key,)
+            if value.__class__ is dict or value.__class__ is list:
+                visit(value, here)
+            s = spans[at:at + 8]
+            at += 8
+            value_span = (s[4] + 1, s[5] + 1, s[6] + 1, s[7] + 1)
+            positions[here] = ((s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1) if is_map else None, value_span)
+
+    if data.__class__ is dict or data.__class__ is list:
+        visit(data, ())
+    return positions
+
+
+def _dispose(parser: Any) -> None:
+    dispose = getattr(parser, "dispose", None)
+    if dispose:
+        dispose()
 
 
 def _span(start: Any, end: Any) -> Span:

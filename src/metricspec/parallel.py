@@ -6,9 +6,9 @@ document once the workspace is resolved. Both are spread over worker processes f
 one (nothing is imported twice, and the rule workers see the resolved workspace as it is), and
 both send back compact results:
 
-- a loaded file comes back as its text, its problems, its plain model as nested tuples, and its
-  positions and data as marshal blobs, decoded only when something asks for them (in a large
-  run, mostly the rule workers, each for its own documents);
+- a loaded file comes back as its text, its problems, its plain model as nested tuples, its
+  data as a marshal blob and its positions as the loader's compact spans, decoded only when
+  something asks for them (in a large run, mostly the rule workers, each for its own documents);
 - a shard of documents comes back as its problems, merged here in the order one process would
   have produced them (rule by rule, then document by document), so the report is the same to
   the byte.
@@ -26,13 +26,14 @@ import os
 import sys
 import threading
 import zlib
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 from metricspec import plain
 from metricspec.diagnostics import Problem
-from metricspec.loader import LoadedFile
+from metricspec.loader import LoadedFile, positions_from_spans
 from metricspec.workspace import DocItem
 
 # Below these, forking and shipping results cost about what the second core saves (measured on
@@ -109,16 +110,16 @@ def _ship_result(result: LoadResult) -> tuple:
         return (None, error)
     loaded = record.loaded
     model = record.doc.model if record.doc is not None else None
-    # A context file (read for its definitions, never reported) almost never needs its
-    # positions: they are not shipped, and found again from its text if they ever are.
-    context = record.doc is not None and not record.doc.reported
+    spans = loaded.spans
     return (
         loaded.path,
         loaded.text,
         loaded.unreadable,
         loaded.problems,
         record.problems,
-        None if context else zlib.compress(marshal.dumps(loaded.positions), 1),
+        (spans.typecode, spans.tobytes()) if spans is not None else None,
+        # Only a file that needed the careful walk has its positions at hand (and they are rare).
+        zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
         marshal.dumps(loaded.data),
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
@@ -131,8 +132,8 @@ def _unship_result(entry: tuple) -> LoadResult:
 
     if entry[0] is None:
         return None, entry[1]
-    path, text, unreadable, loaded_problems, problems, positions, data, model, reported, error = entry
-    loaded = ShippedFile(path, text, loaded_problems, unreadable, positions, data)
+    path, text, unreadable, loaded_problems, problems, spans, positions, data, model, reported, error = entry
+    loaded = ShippedFile(path, text, loaded_problems, unreadable, spans, positions, data)
     record = FileRecord(loaded, problems=problems)
     if model is not None:
         record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
@@ -140,17 +141,22 @@ def _unship_result(entry: tuple) -> LoadResult:
 
 
 class ShippedFile(LoadedFile):
-    """A file loaded in a worker. Its positions travel compressed and are decoded on demand, for
-    a few files at a time (the most recently used stay decoded): a large run keeps 100,000
-    metrics' positions in a fifth of their memory. Its data is decoded on first use."""
+    """A file loaded in a worker. Its positions travel as the loader's compact spans (or, for
+    the rare file that needed the careful walk, compressed) and are expanded on demand, for a
+    few files at a time (the most recently used stay expanded): a large run keeps 100,000
+    metrics' positions in a fraction of their memory. Its data is decoded on first use."""
 
     def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
-                 positions: Optional[bytes], data: bytes) -> None:
+                 spans: Optional[tuple[str, bytes]], positions: Optional[bytes], data: bytes) -> None:
         # LoadedFile's fields, without its __init__: positions and data are properties here.
         self.path = path
         self.text = text
         self.problems = problems
         self.unreadable = unreadable
+        self.spans = None
+        if spans is not None:
+            self.spans = array(spans[0])
+            self.spans.frombytes(spans[1])
         self._positions_blob: Optional[bytes] = positions
         self._data_blob: Optional[bytes] = data
 
@@ -158,24 +164,16 @@ class ShippedFile(LoadedFile):
     def positions(self) -> dict:
         decoded = _DECODED.get(self)
         if decoded is None:
-            if self._positions_blob is None:  # not shipped: the loader finds the same again
-                from metricspec.loader import load_text
-
-                decoded = load_text(self.text, self.path).positions
-                self._positions_blob = zlib.compress(marshal.dumps(decoded), 1)
+            if self.spans is not None:
+                decoded = positions_from_spans(self.data, self.spans)
             else:
-                decoded = marshal.loads(zlib.decompress(self._positions_blob))
+                decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
             _DECODED[self] = decoded
             while len(_DECODED) > _DECODED_FILES:
                 _DECODED.pop(next(iter(_DECODED)))
         else:
             _DECODED.move_to_end(self)
         return decoded
-
-    @positions.setter
-    def positions(self, value: dict) -> None:
-        self._positions_blob = zlib.compress(marshal.dumps(value), 1)
-        _DECODED.pop(self, None)
 
     @property  # type: ignore[override]
     def data(self) -> Any:
