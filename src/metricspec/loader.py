@@ -243,7 +243,8 @@ def load_bytes(raw: bytes, display_path: str) -> LoadedFile:
     return load_text(text, display_path, loaded)
 
 
-def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) -> LoadedFile:
+def load_text(text: str, display_path: str, loaded: LoadedFile | None = None, *, lean: bool = True) -> LoadedFile:
+    """Read `text`; `lean=False` skips the lean walk (tests hold the two walks to one result)."""
     loaded = loaded or LoadedFile(display_path)
     loaded.text = text
     bad = _NOT_PRINTABLE.search(text)
@@ -272,7 +273,7 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None) ->
             )
         )
         return loaded
-    _Builder(text, loaded).run()
+    _Builder(text, loaded).run(fast=lean)
     return loaded
 
 
