@@ -632,7 +632,7 @@ class _Builder:
         return True
 
     def _walk(self, parser: Any) -> None:
-        # The careful walk of a run: one pass per event, names bound locally, the common cases inline.
+        # The careful walk: every hazard reported, every key stored through _add, positions kept as it goes.
         get = parser.get_event
         ScalarEvent = yaml.ScalarEvent
         MappingStartEvent = yaml.MappingStartEvent
@@ -641,8 +641,6 @@ class _Builder:
         SequenceEndEvent = yaml.SequenceEndEvent
         AliasEvent = yaml.AliasEvent
         nulls = _NULLS
-        invalid_key = _INVALID_KEY
-        positions = self.positions
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
@@ -673,32 +671,10 @@ class _Builder:
                 span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
                 if stack:
                     top = stack[-1]
-                    if top[_IS_MAP]:
-                        key = top[_KEY]
-                        if key is None:
-                            top[_KEY] = value
-                            top[_KEY_SPAN] = span
-                            continue
-                        if not event.style and value in nulls:
-                            value = None
-                        container = top[_CONTAINER]
-                        # A fresh plain key (the common case) is stored here; _add has the rest.
-                        if key is not invalid_key and key not in container and key != "<<" and not key.startswith("x-"):
-                            top[_KEY] = None
-                            container[key] = value
-                            path = top[_PATH]
-                            if path is not None:
-                                positions[path + (key,)] = (top[_KEY_SPAN], span)
-                            continue
-                        self._add(top, value, span)
-                    else:
-                        if not event.style and value in nulls:
-                            value = None
-                        container = top[_CONTAINER]
-                        path = top[_PATH]
-                        if path is not None:
-                            positions[path + (len(container),)] = (None, span)
-                        container.append(value)
+                    if top[_IS_MAP] and top[_KEY] is None:
+                        top[_KEY], top[_KEY_SPAN] = value, span
+                        continue
+                    self._add(top, None if not event.style and value in nulls else value, span)
                 else:
                     root, have_root = (None if not event.style and value in nulls else value), True
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
