@@ -8,6 +8,7 @@ results compared.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,19 @@ def test_random_input_reads_the_same_both_ways(raw):
     text = _decode(raw, LoadedFile("f.yaml"))
     if text is not None:
         read_both_ways(text)
+
+
+@pytest.mark.parametrize("lean", [True, False])
+def test_reading_a_file_and_its_positions_leaves_no_reference_cycle(lean):
+    # lint runs with the collector off: a cycle made per file (a self-calling closure, say)
+    # would keep that file's objects, its positions among them, until the process exits.
+    text = (PROJECT / "examples" / "acme-analytics.metrics.yaml").read_text(encoding="utf-8")
+    gc.collect()
+    gc.disable()
+    try:
+        loaded = load_text(text, "acme.yaml", lean=lean)
+        assert len(loaded.positions) > 50
+        del loaded
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

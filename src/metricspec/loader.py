@@ -823,23 +823,24 @@ class _Builder:
 def positions_from_spans(data: Any, spans: Any) -> dict[Path_, tuple[Span | None, Span]]:
     """The positions of a file read by `_walk_fast`, from its data and its recorded spans."""
     positions: dict[Path_, tuple[Span | None, Span]] = {}
-    at = 0
-
-    def visit(container: Any, path: Path_) -> None:
-        nonlocal at
-        is_map = container.__class__ is dict
-        for key, value in (container.items() if is_map else enumerate(container)):
-            here = path + (key,)
-            if value.__class__ is dict or value.__class__ is list:
-                visit(value, here)
-            s = spans[at:at + 8]
-            at += 8
-            value_span = (s[4] + 1, s[5] + 1, s[6] + 1, s[7] + 1)
-            positions[here] = ((s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1) if is_map else None, value_span)
-
     if data.__class__ is dict or data.__class__ is list:
-        visit(data, ())
+        _visit(data, (), spans, 0, positions)
     return positions
+
+
+def _visit(container: Any, path: Path_, spans: Any, at: int, positions: dict) -> int:
+    # A plain recursive function, not a closure: a closure that calls itself is a reference
+    # cycle, and with the collector off (lint_command) it would keep every positions dict alive.
+    is_map = container.__class__ is dict
+    for key, value in (container.items() if is_map else enumerate(container)):
+        here = path + (key,)
+        if value.__class__ is dict or value.__class__ is list:
+            at = _visit(value, here, spans, at, positions)
+        s = spans[at:at + 8]
+        at += 8
+        positions[here] = ((s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1) if is_map else None,
+                           (s[4] + 1, s[5] + 1, s[6] + 1, s[7] + 1))
+    return at
 
 
 def _dispose(parser: Any) -> None:
