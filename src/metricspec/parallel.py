@@ -165,7 +165,10 @@ class ShippedFile(LoadedFile):
         decoded = _DECODED.get(self)
         if decoded is None:
             if self.spans is not None:
-                decoded = positions_from_spans(self.data, self.spans)
+                # The data is read for its shape only: decoding it into `data` would keep every
+                # reported file's data in memory for the rest of the run.
+                data = self.__dict__["_data"] if self._data_blob is None else marshal.loads(self._data_blob)
+                decoded = positions_from_spans(data, self.spans)
             else:
                 decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
             _DECODED[self] = decoded
