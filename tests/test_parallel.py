@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from metricspec import api, parallel
 from metricspec.reporters import RenderOptions, render
 
-pytestmark = pytest.mark.skipif(parallel._fork_context() is None, reason="workers are forked on Linux only")
+pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate import team_file  # noqa: E402
@@ -113,3 +114,29 @@ def test_a_context_file_finds_its_positions_again_from_its_text(tmp_path):
     assert shipped.loaded.positions == record.loaded.positions
     assert shipped.loaded.data == record.loaded.data
     assert shipped.doc.model == record.doc.model
+
+
+def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypatch):
+    _workspace(tmp_path)
+    one, one_text = _lint(tmp_path, monkeypatch, 1)
+    parent, forks = os.getpid(), []
+    real_fork = os.fork
+
+    def fork():
+        forks.append(1)
+        return real_fork()
+
+    def dying(real):
+        def in_a_child_dies(*args):
+            if os.getpid() != parent:
+                os._exit(3)  # as if killed, out of memory say, before sending anything back
+            return real(*args)
+        return in_a_child_dies
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(parallel, "_ship_result", dying(parallel._ship_result))
+    monkeypatch.setattr(parallel, "_run_shard", dying(parallel._run_shard))
+    many, many_text = _lint(tmp_path, monkeypatch, 3)
+    assert len(forks) == 4  # two loading, two checking: all died
+    assert many_text == one_text
+    assert many.internal_errors == one.internal_errors

@@ -23,12 +23,15 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import pickle
+import signal
 import sys
 import threading
 import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Optional
 
 from metricspec import plain
@@ -37,9 +40,9 @@ from metricspec.loader import LoadedFile, positions_from_spans
 from metricspec.workspace import DocItem
 
 # Below these, forking and shipping results cost about what the second core saves (measured on
-# 2 cores: even at 200 files, 10% faster at 400, 20% at 1,000). METRICSPEC_PARALLEL_MIN lowers
-# both, so that the tests can run small workspaces in parallel.
-MIN_FILES = MIN_DOCS = int(os.environ.get("METRICSPEC_PARALLEL_MIN", "") or 250)
+# 2 cores, whole runs: even at 50 files, about 10% faster at 100, 15-20% from 250 to 1,000).
+# METRICSPEC_PARALLEL_MIN changes both, so that the tests can run small workspaces in parallel.
+MIN_FILES = MIN_DOCS = int(os.environ.get("METRICSPEC_PARALLEL_MIN", "") or 100)
 LoadResult = tuple[Optional[Any], Optional[str]]  # (FileRecord or None to skip, internal error)
 
 
@@ -55,17 +58,57 @@ def jobs() -> int:
     return available
 
 
-def _fork_context() -> Optional[Any]:
+def _can_fork() -> bool:
     # fork is what makes workers cheap (no second import, the workspace already in memory); it is
     # only safe on Linux and only while this process runs a single thread.
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return None
-    import multiprocessing
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover
-        return None
+
+class _Child:
+    """A forked process that computes one result and sends it back, pickled, through a pipe.
+
+    Plain fork and a pipe rather than a multiprocessing pool: a pool's threads in this process
+    (feeding tasks, unpickling results as they come) compete for the interpreter with this
+    process's own share of the work, and a child that dies is simply a share to do here.
+    """
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: compute, send, and leave without the parent's exit handlers
+            status = 1
+            try:
+                os.close(read_end)
+                blob = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(blob)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.pipe = os.fdopen(read_end, "rb")
+
+    def result(self) -> tuple[bool, Any]:
+        """(True, what the child computed), or (False, None) when it did not finish."""
+        with self.pipe:
+            blob = self.pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return False, None
+        return True, pickle.loads(blob)
+
+    def cancel(self) -> None:
+        self.pipe.close()
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:  # pragma: no cover - already gone
+            pass
+
+
+def _fork_all(works: list[Callable[[], Any]]) -> list[_Child]:
+    with _frozen():
+        return [_Child(work) for work in works]
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -80,27 +123,35 @@ def load(
     """`load_one(target, skip_unrecognized)` for every target, in order; on every core when worth it."""
     total = len(targets)
     workers = jobs()
-    context = _fork_context() if workers > 1 and total >= MIN_FILES else None
     results: list[LoadResult] = []
-    if context is None:
+    if workers < 2 or total < MIN_FILES or not _can_fork():
         for done, target in enumerate(targets):
             if progress is not None:
                 progress(done, total)
             results.append(load_one(target, skip_unrecognized))
         return results
-    size = max(4, min(64, total // (workers * 8)))
-    chunks = [(load_one, targets[start:start + size], skip_unrecognized) for start in range(0, total, size)]
-    with _frozen(), context.Pool(workers) as pool:
-        for shipped in pool.imap(_load_chunk, chunks):
-            for entry in shipped:
-                if progress is not None:
-                    progress(len(results), total)
-                results.append(_unship_result(entry))
+    # This process loads the first share itself while forked children load the others.
+    shares = [targets[total * part // workers:total * (part + 1) // workers] for part in range(workers)]
+    children = _fork_all([partial(_load_share, share, skip_unrecognized, load_one) for share in shares[1:]])
+    try:
+        for done, target in enumerate(shares[0]):
+            if progress is not None:
+                progress(min(done * workers, total - 1), total)  # the children keep about this pace
+            results.append(load_one(target, skip_unrecognized))
+        for share, child in zip(shares[1:], children):
+            finished, shipped = child.result()
+            if finished:
+                results.extend(_unship_result(entry) for entry in shipped)
+            else:  # the child failed (killed, out of memory): its share is loaded here
+                results.extend(load_one(target, skip_unrecognized) for target in share)
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
     return results
 
 
-def _load_chunk(job: tuple[Callable[[Any, bool], LoadResult], Sequence[Any], bool]) -> list[tuple]:
-    load_one, targets, skip_unrecognized = job
+def _load_share(targets: Sequence[Any], skip_unrecognized: bool, load_one: Callable[[Any, bool], LoadResult]) -> list[tuple]:
     return [_ship_result(load_one(target, skip_unrecognized)) for target in targets]
 
 
@@ -199,8 +250,6 @@ _DECODED: OrderedDict[ShippedFile, dict] = OrderedDict()
 
 # -- rules ------------------------------------------------------------------------------------
 
-_RULES_JOB: Optional[tuple] = None  # what the forked rule workers inherit
-
 
 def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
     """engine.run_rules, with the per-document rules spread over processes when the run is large.
@@ -212,23 +261,24 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     from metricspec.engine import run_rules as run_in_process
     from metricspec.rules import all_rules
 
-    global _RULES_JOB
     docs = workspace.reported_docs
     workers = jobs()
-    context = _fork_context() if workers > 1 and len(docs) >= MIN_DOCS else None
-    if context is None:
+    if workers < 2 or len(docs) < MIN_DOCS or not _can_fork():
         return run_in_process(workspace, ctx, selected)
     shards = _shares(docs, workers)
     if len(shards) < 2:
         return run_in_process(workspace, ctx, selected)
-    _RULES_JOB = (workspace, ctx, selected, docs)
+    children = _fork_all([partial(_run_shard, workspace, ctx, selected, docs, shard) for shard in shards[1:]])
     try:
-        with _frozen(), context.Pool(len(shards) - 1) as pool:
-            pending = pool.map_async(_rules_shard, shards[1:], chunksize=1)
-            whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
-            results = [_run_shard(workspace, ctx, selected, docs, shards[0])] + pending.get()
-    finally:
-        _RULES_JOB = None
+        whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
+        results = [_run_shard(workspace, ctx, selected, docs, shards[0])]
+        for shard, child in zip(shards[1:], children):
+            finished, result = child.result()
+            results.append(result if finished else _run_shard(workspace, ctx, selected, docs, shard))
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
     rank = {code: index for index, code in enumerate(all_rules())}
     by_doc: dict[int, list[Problem]] = {}
     faults: list[tuple[int, int, str]] = []
@@ -261,12 +311,6 @@ def _shares(docs: list[DocItem], parts: int) -> list[tuple[int, int]]:
             start = index + 1
     shards.append((start, len(docs)))
     return [shard for shard in shards if shard[1] > shard[0]] or [(0, 0)]
-
-
-def _rules_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, list[Problem]]], list[tuple[str, str]], dict[str, int]]:
-    assert _RULES_JOB is not None
-    workspace, ctx, selected, docs = _RULES_JOB
-    return _run_shard(workspace, ctx, selected, docs, shard)
 
 
 def _run_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem], shard: tuple[int, int]) -> tuple:
