@@ -116,10 +116,12 @@ def test_a_context_file_finds_its_positions_again_from_its_text(tmp_path):
     assert shipped.doc.model == record.doc.model
 
 
-def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypatch):
-    _workspace(tmp_path)
+@pytest.mark.parametrize("sent", [0, 10])
+def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypatch, sent):
+    # It dies at once, or after sending its first few files back.
+    _workspace(tmp_path, files=60)
     one, one_text = _lint(tmp_path, monkeypatch, 1)
-    parent, forks = os.getpid(), []
+    parent, forks, calls = os.getpid(), [], []
     real_fork = os.fork
 
     def fork():
@@ -129,7 +131,9 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypat
     def dying(real):
         def in_a_child_dies(*args):
             if os.getpid() != parent:
-                os._exit(3)  # as if killed, out of memory say, before sending anything back
+                calls.append(1)
+                if len(calls) > sent:
+                    os._exit(3)  # as if killed, out of memory say
             return real(*args)
         return in_a_child_dies
 

@@ -65,40 +65,77 @@ def _can_fork() -> bool:
 
 
 class _Child:
-    """A forked process that computes one result and sends it back, pickled, through a pipe.
+    """A forked process that sends back what it computes, in pickled pieces, through a pipe.
 
     Plain fork and a pipe rather than a multiprocessing pool: a pool's threads in this process
     (feeding tasks, unpickling results as they come) compete for the interpreter with this
-    process's own share of the work, and a child that dies is simply a share to do here.
+    process's own share of the work. Here this process collects the pieces itself, between its
+    own files, so that a child never holds more than a piece; and a child that dies is simply
+    work to do here.
     """
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[Callable[[Any], None]], None]) -> None:
         read_end, write_end = os.pipe()
+        try:  # room for a few pieces, so that the child seldom waits for this process to read
+            import fcntl
+
+            fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):  # pragma: no cover - older kernels keep 64 KiB
+            pass
         self.pid = os.fork()
         if self.pid == 0:  # the child: compute, send, and leave without the parent's exit handlers
             status = 1
             try:
                 os.close(read_end)
-                blob = pickle.dumps(work(), pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(blob)
+
+                    def send(piece: Any) -> None:
+                        blob = pickle.dumps(piece, pickle.HIGHEST_PROTOCOL)
+                        pipe.write(len(blob).to_bytes(8, "little"))
+                        pipe.write(blob)
+
+                    work(send)
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
-        self.pipe = os.fdopen(read_end, "rb")
+        os.set_blocking(read_end, False)
+        self.fd: Optional[int] = read_end
+        self.buffer = bytearray()
 
-    def result(self) -> tuple[bool, Any]:
-        """(True, what the child computed), or (False, None) when it did not finish."""
-        with self.pipe:
-            blob = self.pipe.read()
+    def receive(self, wait: bool = False) -> list[Any]:
+        """The pieces that arrived since the last call; with `wait`, every piece until the end."""
+        if wait and self.fd is not None:
+            os.set_blocking(self.fd, True)
+        while self.fd is not None:
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                break
+            if not chunk:  # the child closed its end: it has sent all it will
+                os.close(self.fd)
+                self.fd = None
+            self.buffer += chunk
+        pieces = []
+        start = 0
+        while len(self.buffer) - start >= 8:
+            size = int.from_bytes(self.buffer[start:start + 8], "little")
+            if len(self.buffer) - start - 8 < size:
+                break
+            pieces.append(pickle.loads(memoryview(self.buffer)[start + 8:start + 8 + size]))
+            start += 8 + size
+        del self.buffer[:start]
+        return pieces
+
+    def finished(self) -> bool:
+        """Wait for the child to end: True when it did all its work."""
         _, status = os.waitpid(self.pid, 0)
-        if status != 0:
-            return False, None
-        return True, pickle.loads(blob)
+        return status == 0
 
     def cancel(self) -> None:
-        self.pipe.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
         try:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
@@ -106,7 +143,7 @@ class _Child:
             pass
 
 
-def _fork_all(works: list[Callable[[], Any]]) -> list[_Child]:
+def _fork_all(works: list[Callable[[Callable[[Any], None]], None]]) -> list[_Child]:
     with _frozen():
         return [_Child(work) for work in works]
 
@@ -130,20 +167,30 @@ def load(
                 progress(done, total)
             results.append(load_one(target, skip_unrecognized))
         return results
-    # This process loads the first share itself while forked children load the others.
+    # This process loads the first share itself while forked children load the others and send
+    # them back a piece at a time, collected here between this process's own files.
     shares = [targets[total * part // workers:total * (part + 1) // workers] for part in range(workers)]
     children = _fork_all([partial(_load_share, share, skip_unrecognized, load_one) for share in shares[1:]])
+    received: list[list[LoadResult]] = [[] for _ in children]
+
+    def collect(wait: bool = False) -> None:
+        for child, got in zip(children, received):
+            for piece in child.receive(wait):
+                got.extend(_unship_result(entry) for entry in piece)
+
     try:
         for done, target in enumerate(shares[0]):
             if progress is not None:
                 progress(min(done * workers, total - 1), total)  # the children keep about this pace
-            results.append(load_one(target, skip_unrecognized))
-        for share, child in zip(shares[1:], children):
-            finished, shipped = child.result()
-            if finished:
-                results.extend(_unship_result(entry) for entry in shipped)
-            else:  # the child failed (killed, out of memory): its share is loaded here
-                results.extend(load_one(target, skip_unrecognized) for target in share)
+            results.append(_packed(load_one(target, skip_unrecognized)))
+            if done % _PIECE == 0:
+                collect()
+        collect(wait=True)
+        for share, child, got in zip(shares[1:], children, received):
+            results.extend(got)
+            if not child.finished() or len(got) < len(share):
+                # The child died (killed, out of memory): what it did not send is loaded here.
+                results.extend(load_one(target, skip_unrecognized) for target in share[len(got):])
     except BaseException:
         for child in children:
             child.cancel()
@@ -151,8 +198,13 @@ def load(
     return results
 
 
-def _load_share(targets: Sequence[Any], skip_unrecognized: bool, load_one: Callable[[Any, bool], LoadResult]) -> list[tuple]:
-    return [_ship_result(load_one(target, skip_unrecognized)) for target in targets]
+_PIECE = 8  # files a child sends at a time
+
+
+def _load_share(targets: Sequence[Any], skip_unrecognized: bool, load_one: Callable[[Any, bool], LoadResult],
+                send: Callable[[Any], None]) -> None:
+    for start in range(0, len(targets), _PIECE):
+        send([_ship_result(load_one(target, skip_unrecognized)) for target in targets[start:start + _PIECE]])
 
 
 def _ship_result(result: LoadResult) -> tuple:
@@ -189,6 +241,24 @@ def _unship_result(entry: tuple) -> LoadResult:
     if model is not None:
         record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
     return record, error
+
+
+def _packed(result: LoadResult) -> LoadResult:
+    """A result of this process in the form a child's arrives in, its data and positions packed:
+    a large run would otherwise hold this process's share of files fully expanded (at 10,000
+    files, 850 MB in this process instead of 500 MB)."""
+    record = result[0]
+    if record is not None:
+        loaded = record.loaded
+        spans = loaded.spans
+        packed = ShippedFile(loaded.path, loaded.text, loaded.problems, loaded.unreadable, None,
+                             zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
+                             marshal.dumps(loaded.data))
+        packed.spans = spans
+        record.loaded = packed
+        if record.doc is not None:
+            record.doc.loaded = packed
+    return result
 
 
 class ShippedFile(LoadedFile):
@@ -268,13 +338,13 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     shards = _shares(docs, workers)
     if len(shards) < 2:
         return run_in_process(workspace, ctx, selected)
-    children = _fork_all([partial(_run_shard, workspace, ctx, selected, docs, shard) for shard in shards[1:]])
+    children = _fork_all([partial(_send_shard, workspace, ctx, selected, docs, shard) for shard in shards[1:]])
     try:
         whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
         results = [_run_shard(workspace, ctx, selected, docs, shards[0])]
         for shard, child in zip(shards[1:], children):
-            finished, result = child.result()
-            results.append(result if finished else _run_shard(workspace, ctx, selected, docs, shard))
+            sent = child.receive(wait=True)
+            results.append(sent[0] if child.finished() and sent else _run_shard(workspace, ctx, selected, docs, shard))
     except BaseException:
         for child in children:
             child.cancel()
@@ -311,6 +381,11 @@ def _shares(docs: list[DocItem], parts: int) -> list[tuple[int, int]]:
             start = index + 1
     shards.append((start, len(docs)))
     return [shard for shard in shards if shard[1] > shard[0]] or [(0, 0)]
+
+
+def _send_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem], shard: tuple[int, int],
+                send: Callable[[Any], None]) -> None:
+    send(_run_shard(workspace, ctx, selected, docs, shard))
 
 
 def _run_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem], shard: tuple[int, int]) -> tuple:
