@@ -144,3 +144,29 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypat
     assert len(forks) == 4  # two loading, two checking: all died
     assert many_text == one_text
     assert many.internal_errors == one.internal_errors
+
+
+def test_an_interrupted_run_leaves_no_worker_behind(tmp_path, monkeypatch):
+    _workspace(tmp_path, files=60)
+    parent, forked = os.getpid(), []
+    real_fork, real_load = os.fork, api._load
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def load(target, skip):
+        if os.getpid() == parent and target.display.endswith("t010.metrics.yaml"):
+            raise KeyboardInterrupt  # Ctrl-C while this process loads its own share
+        return real_load(target, skip)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(api, "_load", load)
+    with pytest.raises(KeyboardInterrupt):
+        _lint(tmp_path, monkeypatch, 3)
+    assert len(forked) == 2
+    for pid in forked:  # killed and reaped: nothing left to wait for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)

@@ -23,8 +23,6 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import pickle
-import signal
 import sys
 import threading
 import zlib
@@ -75,6 +73,8 @@ class _Child:
     """
 
     def __init__(self, work: Callable[[Callable[[Any], None]], None]) -> None:
+        import pickle  # here, not at the top: a run of one file never forks, and starts sooner
+
         read_end, write_end = os.pipe()
         try:  # room for a few pieces, so that the child seldom waits for this process to read
             import fcntl
@@ -105,6 +105,8 @@ class _Child:
 
     def receive(self, wait: bool = False) -> list[Any]:
         """The pieces that arrived since the last call; with `wait`, every piece until the end."""
+        import pickle
+
         if wait and self.fd is not None:
             os.set_blocking(self.fd, True)
         while self.fd is not None:
@@ -133,6 +135,8 @@ class _Child:
         return status == 0
 
     def cancel(self) -> None:
+        import signal
+
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
