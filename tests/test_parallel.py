@@ -14,7 +14,7 @@ from metricspec.reporters import RenderOptions, render
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks"))
-from generate import team_file  # noqa: E402
+from generate import team_block, team_file  # noqa: E402
 
 
 def _workspace(tmp_path, files: int = 24):
@@ -170,3 +170,43 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path, monkeypatch):
     for pid in forked:  # killed and reaped: nothing left to wait for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def _one_large_file(tmp_path, metrics: int = 300) -> None:
+    import random
+
+    rng = random.Random(5)
+    head = ("metricspec: 1\nproduct: Whole company\nstage: growth\nowner: head-of-product\nreview: monthly\n"
+            "north_star: t00000-reports-weekly-users\nobjectives:\n")
+    (tmp_path / "company.metrics.yaml").write_text(head + "".join(team_block(i, rng) for i in range(metrics // 10)))
+    (tmp_path / "small.metrics.yaml").write_text(team_file(999, rng))
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_one_large_file_is_checked_a_part_of_the_rules_per_process(tmp_path, monkeypatch, workers):
+    from metricspec.rules import all_rules
+
+    _one_large_file(tmp_path)
+    rules = all_rules()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+        yield  # pragma: no cover
+
+    broken = [code for code, rule in rules.items() if rule.scope in ("metric", "node") and rule.check][3:5]
+    for code in broken:
+        monkeypatch.setitem(rules, code, rules[code].__class__(**{**rules[code].__dict__, "check": crash}))
+    one, one_text = _lint(tmp_path, monkeypatch, 1)
+    real_shares, shares = parallel._shares, []
+
+    def spy(*args):
+        result = real_shares(*args)
+        shares.extend(result)
+        return result
+
+    monkeypatch.setattr(parallel, "_shares", spy)
+    many, many_text = _lint(tmp_path, monkeypatch, workers)
+    assert len(shares) == workers and all(shard == (0, 2) for _, shard in shares)  # split by rules
+    assert len(one.diagnostics) > 20 and len(one.internal_errors) == 4
+    assert many_text == one_text
+    assert many.internal_errors == one.internal_errors

@@ -328,27 +328,29 @@ _DECODED: OrderedDict[ShippedFile, dict] = OrderedDict()
 def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
     """engine.run_rules, with the per-document rules spread over processes when the run is large.
 
-    This process takes the first share of the documents (and the whole-run rules); forked
-    workers take the others. Fewer forks, less memory: a worker's reads of the workspace touch
-    reference counts, and every page it touches becomes its own copy.
+    This process takes the first share (and the whole-run rules); forked workers take the
+    others. A share is a run of consecutive documents, or, when one document outweighs the
+    others (a single large file), a part of the rules for every document. Fewer forks, less
+    memory: a worker's reads of the workspace touch reference counts, and every page it touches
+    becomes its own copy.
     """
     from metricspec.engine import run_rules as run_in_process
     from metricspec.rules import all_rules
 
     docs = workspace.reported_docs
     workers = jobs()
-    if workers < 2 or len(docs) < MIN_DOCS or not _can_fork():
+    weights = [1 + len(doc.nodes) + len(doc.metrics) for doc in docs]
+    large = len(docs) >= MIN_DOCS or sum(weights) >= MIN_DOCS * _ITEMS_PER_FILE
+    if workers < 2 or not large or not _can_fork():
         return run_in_process(workspace, ctx, selected)
-    shards = _shares(docs, workers)
-    if len(shards) < 2:
-        return run_in_process(workspace, ctx, selected)
-    children = _fork_all([partial(_send_shard, workspace, ctx, selected, docs, shard) for shard in shards[1:]])
+    shares = _shares(weights, selected, workers)
+    children = _fork_all([partial(_send_shard, workspace, ctx, codes, docs, shard) for codes, shard in shares[1:]])
     try:
         whole, whole_faults = run_in_process(workspace, ctx, selected, docs=[], per_document=False)
-        results = [_run_shard(workspace, ctx, selected, docs, shards[0])]
-        for shard, child in zip(shards[1:], children):
+        results = [_run_shard(workspace, ctx, shares[0][0], docs, shares[0][1])]
+        for (codes, shard), child in zip(shares[1:], children):
             sent = child.receive(wait=True)
-            results.append(sent[0] if child.finished() and sent else _run_shard(workspace, ctx, selected, docs, shard))
+            results.append(sent[0] if child.finished() and sent else _run_shard(workspace, ctx, codes, docs, shard))
     except BaseException:
         for child in children:
             child.cancel()
@@ -364,8 +366,9 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
             ctx.counters[key] = ctx.counters.get(key, 0) + count
     for doc_id, problems in whole.items():
         by_doc.setdefault(doc_id, []).extend(problems)
-    # One process appends rule by rule, and within a rule document by document: shards are
-    # consecutive runs of documents, so a stable sort on the rule restores exactly that order.
+    # One process appends rule by rule, and within a rule document by document. Each rule's
+    # problems for a document come from one share, in that order (shares are consecutive runs
+    # of documents, or parts of the rules), so a stable sort on the rule restores it exactly.
     for problems in by_doc.values():
         problems.sort(key=lambda problem: rank[problem.code])
     faults.extend((rank[code], len(results), message) for code, message in _fault_codes(whole_faults))
@@ -373,18 +376,30 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     return by_doc, [message for _, _, message in faults]
 
 
-def _shares(docs: list[DocItem], parts: int) -> list[tuple[int, int]]:
-    """`parts` consecutive runs of documents with about as many items (nodes and metrics) each."""
-    weights = [1 + len(doc.nodes) + len(doc.metrics) for doc in docs]
+_ITEMS_PER_FILE = 16  # a typical file: its document, five nodes and ten metrics
+
+
+def _shares(weights: list[int], selected: set[str], parts: int) -> list[tuple[set[str], tuple[int, int]]]:
+    """`parts` shares of the per-document work, as (rule codes, range of documents): consecutive
+    runs of documents with about as many items (nodes and metrics) each, or, when that cannot
+    be even (one document outweighs the rest), every document with a part of the rules."""
     total = sum(weights)
-    shards, start, seen = [], 0, 0
+    runs, start, seen = [], 0, 0
     for index, weight in enumerate(weights):
         seen += weight
-        if seen * parts >= total * (len(shards) + 1) and len(shards) < parts - 1:
-            shards.append((start, index + 1))
+        if seen * parts >= total * (len(runs) + 1) and len(runs) < parts - 1:
+            runs.append((start, index + 1))
             start = index + 1
-    shards.append((start, len(docs)))
-    return [shard for shard in shards if shard[1] > shard[0]] or [(0, 0)]
+    runs.append((start, len(weights)))
+    heaviest = max(sum(weights[a:b]) for a, b in runs)
+    if len(runs) == parts and heaviest * parts <= total * 1.5:
+        return [(selected, run) for run in runs]
+    from metricspec.rules import all_rules
+
+    # Dealt out in turn: neighbouring rules (a family) tend to cost alike.
+    codes = [code for code, rule in all_rules().items()
+             if code in selected and rule.check is not None and rule.scope != "workspace"]
+    return [(set(codes[part::parts]), (0, len(weights))) for part in range(parts)]
 
 
 def _send_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem], shard: tuple[int, int],
