@@ -101,6 +101,8 @@ class MetricItem:
         self.node = node
         self.partners: list[MetricItem] = []
         self.guardrails: list[MetricItem] = []
+        # Read by most rules for every metric: an attribute, not a property (models do not change).
+        self.active = model.status != "deprecated"
 
     @property
     def id(self) -> str:
@@ -113,10 +115,6 @@ class MetricItem:
     @property
     def review(self) -> Optional[str]:
         return self.model.review or self.doc.model.review
-
-    @property
-    def active(self) -> bool:
-        return self.model.status != "deprecated"
 
 
 Item = Union[DocItem, NodeItem, MetricItem]
