@@ -118,23 +118,35 @@ def run_once(cmd: list[str], cwd: str, sample_tree: bool = False, ok: tuple = (0
 
 
 def measure(label: str, cmd: list[str], cwd: str, reps: int, sample_tree: bool = False) -> dict:
-    # Linters exit 1 when they find something; anything else must succeed.
-    ok = (0, 1) if cmd[0].endswith(("metricspec", "yamllint")) else (0,)
-    runs = [run_once(cmd, cwd, sample_tree, ok) for _ in range(reps)]
-    times = [r["seconds"] for r in runs]
-    result = {
-        "label": label,
-        "cmd": " ".join(cmd),
-        "median": statistics.median(times),
-        "min": min(times),
-        "runs": times,
-        "max_rss_kb": max(r["max_rss_kb"] for r in runs),
-    }
-    if sample_tree:
-        result["tree_rss_kb"] = max(r["tree_rss_kb"] or 0 for r in runs)
-        result["tree_pss_kb"] = max(r["tree_pss_kb"] or 0 for r in runs)
-    print(f"  {label:<44} {result['median']:8.3f} s  (min {result['min']:.3f}, n={reps})", flush=True)
-    return result
+    return measure_together([(label, cmd, cwd, sample_tree)], reps)[0]
+
+
+def measure_together(commands: list[tuple[str, list[str], str, bool]], reps: int) -> list[dict]:
+    """Median of `reps` runs of each (label, cmd, cwd, sample_tree), taken in turns (A B A B...),
+    so that commands compared in a ratio see the same minutes of a shared machine."""
+    runs: list[list[dict]] = [[] for _ in commands]
+    for _ in range(reps):
+        for (label, cmd, cwd, sample_tree), done in zip(commands, runs):
+            # Linters exit 1 when they find something; anything else must succeed.
+            ok = (0, 1) if cmd[0].endswith(("metricspec", "yamllint")) else (0,)
+            done.append(run_once(cmd, cwd, sample_tree, ok))
+    results = []
+    for (label, cmd, _, sample_tree), done in zip(commands, runs):
+        times = [r["seconds"] for r in done]
+        result = {
+            "label": label,
+            "cmd": " ".join(cmd),
+            "median": statistics.median(times),
+            "min": min(times),
+            "runs": times,
+            "max_rss_kb": max(r["max_rss_kb"] for r in done),
+        }
+        if sample_tree:
+            result["tree_rss_kb"] = max(r["tree_rss_kb"] or 0 for r in done)
+            result["tree_pss_kb"] = max(r["tree_pss_kb"] or 0 for r in done)
+        print(f"  {label:<44} {result['median']:8.3f} s  (min {result['min']:.3f}, n={reps})", flush=True)
+        results.append(result)
+    return results
 
 
 def imported_modules(cmd: list[str], cwd: str) -> list[str]:
@@ -227,21 +239,29 @@ def main() -> int:
         for size, folder in folders.items():
             reps = args.big_reps if size >= 10_000 else args.reps
             noun = "file" if size == 1 else "files"
+            measured = measure_together([
+                (f"metricspec lint, {size:,} {noun}", lint, str(folder), size >= 10_000),
+                (f"libyaml parse floor, {size:,} {noun}", [sys.executable, "-c", FLOOR, "."], str(folder), False),
+            ], reps)
             entry = {
                 "files": size,
                 "metrics": size * 10,
                 "bytes": sum(path.stat().st_size for path in folder.rglob("*.yaml")),
-                "lint": measure(f"metricspec lint, {size:,} {noun}", lint, str(folder), reps, sample_tree=size >= 10_000),
-                "floor": measure(f"libyaml parse floor, {size:,} {noun}", [sys.executable, "-c", FLOOR, "."], str(folder), reps),
+                "lint": measured[0],
+                "floor": measured[1],
             }
             entry["findings"] = len(json.loads(out.read_text())["diagnostics"])
             results["workspaces"][str(size)] = entry
         if args.single:
+            measured = measure_together([
+                (f"metricspec lint, one file of {args.single:,} metrics", lint, str(single), False),
+                ("libyaml parse floor, that file", [sys.executable, "-c", FLOOR, "."], str(single), False),
+            ], args.big_reps)
             results["single"] = {
                 "metrics": args.single,
                 "bytes": sum(path.stat().st_size for path in single.rglob("*.yaml")),
-                "lint": measure(f"metricspec lint, one file of {args.single:,} metrics", lint, str(single), args.big_reps),
-                "floor": measure("libyaml parse floor, that file", [sys.executable, "-c", FLOOR, "."], str(single), args.big_reps),
+                "lint": measured[0],
+                "floor": measured[1],
             }
             results["single"]["findings"] = len(json.loads(out.read_text())["diagnostics"])
 
@@ -251,12 +271,15 @@ def main() -> int:
 
         if 1 in folders:
             one = str(next(folders[1].rglob("*.yaml")))
-            cold = results["single_file"]
-            cold["metricspec"] = measure("metricspec lint FILE (cold)", [metricspec, "lint", one, "--today", TODAY], str(work), args.reps * 2)
-            if yamllint:
-                cold["yamllint"] = measure("yamllint FILE (cold)", [yamllint, one], str(work), args.reps * 2)
-            cold["imports"] = measure(f'python -c "{IMPORTS}"', [sys.executable, "-c", IMPORTS], str(work), args.reps * 2)
-            cold["python"] = measure('python -c "pass"', [sys.executable, "-c", "pass"], str(work), args.reps * 2)
+            cold = {
+                "metricspec": ("metricspec lint FILE (cold)", [metricspec, "lint", one, "--today", TODAY], str(work), False),
+                "yamllint": ("yamllint FILE (cold)", [yamllint, one], str(work), False) if yamllint else None,
+                "imports": (f'python -c "{IMPORTS}"', [sys.executable, "-c", IMPORTS], str(work), False),
+                "python": ('python -c "pass"', [sys.executable, "-c", "pass"], str(work), False),
+            }
+            names = [name for name, command in cold.items() if command]
+            measured = measure_together([cold[name] for name in names], args.reps * 2)
+            results["single_file"] = dict(zip(names, measured))
 
         commands = results["commands"]
         commands["version"] = measure("metricspec --version", [metricspec, "--version"], str(work), args.reps * 2)
