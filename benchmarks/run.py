@@ -118,20 +118,22 @@ def run_once(cmd: list[str], cwd: str, sample_tree: bool = False, ok: tuple = (0
 
 
 def measure(label: str, cmd: list[str], cwd: str, reps: int, sample_tree: bool = False) -> dict:
-    return measure_together([(label, cmd, cwd, sample_tree)], reps)[0]
+    return measure_together([(label, cmd, cwd, sample_tree, reps)])[0]
 
 
-def measure_together(commands: list[tuple[str, list[str], str, bool]], reps: int) -> list[dict]:
-    """Median of `reps` runs of each (label, cmd, cwd, sample_tree), taken in turns (A B A B...),
-    so that commands compared in a ratio see the same minutes of a shared machine."""
+def measure_together(commands: list[tuple[str, list[str], str, bool, int]]) -> list[dict]:
+    """The median of `reps` runs of each (label, cmd, cwd, sample_tree, reps), taken in turns
+    (A B C A B C...), so that the commands a ratio compares see the same minutes of a shared
+    machine."""
     runs: list[list[dict]] = [[] for _ in commands]
-    for _ in range(reps):
-        for (label, cmd, cwd, sample_tree), done in zip(commands, runs):
-            # Linters exit 1 when they find something; anything else must succeed.
-            ok = (0, 1) if cmd[0].endswith(("metricspec", "yamllint")) else (0,)
-            done.append(run_once(cmd, cwd, sample_tree, ok))
+    for round_ in range(max(command[4] for command in commands)):
+        for (label, cmd, cwd, sample_tree, reps), done in zip(commands, runs):
+            if round_ < reps:
+                # Linters exit 1 when they find something; anything else must succeed.
+                ok = (0, 1) if cmd[0].endswith(("metricspec", "yamllint")) else (0,)
+                done.append(run_once(cmd, cwd, sample_tree, ok))
     results = []
-    for (label, cmd, _, sample_tree), done in zip(commands, runs):
+    for (label, cmd, _, sample_tree, reps), done in zip(commands, runs):
         times = [r["seconds"] for r in done]
         result = {
             "label": label,
@@ -219,8 +221,6 @@ def main() -> int:
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="metricspec-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    out = work / "report.json"
-    lint = [metricspec, "lint", ".", "--format", "json", "--output", str(out), "--today", TODAY]
     results: dict = {"machine": machine(), "workspaces": {}, "single_file": {}, "commands": {}}
     try:
         print(f"generating in {work}", flush=True)
@@ -235,39 +235,38 @@ def main() -> int:
             if not single.exists():
                 write_single(str(single), args.single)
 
-        print("measuring (median of whole-process runs)", flush=True)
-        for size, folder in folders.items():
-            reps = args.big_reps if size >= 10_000 else args.reps
-            noun = "file" if size == 1 else "files"
-            measured = measure_together([
-                (f"metricspec lint, {size:,} {noun}", lint, str(folder), size >= 10_000),
-                (f"libyaml parse floor, {size:,} {noun}", [sys.executable, "-c", FLOOR, "."], str(folder), False),
-            ], reps)
-            entry = {
-                "files": size,
-                "metrics": size * 10,
-                "bytes": sum(path.stat().st_size for path in folder.rglob("*.yaml")),
-                "lint": measured[0],
-                "floor": measured[1],
-            }
-            entry["findings"] = len(json.loads(out.read_text())["diagnostics"])
-            results["workspaces"][str(size)] = entry
+        print("measuring (medians of whole-process runs, taken in turns)", flush=True)
+        # Every workspace's lint and parse floor, and yamllint, in turns: the ratios between
+        # workspaces (scaling) and against yamllint compare runs of the same minutes too.
+        plan: list[tuple[str, str, tuple]] = []  # (results key, "lint" or "floor", command)
+        workspaces = [(str(size), folder, f"{size:,} {'file' if size == 1 else 'files'}",
+                       args.big_reps if size >= 10_000 else args.reps) for size, folder in folders.items()]
         if args.single:
-            measured = measure_together([
-                (f"metricspec lint, one file of {args.single:,} metrics", lint, str(single), False),
-                ("libyaml parse floor, that file", [sys.executable, "-c", FLOOR, "."], str(single), False),
-            ], args.big_reps)
-            results["single"] = {
-                "metrics": args.single,
-                "bytes": sum(path.stat().st_size for path in single.rglob("*.yaml")),
-                "lint": measured[0],
-                "floor": measured[1],
-            }
-            results["single"]["findings"] = len(json.loads(out.read_text())["diagnostics"])
-
+            workspaces.append(("single", single, f"one file of {args.single:,} metrics", args.big_reps))
+        for key, folder, name, reps in workspaces:
+            report = work / f"report-{key}.json"
+            lint = [metricspec, "lint", ".", "--format", "json", "--output", str(report), "--today", TODAY]
+            plan.append((key, "lint", (f"metricspec lint, {name}", lint, str(folder), key == "10000", reps)))
+            floor = [sys.executable, "-c", FLOOR, "."]
+            plan.append((key, "floor", (f"libyaml parse floor, {name}", floor, str(folder), False, reps)))
         hundred = folders.get(100)
         if yamllint and hundred:
-            results["yamllint_100"] = measure("yamllint -d relaxed, 100 files", [yamllint, "-d", "relaxed", "."], str(hundred), args.reps)
+            yamllint_100 = [yamllint, "-d", "relaxed", "."]
+            plan.append(("yamllint_100", "", ("yamllint -d relaxed, 100 files", yamllint_100, str(hundred), False, args.reps)))
+        measured = measure_together([command for _, _, command in plan])
+        for (key, what, _), result in zip(plan, measured):
+            if key == "yamllint_100":
+                results[key] = result
+                continue
+            entry = results["workspaces"].setdefault(key, {}) if key != "single" else results.setdefault("single", {})
+            entry[what] = result
+        for key, folder, _, _ in workspaces:
+            entry = results["single"] if key == "single" else results["workspaces"][key]
+            entry["metrics"] = args.single if key == "single" else int(key) * 10
+            if key != "single":
+                entry["files"] = int(key)
+            entry["bytes"] = sum(path.stat().st_size for path in folder.rglob("*.yaml"))
+            entry["findings"] = len(json.loads((work / f"report-{key}.json").read_text())["diagnostics"])
 
         if 1 in folders:
             one = str(next(folders[1].rglob("*.yaml")))
@@ -278,7 +277,7 @@ def main() -> int:
                 "python": ('python -c "pass"', [sys.executable, "-c", "pass"], str(work), False),
             }
             names = [name for name, command in cold.items() if command]
-            measured = measure_together([cold[name] for name in names], args.reps * 2)
+            measured = measure_together([(*cold[name], args.reps * 2) for name in names])
             results["single_file"] = dict(zip(names, measured))
 
         commands = results["commands"]
