@@ -215,19 +215,10 @@ def _ship_result(result: LoadResult) -> tuple:
     record, error = result
     if record is None:
         return (None, error)
-    loaded = record.loaded
     model = record.doc.model if record.doc is not None else None
-    spans = loaded.spans
     return (
-        loaded.path,
-        loaded.text,
-        loaded.unreadable,
-        loaded.problems,
+        _pack(record.loaded),
         record.problems,
-        (spans.typecode, spans.tobytes()) if spans is not None else None,
-        # Only a file that needed the careful walk has its positions at hand (and they are rare).
-        zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
-        marshal.dumps(loaded.data),
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
         error,
@@ -239,37 +230,47 @@ def _unship_result(entry: tuple) -> LoadResult:
 
     if entry[0] is None:
         return None, entry[1]
-    path, text, unreadable, loaded_problems, problems, spans, positions, data, model, reported, error = entry
-    loaded = ShippedFile(path, text, loaded_problems, unreadable, spans, positions, data)
+    packed, problems, model, reported, error = entry
+    loaded = ShippedFile(*packed)
     record = FileRecord(loaded, problems=problems)
     if model is not None:
         record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
     return record, error
 
 
+def _pack(loaded: LoadedFile) -> tuple:
+    """The arguments of a ShippedFile holding `loaded`: its data marshalled, its positions as
+    spans, or compressed for the rare file that needed the careful walk (which keeps them)."""
+    spans = loaded.spans
+    return (
+        loaded.path,
+        loaded.text,
+        loaded.problems,
+        loaded.unreadable,
+        (spans.typecode, spans.tobytes()) if spans is not None else None,
+        zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
+        marshal.dumps(loaded.data),
+    )
+
+
 def _packed(result: LoadResult) -> LoadResult:
-    """A result of this process in the form a child's arrives in, its data and positions packed:
-    a large run would otherwise hold this process's share of files fully expanded (at 10,000
-    files, 850 MB in this process instead of 500 MB)."""
+    """A result of this process in the form a child's arrives in: a large run would otherwise
+    hold this process's share of files fully expanded (at 10,000 files, 850 MB in this process
+    instead of 500 MB)."""
     record = result[0]
     if record is not None:
-        loaded = record.loaded
-        spans = loaded.spans
-        packed = ShippedFile(loaded.path, loaded.text, loaded.problems, loaded.unreadable, None,
-                             zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
-                             marshal.dumps(loaded.data))
-        packed.spans = spans
-        record.loaded = packed
+        record.loaded = ShippedFile(*_pack(record.loaded))
         if record.doc is not None:
-            record.doc.loaded = packed
+            record.doc.loaded = record.loaded
     return result
 
 
 class ShippedFile(LoadedFile):
-    """A file loaded in a worker. Its positions travel as the loader's compact spans (or, for
-    the rare file that needed the careful walk, compressed) and are expanded on demand, for a
-    few files at a time (the most recently used stay expanded): a large run keeps 100,000
-    metrics' positions in a fraction of their memory. Its data is decoded on first use."""
+    """A file of a parallel run, loaded by a child or packed here. Its positions are kept as the
+    loader's compact spans (or, for the rare file that needed the careful walk, compressed) and
+    expanded on demand, for a few files at a time (the most recently used stay expanded): a
+    large run keeps 100,000 metrics' positions in a fraction of their memory. Its data is
+    decoded on first use."""
 
     def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
                  spans: Optional[tuple[str, bytes]], positions: Optional[bytes], data: bytes) -> None:
