@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Any, Optional
 
 THRESHOLD = 200  # files; below this a run is over before a bar would help
@@ -23,28 +24,49 @@ def wanted(quiet: bool) -> bool:
 
 
 class FileProgress:
-    """A callback for api.LintOptions.progress that draws a rich bar once the run is large."""
+    """A callback for api.LintOptions.progress that draws a rich bar once the run is large.
 
-    def __init__(self) -> None:
+    The bar is redrawn from the callback itself, never by rich's refresh thread: a large run
+    forks its workers (parallel.py), which is only safe while this process has one thread. It
+    goes away as soon as the last file is loaded, before the rules run.
+    """
+
+    def __init__(self, console: Optional[Any] = None) -> None:
+        self._console = console
         self._progress: Optional[Any] = None
         self._task: Any = None
+        self._drawn = 0.0
+        self._over = False
 
     def __call__(self, done: int, total: int) -> None:
         if total < THRESHOLD:
             return
         if self._progress is None:
+            if self._over:
+                return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self._progress = Progress(
                 TextColumn("linting"), BarColumn(), MofNCompleteColumn(),
-                console=Console(stderr=True), transient=True,
+                console=self._console or Console(stderr=True), transient=True, auto_refresh=False,
             )
             self._progress.start()
             self._task = self._progress.add_task("lint", total=total)
         self._progress.update(self._task, completed=done + 1)
+        if done + 1 >= total:
+            self.close()
+            return
+        now = time.monotonic()
+        if now - self._drawn >= _REDRAW_SECONDS:
+            self._drawn = now
+            self._progress.refresh()
 
     def close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+            self._over = True
+
+
+_REDRAW_SECONDS = 0.1
