@@ -210,3 +210,18 @@ def test_one_large_file_is_checked_a_part_of_the_rules_per_process(tmp_path, mon
     assert len(one.diagnostics) > 20 and len(one.internal_errors) == 4
     assert many_text == one_text
     assert many.internal_errors == one.internal_errors
+
+
+def test_without_a_process_to_fork_the_work_is_done_here(tmp_path, monkeypatch):
+    import errno
+
+    _workspace(tmp_path)
+    one, one_text = _lint(tmp_path, monkeypatch, 1)
+
+    def fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)
+    many, many_text = _lint(tmp_path, monkeypatch, 2)
+    assert many_text == one_text
+    assert many.internal_errors == one.internal_errors == []

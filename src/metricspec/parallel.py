@@ -82,7 +82,15 @@ class _Child:
             fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 1 << 20)
         except (ImportError, AttributeError, OSError):  # pragma: no cover - older kernels keep 64 KiB
             pass
-        self.pid = os.fork()
+        self.fd: Optional[int] = None
+        self.buffer = bytearray()
+        try:
+            self.pid: Optional[int] = os.fork()
+        except OSError:  # no process to be had (a limit, no memory): its work is done here
+            os.close(read_end)
+            os.close(write_end)
+            self.pid = None
+            return
         if self.pid == 0:  # the child: compute, send, and leave without the parent's exit handlers
             status = 1
             try:
@@ -100,8 +108,7 @@ class _Child:
                 os._exit(status)
         os.close(write_end)
         os.set_blocking(read_end, False)
-        self.fd: Optional[int] = read_end
-        self.buffer = bytearray()
+        self.fd = read_end
 
     def receive(self, wait: bool = False) -> list[Any]:
         """The pieces that arrived since the last call; with `wait`, every piece until the end."""
@@ -131,6 +138,8 @@ class _Child:
 
     def finished(self) -> bool:
         """Wait for the child to end: True when it did all its work."""
+        if self.pid is None:
+            return False
         _, status = os.waitpid(self.pid, 0)
         return status == 0
 
@@ -140,6 +149,8 @@ class _Child:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+        if self.pid is None:
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
