@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -135,6 +134,8 @@ def lint(options: LintOptions) -> Report:
 
 
 def _internal_error(display: str, exc: BaseException) -> str:
+    import traceback  # only on a fault: a run without one starts without it
+
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]" if frame else ""
     return f"internal error on {display}: {type(exc).__name__}: {exc}{where}; please report this as a bug"

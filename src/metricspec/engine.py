@@ -7,7 +7,6 @@ comments (and which of them went unused: M001) and the order of findings.
 from __future__ import annotations
 
 import fnmatch
-import traceback
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -113,6 +112,8 @@ def run_rules(
 
 def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
     where = doc.display_path if doc else "the workspace"
+    import traceback  # only on a fault: a run without one starts without it
+
     frame = traceback.extract_tb(exc.__traceback__)[-1]
     message = (
         f"internal error in rule {rule.code} ({rule.name}) on {where}: "
