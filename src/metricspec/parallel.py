@@ -24,8 +24,6 @@ import gc
 import marshal
 import os
 import sys
-import threading
-import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -59,6 +57,8 @@ def jobs() -> int:
 def _can_fork() -> bool:
     # fork is what makes workers cheap (no second import, the workspace already in memory); it is
     # only safe on Linux and only while this process runs a single thread.
+    import threading  # imported here, like pickle below: a run too small to fork starts sooner
+
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
@@ -252,6 +252,8 @@ def _unship_result(entry: tuple) -> LoadResult:
 def _pack(loaded: LoadedFile) -> tuple:
     """The arguments of a ShippedFile holding `loaded`: its data marshalled, its positions as
     spans, or compressed for the rare file that needed the careful walk (which keeps them)."""
+    import zlib
+
     spans = loaded.spans
     return (
         loaded.path,
@@ -307,6 +309,8 @@ class ShippedFile(LoadedFile):
                 data = self.__dict__["_data"] if self._data_blob is None else marshal.loads(self._data_blob)
                 decoded = positions_from_spans(data, self.spans)
             else:
+                import zlib
+
                 decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
             _DECODED[self] = decoded
             while len(_DECODED) > _DECODED_FILES:
