@@ -238,34 +238,26 @@ def main() -> int:
         print("measuring (medians of whole-process runs, taken in turns)", flush=True)
         # Every workspace's lint and parse floor, and yamllint, in turns: the ratios between
         # workspaces (scaling) and against yamllint compare runs of the same minutes too.
-        plan: list[tuple[str, str, tuple]] = []  # (results key, "lint" or "floor", command)
-        workspaces = [(str(size), folder, f"{size:,} {'file' if size == 1 else 'files'}",
-                       args.big_reps if size >= 10_000 else args.reps) for size, folder in folders.items()]
+        plan: list[tuple[dict, str, tuple]] = []  # (where the result goes, under which key, command)
+        workspaces = [(results["workspaces"].setdefault(str(size), {"files": size, "metrics": size * 10}), str(size),
+                       folder, f"{size:,} {'file' if size == 1 else 'files'}", args.big_reps if size >= 10_000 else args.reps)
+                      for size, folder in folders.items()]
         if args.single:
-            workspaces.append(("single", single, f"one file of {args.single:,} metrics", args.big_reps))
-        for key, folder, name, reps in workspaces:
-            report = work / f"report-{key}.json"
-            lint = [metricspec, "lint", ".", "--format", "json", "--output", str(report), "--today", TODAY]
-            plan.append((key, "lint", (f"metricspec lint, {name}", lint, str(folder), key == "10000", reps)))
+            results["single"] = {"metrics": args.single}
+            workspaces.append((results["single"], "single", single, f"one file of {args.single:,} metrics", args.big_reps))
+        for entry, key, folder, name, reps in workspaces:
+            entry["bytes"] = sum(path.stat().st_size for path in folder.rglob("*.yaml"))
+            lint = [metricspec, "lint", ".", "--format", "json", "--output", str(work / f"report-{key}.json"), "--today", TODAY]
+            plan.append((entry, "lint", (f"metricspec lint, {name}", lint, str(folder), key == "10000", reps)))
             floor = [sys.executable, "-c", FLOOR, "."]
-            plan.append((key, "floor", (f"libyaml parse floor, {name}", floor, str(folder), False, reps)))
+            plan.append((entry, "floor", (f"libyaml parse floor, {name}", floor, str(folder), False, reps)))
         hundred = folders.get(100)
         if yamllint and hundred:
             yamllint_100 = [yamllint, "-d", "relaxed", "."]
-            plan.append(("yamllint_100", "", ("yamllint -d relaxed, 100 files", yamllint_100, str(hundred), False, args.reps)))
-        measured = measure_together([command for _, _, command in plan])
-        for (key, what, _), result in zip(plan, measured):
-            if key == "yamllint_100":
-                results[key] = result
-                continue
-            entry = results["workspaces"].setdefault(key, {}) if key != "single" else results.setdefault("single", {})
-            entry[what] = result
-        for key, folder, _, _ in workspaces:
-            entry = results["single"] if key == "single" else results["workspaces"][key]
-            entry["metrics"] = args.single if key == "single" else int(key) * 10
-            if key != "single":
-                entry["files"] = int(key)
-            entry["bytes"] = sum(path.stat().st_size for path in folder.rglob("*.yaml"))
+            plan.append((results, "yamllint_100", ("yamllint -d relaxed, 100 files", yamllint_100, str(hundred), False, args.reps)))
+        for (target, key, _), result in zip(plan, measure_together([command for _, _, command in plan])):
+            target[key] = result
+        for entry, key, _, _, _ in workspaces:
             entry["findings"] = len(json.loads((work / f"report-{key}.json").read_text())["diagnostics"])
 
         if 1 in folders:

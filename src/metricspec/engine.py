@@ -111,9 +111,9 @@ def run_rules(
 
 
 def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
-    where = doc.display_path if doc else "the workspace"
     import traceback  # only on a fault: a run without one starts without it
 
+    where = doc.display_path if doc else "the workspace"
     frame = traceback.extract_tb(exc.__traceback__)[-1]
     message = (
         f"internal error in rule {rule.code} ({rule.name}) on {where}: "
