@@ -224,3 +224,25 @@ def test_prompts_offer_defaults_and_accept_answers(monkeypatch, tmp_path):
     assert ask(console, tmp_path, "Given", "b2b", None) == ("Given", "b2b", "maturity")
     shown = console.file.getvalue()
     assert "Product name" in shown and "Template" in shown and "Stage" in shown
+
+
+@pytest.mark.parametrize("old", [
+    "# Windows\r\nrepos:\r\n  - repo: https://example.com/a\r\n    rev: v1\r\n    hooks:\r\n      - id: a\r\n",
+    "\ufeffrepos:\n  - repo: https://example.com/a\n    rev: v1\n    hooks:\n      - id: a\n",
+])
+def test_an_existing_pre_commit_config_keeps_its_line_ends_and_byte_order_mark(run, tmp_path, old):
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_bytes(old.encode())
+    assert run("init", "--no-input").exit_code == 0
+    new = config.read_bytes().decode()
+    assert new.startswith(old) and "id: metricspec" in new
+    if "\r\n" in old:
+        assert new.count("\n") == new.count("\r\n")
+
+
+def test_a_file_in_the_way_of_the_metrics_folder_is_named(run, tmp_path):
+    (tmp_path / "metrics").write_text("not a folder")
+    result = run("init", "--no-input")
+    assert result.exit_code == 2
+    assert "cannot write metrics: File exists" in result.stderr
+    assert (tmp_path / "metrics").read_text() == "not a folder"

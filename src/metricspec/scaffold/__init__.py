@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from metricspec.fileio import WriteError, write_atomic
+from metricspec.fileio import WriteError, read_bytes, write_atomic
 from metricspec.scaffold.precommit import HOOK_ID, add_hook, entry_block
 from metricspec.scaffold.templates import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, render, slugify
 
@@ -112,7 +112,7 @@ def init_project(options: InitOptions) -> InitResult:
 
     precommit_path = _repository_root(directory) / PRECOMMIT_CONFIG
     try:
-        existing = precommit_path.read_text(encoding="utf-8") if os.path.lexists(precommit_path) else None
+        existing = _read_exactly(precommit_path) if os.path.lexists(precommit_path) else None
     except (OSError, UnicodeDecodeError) as exc:
         edit = None
         result.manual_reason = f"{precommit_path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
@@ -142,7 +142,11 @@ def init_project(options: InitOptions) -> InitResult:
             verb = "created" if edit.status == "create" else "added the hook to"
             result.written.append(FileAction(precommit_path, verb, f"the {HOOK_ID} pre-commit hook"))
     except (OSError, WriteError) as exc:
-        result.error = str(exc) if isinstance(exc, WriteError) else f"cannot write: {exc.strerror or exc}"
+        if isinstance(exc, WriteError):
+            result.error = str(exc)
+        else:  # mkdir: name what is in the way (a file called `metrics`, say)
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            result.error = f"cannot write{where}: {exc.strerror or exc}"
         result.exit_code = 2
         return result
 
@@ -186,3 +190,9 @@ def _next_steps(directory: Path, precommit_path: Path, edit, clean: bool) -> lis
         steps.append(("pre-commit install" if in_git else "git init && pre-commit install",
                       "lint the specs you change before every commit"))
     return steps
+
+
+def _read_exactly(path: Path) -> str:
+    # Every byte as it is (line ends, a byte-order mark): the hook is added with the file's own
+    # line ends and the rest is written back unchanged. A FIFO or a huge file is refused.
+    return read_bytes(path).decode("utf-8")

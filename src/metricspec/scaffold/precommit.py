@@ -74,12 +74,13 @@ def add_hook(existing: Optional[str], rev: str = HOOK_REV) -> HookEdit:
         return HookEdit("manual", reason="its `repos` is not a list")
 
     newline = "\r\n" if "\r\n" in existing else "\n"
-    text = _insert(existing, newline, rev, "repos" in data)
+    bom = "\ufeff" if existing.startswith("\ufeff") else ""  # kept, and out of the layout's way
+    text = _insert(existing[len(bom):], newline, rev, "repos" in data)
     if text is None:
         return HookEdit("manual", reason="its `repos:` list is not written in a layout metricspec can extend")
     if not _adds_exactly_one_entry(data, text, rev):
         return HookEdit("manual", reason="adding the entry would change how the rest of the file reads")
-    return HookEdit("add", text)
+    return HookEdit("add", bom + text)
 
 
 def has_hook(data: Any) -> bool:
