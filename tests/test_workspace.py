@@ -132,7 +132,7 @@ def test_pairs_named_from_an_unchanged_file_count_for_the_named_file(write, monk
         HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
         "      - id: arr\n        name: Annual recurring revenue\n        kind: lagging\n"
         "        pairs_with: reports\n"
-        # A stale copy of `reports` in another file must not be linked in its place.
+        # A stale copy of `weekly-builders` in another file must not be linked in its place.
         "  - id: old\n    title: Old objective\n    metrics:\n"
         "      - id: weekly-builders\n        name: Old copy\n        kind: leading\n        pairs_with: arr\n",
     )
@@ -144,4 +144,23 @@ def test_pairs_named_from_an_unchanged_file_count_for_the_named_file(write, monk
     )
     subprocess.run(["git", "init", "-q", str(changed.parent.parent.parent)], check=True)
     report = lint_paths(changed, select=["E", "P"])
-    assert findings(report) == [("P001", "weekly-builders", 13)]
+    # The copy is a duplicate the commit would make (E003, as a full run says), and its pair
+    # with `arr` is not counted for the named file's definition.
+    assert findings(report) == [("E003", "weekly-builders", 11), ("P001", "weekly-builders", 13)]
+
+
+def test_a_named_file_clashing_with_the_rest_of_the_repository_is_e003(write, monkeypatch):
+    """The pre-commit case: the changed file reuses an id an unchanged file defines."""
+    write("metrics/a.metrics.yaml", HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n"
+          "    metrics:\n      - id: arr\n        name: ARR\n")
+    changed = write("metrics/b.metrics.yaml", HEAD + "goals:\n  - id: adoption\n    parent: revenue\n"
+                    "    title: Improve adoption\n    metrics:\n      - id: arr\n        name: Another ARR\n")
+    subprocess.run(["git", "init", "-q", str(changed.parent.parent)], check=True)
+    monkeypatch.chdir(changed.parent.parent)
+    hook = lint_paths(changed, select=["E"])
+    assert findings(hook) == [("E003", "arr", 8)]
+    assert hook.diagnostics[0].path == "metrics/b.metrics.yaml"
+    assert "also at metrics/a.metrics.yaml:7" in hook.diagnostics[0].message
+    # The same finding as a run over the whole workspace.
+    full = lint_paths(changed.parent, select=["E"])
+    assert [(d.code, d.path, d.line) for d in full.diagnostics] == [("E003", "metrics/b.metrics.yaml", 8)]

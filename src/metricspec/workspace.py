@@ -166,17 +166,17 @@ class Workspace:
         if first is None:
             self.by_id[item.id] = item
             return
-        if not (first.doc.reported and item.doc.reported):
-            # Context files (read only to resolve references) fill in ids the run lacks; they
-            # never override a linted file's definition, and their own clashes are not ours
-            # to report: the run that lints them will.
-            if item.doc.reported:
-                self.by_id[item.id] = item
-            return
+        if not (first.doc.reported or item.doc.reported):
+            return  # two context files (read only for references) clash: the run that lints them says so
+        if not first.doc.reported:
+            self.by_id[item.id] = item  # a linted file's definition wins over a context file's
+        # Reported on the linted definition: a hook that lints only the changed file catches
+        # the clash with the rest of the workspace, as the full run does.
+        here, other = (item, first) if item.doc.reported else (first, item)
         _report(
-            item,
+            here,
             "E003",
-            f"id '{item.id}' is defined twice: also at {first.doc.display_path}:{_line(first)}",
+            f"id '{here.id}' is defined twice: also at {other.doc.display_path}:{_line(other)}",
             ("id",),
             help="Ids are shared by every node and metric of every file in the run; rename one.",
         )
