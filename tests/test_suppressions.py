@@ -71,3 +71,33 @@ def test_lint_ignore_on_an_item_and_unused_lint_ignore(write):
     assert [(s.diagnostic.code, s.reason) for s in report.suppressed] == [
         ("E002", "legacy keys kept for the old dashboard")
     ]
+
+
+def test_suppression_text_inside_a_value_is_not_a_comment(write):
+    """A description quoting the syntax suppresses nothing, and is no unused suppression (M001)."""
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n"
+        + "    description: |\n      Remember: # metricspec: ignore-file[E002]\n"
+        + '    ownr: ana\n  - {id: margin, title: "Grow margin # metricspec: ignore[E002]", teem: x}\n'
+        + "x-doc: |\n  # metricspec: ignore[V001]\n"
+        + "x-quoted: 'a\n\n  # metricspec: ignore[V001]'\n",
+    )
+    assert findings(lint_paths(spec, select=["E", "M"])) == [("E002", "revenue", 8), ("E002", "margin", 9)]
+
+
+def test_comments_beside_block_and_quoted_values_still_count(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n"
+        + "    description: |  # metricspec: ignore[E002]\n      text\n"
+        + "    ownr: ana\n"
+        + '  - id: margin\n    title: Grow margin\n    teem: "x # y"  # metricspec: ignore[E002]\n'
+        + "  # metricspec: ignore[E002]\n  - id: cost\n    title: Cut cost\n    colour: blue\n",
+    )
+    report = lint_paths(spec, select=["E", "M"])
+    # The block's header comment stands on line 6: it covers that line, not the item.
+    assert findings(report) == [("M001", None, 6), ("E002", "revenue", 8)]
+    assert sorted(s.diagnostic.subject for s in report.suppressed) == ["cost", "margin"]

@@ -843,6 +843,30 @@ def _visit(container: Any, path: Path_, spans: Any, at: int, positions: dict) ->
     return at
 
 
+def scalar_extents(text: str) -> list[tuple[int, int, int, int, bool]]:
+    """Where each scalar of `text` stands, as far as it parses: 0-based start line and column,
+    end line and column, and whether it is a block scalar (`|`, `>`: its first line holds only
+    its header and a comment). What tells a `#` inside a quoted or block value from a comment."""
+    extents = []
+    parser = None
+    try:
+        parser = _EventParser(text)
+        get = parser.get_event
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is yaml.ScalarEvent:
+                start, end = event.start_mark, event.end_mark
+                extents.append((start.line, start.column, end.line, end.column, event.style in ("|", ">")))
+            elif cls is yaml.StreamEndEvent:
+                break
+    except yaml.YAMLError:
+        pass  # the rest is not YAML: reported as E001 by the load
+    finally:
+        _dispose(parser)
+    return extents
+
+
 def _dispose(parser: Any) -> None:
     dispose = getattr(parser, "dispose", None)
     if dispose:

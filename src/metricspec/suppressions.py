@@ -45,4 +45,19 @@ def find_suppressions(text: str) -> list[Suppression]:
                     covers=number + 1 if comment_only else number,
                 )
             )
-    return found
+    return _comments_only(text, found) if found else found
+
+
+def _comments_only(text: str, found: list[Suppression]) -> list[Suppression]:
+    """Drop what only looks like a comment: `# metricspec: ignore[...]` written inside a quoted
+    or block value (a description quoting the syntax) suppresses nothing."""
+    from metricspec.loader import scalar_extents  # only files that hold such text pay for a second parse
+
+    extents = scalar_extents(text)
+    kept = []
+    for suppression in found:
+        at = (suppression.line - 1, suppression.column - 1)
+        if not any((line, column) <= at < (end_line, end_column) and not (block and at[0] == line)
+                   for line, column, end_line, end_column, block in extents):
+            kept.append(suppression)
+    return kept
