@@ -371,8 +371,9 @@ def _bad_bytes(raw: bytes, encoding: str, offset: int, what: str, loaded: Loaded
 
 
 # Frame slots: the container, its path (None inside keys or x- extensions), whether it is a
-# mapping, the pending key (None while a key is awaited), the pending key's span, the start.
-_CONTAINER, _PATH, _IS_MAP, _KEY, _KEY_SPAN, _START = range(6)
+# mapping, the pending key (None while a key is awaited), the pending key's span, the start,
+# and the x- keys seen (key -> line; they are not stored, but may not repeat either).
+_CONTAINER, _PATH, _IS_MAP, _KEY, _KEY_SPAN, _START, _EXTENSIONS = range(7)
 _INVALID_KEY = object()
 
 
@@ -556,6 +557,9 @@ class _Builder:
         root: Any = None
         have_root = False
         nodes = 0
+        # (mapping, x- key) pairs seen; a mapping dropped under an x- key may lend its id to a
+        # later one, which at worst sends a well-formed file to the careful walk.
+        extension_keys: set[tuple[int, str]] = set()
 
         get()  # StreamStart
         if get().__class__ is yaml.StreamEndEvent:
@@ -573,6 +577,11 @@ class _Builder:
                         if key in container or key == "<<":
                             return False
                         key_start, key_end, skip = event.start_mark, event.end_mark, key.startswith("x-")
+                        if skip:  # not stored, but may not repeat: a repeat is for the careful walk
+                            mark = (id(container), key)
+                            if mark in extension_keys:
+                                return False
+                            extension_keys.add(mark)
                         continue
                     if not skip:
                         value = event.value
@@ -712,7 +721,7 @@ class _Builder:
                 else:
                     path = ()
                 stack.append(
-                    [{} if cls is MappingStartEvent else [], path, cls is MappingStartEvent, None, None, event.start_mark]
+                    [{} if cls is MappingStartEvent else [], path, cls is MappingStartEvent, None, None, event.start_mark, None]
                 )
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
@@ -794,7 +803,16 @@ class _Builder:
                         help="Write the key as a plain word; metricspec keys are field names.")
             )
             return
-        if key is _INVALID_KEY or key.startswith("x-"):
+        if key is _INVALID_KEY:
+            return
+        if key.startswith("x-"):
+            seen = top[_EXTENSIONS]
+            if seen is None:
+                seen = top[_EXTENSIONS] = {}
+            if key in seen:
+                self._duplicate(key, seen[key], key_span)
+            else:
+                seen[key] = key_span[0]
             return
         if key == "<<":
             self.hazard_at(
@@ -806,18 +824,22 @@ class _Builder:
         if key in container:
             path = top[_PATH]
             first = self.positions.get(path + (key,)) if path is not None else None
-            where = f" (first at line {first[0][0]})" if first and first[0] else ""
-            self.problems.append(
-                Problem(
-                    "E005",
-                    f"duplicate key '{key}'{where}; YAML would silently keep only the last one",
-                    key_span,
-                    help="Remove or rename one of them.",
-                )
-            )
+            self._duplicate(key, first[0][0] if first and first[0] else None, key_span)
         container[key] = value
         if top[_PATH] is not None:
             self.positions[top[_PATH] + (key,)] = (key_span, span)
+
+
+    def _duplicate(self, key: str, first_line: int | None, key_span: Span) -> None:
+        where = f" (first at line {first_line})" if first_line else ""
+        self.problems.append(
+            Problem(
+                "E005",
+                f"duplicate key '{key}'{where}; YAML would silently keep only the last one",
+                key_span,
+                help="Remove or rename one of them.",
+            )
+        )
 
 
 def positions_from_spans(data: Any, spans: Any) -> dict[Path_, tuple[Span | None, Span]]:

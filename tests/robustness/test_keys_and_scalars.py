@@ -27,6 +27,28 @@ def test_duplicate_keys_top_level_and_nested(tmp_path, monkeypatch):
     assert top.startswith("duplicate key 'product' (first at line 2)")
 
 
+def test_duplicate_extension_keys(tmp_path, monkeypatch):
+    """x- keys are free for users' own use, and not stored: a repeated one is still E005."""
+    (tmp_path / "a.metrics.yaml").write_text(
+        "metricspec: 1\n"
+        "x-team: growth\n"
+        "objectives:\n"
+        "  - id: revenue\n"
+        "    title: Grow revenue\n"
+        "    x-note: {a: 1, x-b: 2, x-b: 3}\n"
+        "    x-note: again\n"
+        "x-team: core\n"
+    )
+    report = lint_here(tmp_path, monkeypatch, "a.metrics.yaml")
+    assert found(report) == [
+        ("a.metrics.yaml", "E005", 6, 28), ("a.metrics.yaml", "E005", 7, 5), ("a.metrics.yaml", "E005", 8, 1),
+    ]
+    assert [m.split(";")[0] for m in messages(report, "E005")] == [
+        "duplicate key 'x-b' (first at line 6)", "duplicate key 'x-note' (first at line 6)",
+        "duplicate key 'x-team' (first at line 2)",
+    ]
+
+
 def test_yaml_1_1_lookalikes_stay_as_written(tmp_path, monkeypatch):
     (tmp_path / "a.metrics.yaml").write_text(
         "metricspec: 1\n"
