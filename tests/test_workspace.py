@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+from metricspec.config import load as load_config
 from tests.conftest import findings, lint_paths
 
 HEAD = "metricspec: 1\nproduct: Acme\n"
@@ -132,7 +133,7 @@ def test_pairs_named_from_an_unchanged_file_count_for_the_named_file(write, monk
         HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
         "      - id: arr\n        name: Annual recurring revenue\n        kind: lagging\n"
         "        pairs_with: reports\n"
-        # A stale copy of `weekly-builders` in another file must not be linked in its place.
+        # A stale copy of `reports` in another file must not be linked in its place.
         "  - id: old\n    title: Old objective\n    metrics:\n"
         "      - id: weekly-builders\n        name: Old copy\n        kind: leading\n        pairs_with: arr\n",
     )
@@ -144,23 +145,51 @@ def test_pairs_named_from_an_unchanged_file_count_for_the_named_file(write, monk
     )
     subprocess.run(["git", "init", "-q", str(changed.parent.parent.parent)], check=True)
     report = lint_paths(changed, select=["E", "P"])
-    # The copy is a duplicate the commit would make (E003, as a full run says), and its pair
-    # with `arr` is not counted for the named file's definition.
-    assert findings(report) == [("E003", "weekly-builders", 11), ("P001", "weekly-builders", 13)]
+    assert findings(report) == [("P001", "weekly-builders", 13)]
 
 
-def test_a_named_file_clashing_with_the_rest_of_the_repository_is_e003(write, monkeypatch):
-    """The pre-commit case: the changed file reuses an id an unchanged file defines."""
+def test_a_named_file_clashing_with_the_declared_workspace_is_e003(write, monkeypatch):
+    """The pre-commit case: the changed file reuses an id an unchanged file of the config's
+    `include` defines. Without `include`, the repository's other spec files (examples,
+    fixtures) only lend definitions, as the test above shows."""
     write("metrics/a.metrics.yaml", HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n"
           "    metrics:\n      - id: arr\n        name: ARR\n")
     changed = write("metrics/b.metrics.yaml", HEAD + "goals:\n  - id: adoption\n    parent: revenue\n"
                     "    title: Improve adoption\n    metrics:\n      - id: arr\n        name: Another ARR\n")
     subprocess.run(["git", "init", "-q", str(changed.parent.parent)], check=True)
     monkeypatch.chdir(changed.parent.parent)
-    hook = lint_paths(changed, select=["E"])
+    assert findings(lint_paths(changed, select=["E"])) == []
+    config = load_config(write("metricspec.toml", 'include = ["metrics/**/*.yaml"]\n'))
+    hook = lint_paths(changed, select=["E"], config=config)
     assert findings(hook) == [("E003", "arr", 8)]
     assert hook.diagnostics[0].path == "metrics/b.metrics.yaml"
     assert "also at metrics/a.metrics.yaml:7" in hook.diagnostics[0].message
     # The same finding as a run over the whole workspace.
-    full = lint_paths(changed.parent, select=["E"])
+    full = lint_paths(changed.parent, select=["E"], config=config)
     assert [(d.code, d.path, d.line) for d in full.diagnostics] == [("E003", "metrics/b.metrics.yaml", 8)]
+
+
+def test_an_id_that_is_not_a_slug_is_e002_and_read_as_its_slug(write):
+    """The item, its children and the references to it stay in the run: no rule then says that
+    a metric has no `pairs_with` or that no metric is lagging, which would not be so."""
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "north_star: wau\n"
+        "objectives:\n  - id: Revenue Goal\n    title: Grow revenue\n    metrics:\n"
+        "      - {id: ARR, name: Annual recurring revenue, kind: lagging}\n"
+        "      - {id: wau, name: Weekly active users, kind: leading, pairs_with: ARR, guardrails: [ARR]}\n"
+        "  - id: '!!!'\n    title: Nothing to save\n",
+    )
+    report = lint_paths(spec, select=["E", "P", "B002", "H005"])
+    assert findings(report) == [
+        ("E002", "Revenue Goal", 5), ("E002", "ARR", 8), ("E002", "wau", 9), ("E002", "wau", 9),
+        ("E002", "!!!", 10),
+    ]
+    messages = [d.message for d in report.diagnostics]
+    assert messages[0] == "id: 'Revenue Goal' is not a valid id; did you mean 'revenue-goal'?"
+    assert messages[2] == "pairs_with: 'ARR' is not a valid id; did you mean 'arr'?"
+    assert messages[4] == "id: '!!!' is not a valid id"
+    assert "reads it as 'arr'" in report.diagnostics[1].help
+    # Later findings name the item by the slug the run reads.
+    h002 = lint_paths(spec, select=["H002"])
+    assert [f for f in findings(h002) if f[0] == "H002"] == [("H002", "revenue-goal", 5)]

@@ -211,6 +211,7 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
     context_walker.seen_files = set(walker.seen_files)
     if config.include:
         targets = include_targets(config.root, config.include, context_walker)
+        workspace.context_declared = True
     else:
         first = options.paths[0] if options.paths else cwd
         root = repository_root(first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first)))

@@ -5,14 +5,19 @@ no pydantic import at all when every file is clean). Otherwise the whole documen
 by pydantic in one call; when that fails, every error is
 reported at the YAML position of the offending key or value, the offending values are taken
 out of the data, and validation runs again, so that the rest of the file is still linted and
-its ids still resolve. Items that cannot be saved (a metric with no id, say) are replaced by
-placeholders that keep the list positions stable and are skipped by the workspace. Either way
-the result is the document as plain objects (plain.py).
+its ids still resolve. An id that is text but not a slug (`ARR`, `Goal One`) is read as its slug
+form (`arr`, `goal-one`) wherever it is defined or named, so that the item, its children and the
+references to it stay in the run: taking it out would make the rules report things that are not
+so ("no `pairs_with`", "no lagging metric"). Items that cannot be saved (a metric with no id,
+say) are replaced by placeholders that keep the list positions stable and are skipped by the
+workspace. Either way the result is the document as plain objects (plain.py).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from metricspec import plain
@@ -61,8 +66,40 @@ def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem
     return None, problems
 
 
+def as_id(text: str) -> str | None:
+    """The slug a PM most likely meant by an id that is not one: `ARR` -> `arr`,
+    `Goal One` -> `goal-one`, `Café_Visits` -> `cafe_visits`; None when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-_")
+    return slug or None
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9_-]+")
+
+
+def _read_id_as_slug(data: Any, loc: tuple) -> bool:
+    """Replace the id at `loc` (a definition or a reference) by its slug form, if it has one."""
+    holder: Any = None
+    key: Any = None
+    current = data
+    for step in loc:
+        if isinstance(current, dict) and step in current or (
+            isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
+        ):
+            holder, key, current = current, step, current[step]
+        elif not (isinstance(current, str) and step == 0):  # `pairs_with: ARR`, one id for a list
+            return False
+    slug = as_id(current) if isinstance(current, str) else None
+    if holder is None or slug is None:
+        return False
+    holder[key] = slug
+    return True
+
+
 def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
     """Take the value at `loc` out of the data, or replace the item holding it by a placeholder."""
+    if error_type == "string_pattern_mismatch" and _read_id_as_slug(data, loc):
+        return placeholders
     parent, key = None, None
     current = data
     item_parent, item_index, item_depth = None, None, 0
@@ -133,9 +170,13 @@ def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str
                 message += f"; did you mean '{close[0]}'?"
         return message, f"Allowed values: {', '.join(choices)}."
     if error_type == "string_pattern_mismatch":
+        rule = "Ids are slugs: lowercase letters, digits, '-' and '_', starting with a letter or digit."
+        slug = as_id(value) if isinstance(value, str) else None
+        if slug is None:
+            return f"{field}: {shown} is not a valid id", rule
         return (
-            f"{field}: {shown} is not a valid id",
-            "Ids are slugs: lowercase letters, digits, '-' and '_', starting with a letter or digit.",
+            f"{field}: {shown} is not a valid id; did you mean '{slug}'?",
+            f"{rule} The rest of this run reads it as '{slug}'.",
         )
     if error_type.startswith("float") or error_type.startswith("int") or error_type == "finite_number":
         if value is None:

@@ -130,6 +130,9 @@ class Workspace:
         self.by_id: dict[str, Union[NodeItem, MetricItem]] = {}
         self.north_stars: dict[int, MetricItem] = {}
         self._suggestions: Optional[list[str]] = None
+        # True when the context files (read for references only) are the config's `include`:
+        # the workspace the team declared, whose ids a linted file may not repeat.
+        self.context_declared = False
 
     # -- building --------------------------------------------------------------------------
 
@@ -170,8 +173,12 @@ class Workspace:
             return  # two context files (read only for references) clash: the run that lints them says so
         if not first.doc.reported:
             self.by_id[item.id] = item  # a linted file's definition wins over a context file's
+        if not (first.doc.reported and item.doc.reported) and not self.context_declared:
+            # The repository's other spec files, guessed without a config's `include`, may be
+            # examples or fixtures that reuse ids: they only lend definitions.
+            return
         # Reported on the linted definition: a hook that lints only the changed file catches
-        # the clash with the rest of the workspace, as the full run does.
+        # the clash with the declared workspace, as the full run does.
         here, other = (item, first) if item.doc.reported else (first, item)
         _report(
             here,
