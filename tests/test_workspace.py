@@ -193,3 +193,36 @@ def test_an_id_that_is_not_a_slug_is_e002_and_read_as_its_slug(write):
     # Later findings name the item by the slug the run reads.
     h002 = lint_paths(spec, select=["H002"])
     assert [f for f in findings(h002) if f[0] == "H002"] == [("H002", "revenue-goal", 5)]
+
+
+def test_a_node_list_at_the_wrong_level_says_where_it_belongs(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "goalz: []\nobjectives:\n  - id: revenue\n    title: Grow revenue\n"
+        "    outcomes:\n      - {id: fast, title: Reports in 5 minutes}\n    goal: []\n"
+        "goals:\n  - id: adoption\n    parent: revenue\n    title: Adopt\n    goals: []\n",
+    )
+    report = lint_paths(spec, select=["E"])
+    assert [(d.line, d.message, d.help) for d in report.diagnostics] == [
+        (3, "unknown key 'goalz'; did you mean 'goals'?", "Keys starting with 'x-' are free for your own extensions."),
+        (7, "'outcomes' cannot stand under an objective: an objective holds `goals`, and outcomes belong under a goal",
+         "Move them under a goal, or to the top level of the file with `parent: <goal id>`."),
+        (9, "unknown key 'goal'; did you mean 'goals'?", "Keys starting with 'x-' are free for your own extensions."),
+        (14, "'goals' cannot stand under a goal: a goal holds `outcomes`, and goals belong under an objective",
+         "Move them under an objective, or to the top level of the file with `parent: <objective id>`."),
+    ]
+
+
+def test_a_blank_title_or_name_is_e002(write):
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue\n    title: ''\n    metrics:\n"
+        "      - {id: arr, name: '   '}\n      - {id: mrr}\n  - id: margin\n    title:\n",
+    )
+    report = lint_paths(spec, select=["E"])
+    assert [(d.subject, d.line, d.message) for d in report.diagnostics] == [
+        ("revenue", 5, "title: is blank"),
+        ("arr", 7, "name: is blank"),
+        ("mrr", 8, "a metric is missing the required key 'name'"),
+        ("margin", 10, "title: expected text, found an empty value"),
+    ]

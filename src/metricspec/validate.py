@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from metricspec import plain
 from metricspec.diagnostics import Problem, Span
-from metricspec.plain import LEVEL_OF_KEY, Document, Metric, Target, _Node
+from metricspec.plain import LEVEL_NAMES, LEVEL_OF_KEY, LEVELS, Document, Metric, Target, _Node
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
     from metricspec.loader import LoadedFile
@@ -47,7 +47,7 @@ def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem
     data = loaded.data
     fast = plain.validate(data)
     if fast is not None:
-        return fast, []
+        return fast, _blank_names(loaded, fast)
     from pydantic import ValidationError
 
     from metricspec.model import Document as Schema
@@ -56,7 +56,9 @@ def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem
     placeholders = 0
     for attempt in range(_MAX_REPAIRS):
         try:
-            return plain.from_pydantic(Schema.model_validate(data)), problems
+            document = plain.from_pydantic(Schema.model_validate(data))
+            reported = {problem.span for problem in problems}  # `title:` with no value: said already
+            return document, problems + [p for p in _blank_names(loaded, document) if p.span not in reported]
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         if attempt == 0:
@@ -64,6 +66,39 @@ def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem
         for error in errors:
             placeholders = _repair(data, tuple(error["loc"]), error["type"], placeholders)
     return None, problems
+
+
+def _blank_names(loaded: LoadedFile, document: Document) -> list[Problem]:
+    """E002 for a `title` or `name` written blank: required means something to read."""
+    problems: list[Problem] = []
+    for key, _ in LEVELS:
+        for index, node in enumerate(getattr(document, key)):
+            _check_node(loaded, node, (key, index), LEVEL_OF_KEY[key], problems)
+    return problems
+
+
+def _check_node(loaded: LoadedFile, node: _Node, path: tuple, level: int, problems: list[Problem]) -> None:
+    _check_name(loaded, node.id, node.title, path, "title", problems)
+    for index, metric in enumerate(node.metrics):
+        _check_name(loaded, metric.id, metric.name, path + ("metrics", index), "name", problems)
+    if level < 3:
+        child_key = LEVELS[level + 1][0]
+        for index, child in enumerate(getattr(node, child_key)):
+            _check_node(loaded, child, path + (child_key, index), level + 1, problems)
+
+
+def _check_name(loaded: LoadedFile, item_id: str, text: str, path: tuple, field: str, problems: list[Problem]) -> None:
+    if text.strip() or item_id.startswith(PLACEHOLDER_PREFIX):
+        return
+    span = loaded.value_span(path + (field,))
+    if span is None:  # not written: a missing key, already reported
+        return
+    id_span = loaded.value_span(path + ("id",))
+    problems.append(Problem(
+        "E002", f"{field}: is blank", span,
+        help=f"Write what the {'metric measures' if field == 'name' else 'node aims at'}: it is how people find it.",
+        subject=item_id, subject_line=id_span[0] if id_span else None,
+    ))
 
 
 def as_id(text: str) -> str | None:
@@ -142,11 +177,19 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
     if error_type == "extra_forbidden":
         key = loc[-1]
         span = loaded.key_span(loc) or _nearest_span(loaded, loc)
-        message = f"unknown key '{key}'"
-        suggestion = difflib.get_close_matches(str(key), _known_fields(loc[:-1]), n=1, cutoff=0.6)
-        if suggestion:
-            message += f"; did you mean '{suggestion[0]}'?"
-        help = "Keys starting with 'x-' are free for your own extensions."
+        level = _node_level(loc[:-1])
+        if level is not None and key in LEVEL_OF_KEY:
+            message, help = _misplaced_level(key, level)
+        else:
+            message = f"unknown key '{key}'"
+            known = _known_fields(loc[:-1])
+            if level is not None:  # of the node lists, only the next level down
+                known = [name for name in known if name not in LEVEL_OF_KEY]
+                known += [LEVELS[level + 1][0]] if level < 3 else []
+            suggestion = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            if suggestion:
+                message += f"; did you mean '{suggestion[0]}'?"
+            help = "Keys starting with 'x-' are free for your own extensions."
     elif error_type == "missing":
         span = _nearest_span(loaded, loc[:-1])
         span = (span[0], span[1], span[0], span[1] + 1)
@@ -235,6 +278,31 @@ def _container_name(loc: tuple) -> str:
                 "target": "the target",
             }.get(step, f"'{step}'")
     return "the document"
+
+
+def _node_level(container_loc: tuple) -> int | None:
+    """The level (0 objective .. 3 behavior) of the node at `container_loc`, or None."""
+    if len(container_loc) >= 2 and isinstance(container_loc[-1], int):
+        return LEVEL_OF_KEY.get(container_loc[-2])
+    return None
+
+
+def _misplaced_level(key: str, level: int) -> tuple[str, str]:
+    """A list of nodes under a node of the wrong level: say where it belongs."""
+    here, wanted = LEVEL_NAMES[level], LEVEL_OF_KEY[key]
+    holds = f"{_a(here)} holds `{LEVELS[level + 1][0]}`" if level < 3 else f"{here}s are the bottom level"
+    if wanted == 0:
+        return (f"'{key}' cannot stand under {_a(here)}: {holds}",
+                "Objectives stand at the top level of a file.")
+    holder = LEVEL_NAMES[wanted - 1]
+    return (
+        f"'{key}' cannot stand under {_a(here)}: {holds}, and {key} belong under {_a(holder)}",
+        f"Move them under {_a(holder)}, or to the top level of the file with `parent: <{holder} id>`.",
+    )
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _known_fields(container_loc: tuple) -> list[str]:
