@@ -156,6 +156,8 @@ class _Term:
     events: tuple[str, ...] = ()  # singular forms an event is named by ("app_download")
     not_after: frozenset[str] = frozenset()  # "cache hits", "report downloads" are not vanity
     instead: str = ""
+    # Singular nouns a name counts with a word after them: "download count", "sign-up volume".
+    singulars: tuple[str, ...] = ()
 
 
 _TERMS: tuple[_Term, ...] = (
@@ -167,6 +169,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset("report reports csv pdf invoice invoices statement statements receipt receipts export exports".split()),
         "Measure what the downloads turn into: the share of new installs that complete onboarding "
         "in week one (`numerator`/`denominator`, `unit: percent`), or downloads per active account.",
+        singulars=("download", "app download"),
     ),
     _Term(
         "installs",
@@ -175,6 +178,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "Measure what the installs turn into: the share of new installs still active after 7 days, "
         "or the share that reach the first key action (`unit: percent` with a `denominator`).",
+        singulars=("install", "installation", "app install"),
     ),
     _Term(
         "registered users",
@@ -186,6 +190,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "Measure activation instead: the share of sign-ups who reach the first key action in week "
         "one (`numerator`, `denominator`, `unit: percent`), or the weekly active accounts doing it.",
+        singulars=("registered user", "registered account", "registration", "sign up", "signup", "new sign up", "new signup"),
     ),
     _Term(
         "page views",
@@ -194,6 +199,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "Measure what the views lead to: visit-to-sign-up conversion, or the share of sessions that "
         "reach the core action (`unit: percent` with a `denominator`).",
+        singulars=("page view", "pageview", "screen view", "screenview", "video view", "profile view", "post view"),
     ),
     _Term(
         "hits",
@@ -202,6 +208,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset("cache cached cdn search lookup index".split()),
         "Measure what the traffic achieves: conversion from visit to sign-up or purchase, or the "
         "share of visits that reach the core action (`unit: percent` with a `denominator`).",
+        singulars=("hit", "page hit", "site hit", "web hit", "website hit"),
     ),
     _Term(
         "logins",
@@ -210,6 +217,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "A login is not use: measure the weekly active accounts that do the core action, or the "
         "share of accounts that do it every week (`unit: percent` with a `denominator`).",
+        singulars=("login", "log in", "sign in", "signin", "user login"),
     ),
     _Term(
         "followers",
@@ -218,6 +226,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "Measure engagement instead: the share of followers who interact each week, or conversions "
         "from social per 1,000 followers (`denominator: followers`).",
+        singulars=("follower",),
     ),
     _Term(
         "likes",
@@ -226,6 +235,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "Measure engagement rate instead: likes per post or per active viewer (`denominator`), or "
         "the share of viewers who come back.",
+        singulars=("like",),
     ),
     _Term(
         "impressions",
@@ -234,6 +244,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset("first".split()),
         "Measure what the impressions lead to: click-through rate, or cost per activated customer "
         "(`unit: percent` or a `denominator`).",
+        singulars=("impression", "ad impression"),
     ),
     _Term(
         "visits",
@@ -246,6 +257,7 @@ _TERMS: tuple[_Term, ...] = (
         ),
         "Measure what the visits lead to: visit-to-sign-up or visit-to-purchase conversion, or the "
         "share of visitors who return within 30 days (`unit: percent` with a `denominator`).",
+        singulars=("visit", "visitor", "site visit", "site visitor", "unique visitor", "website visit", "website visitor"),
     ),
     _Term(
         "app opens",
@@ -254,6 +266,7 @@ _TERMS: tuple[_Term, ...] = (
         frozenset(),
         "An app open is not use: measure the weekly active users who do the core action, or the "
         "share of opens that lead to it (`unit: percent` with a `denominator`).",
+        singulars=("app open", "app launch", "app start", "app session"),
     ),
 )
 # Singular words too common in prose or SQL to read in a formula (`where name LIKE ...`).
@@ -263,9 +276,33 @@ _BY_PHRASE: dict[str, _Term] = {}
 for _term in _TERMS:
     for _phrase in _term.names + _term.events:
         _BY_PHRASE[_phrase] = _term
-_NAME_TERMS = _phrase_regex(phrase for term in _TERMS for phrase in term.names)
 _EVENT_TERMS = _phrase_regex(_BY_PHRASE)
 _FORMULA_TERMS = _phrase_regex(phrase for phrase in _BY_PHRASE if phrase not in _AMBIGUOUS_IN_FORMULAS)
+
+# How a matched phrase is written back in a message ("sign ups" was read from "sign-ups").
+_SPELLING = {
+    "sign ups": "sign-ups", "new sign ups": "new sign-ups", "log ins": "log-ins", "sign ins": "sign-ins",
+}
+
+# A name counts a singular noun with the word after it: "download count", "sign-up volume".
+_COUNT_WORDS = ("count", "counts", "number", "numbers", "volume", "volumes", "total", "totals")
+# Words after such a phrase that make it a measure of something else: "visit total duration".
+_NOT_A_COUNT = frozenset("time duration length latency size value revenue cost costs spend amount".split())
+
+
+def _plural(singular: str) -> str:
+    plural = singular + ("es" if singular.endswith(("ch", "sh", "s", "x")) else "s")
+    return _SPELLING.get(plural, plural)
+
+
+# Each phrase, the term it counts and how the message names what it counts ("sign-ups").
+_COUNTED: dict[str, tuple[_Term, str]] = {
+    f"{singular} {word}": (term, _plural(singular))
+    for term in _TERMS
+    for singular in term.singulars
+    for word in _COUNT_WORDS
+}
+_NAME_TERMS = _phrase_regex([phrase for term in _TERMS for phrase in term.names] + list(_COUNTED))
 
 # A word before the term that makes it a problem to shrink or an engaged population, not reach.
 _QUALIFIED_BEFORE = frozenset(
@@ -290,10 +327,6 @@ def _custom_terms(terms: tuple[str, ...]) -> tuple[Optional[re.Pattern[str]], di
     return (_phrase_regex(labels) if labels else None), labels
 
 
-# How a matched phrase is written back in a message ("sign ups" was read from "sign-ups").
-_SPELLING = {
-    "sign ups": "sign-ups", "new sign ups": "new sign-ups", "log ins": "log-ins", "sign ins": "sign-ins",
-}
 
 
 @dataclass
@@ -320,14 +353,18 @@ def _scan(words: str, regex: Optional[re.Pattern[str]], custom: bool, prose: boo
         return [], False
     found, seen = [], False
     for match in regex.finditer(words):
-        seen = True
-        term = _BY_PHRASE.get(match.group(0)) if not custom else None
+        phrase = match.group(0)
         before, after = _before(words, match.start()), _after(words, match.end())
+        counted = None if custom else _COUNTED.get(phrase)
+        if counted is not None and after in _NOT_A_COUNT:
+            continue  # "visit total duration": not a count of visits
+        seen = True
+        term = None if custom else counted[0] if counted else _BY_PHRASE.get(phrase)
         if before in _QUALIFIED_BEFORE or (prose and after in _QUALIFIED_AFTER):
             continue
         if term is not None and before in term.not_after:
             continue
-        found.append((match.group(0), term))
+        found.append((phrase, term))
     return found, seen
 
 
@@ -345,7 +382,12 @@ def _evidence(metric: MetricItem, ctx: Context) -> Optional[_Evidence]:
     found, seen = first(name, _NAME_TERMS, prose=True)
     if found:
         phrase, term = found
-        label = _SPELLING.get(phrase, phrase) if term else phrase
+        if term is None:
+            label = phrase
+        elif phrase in _COUNTED:
+            label = _COUNTED[phrase][1]
+        else:
+            label = _SPELLING.get(phrase, phrase)
         return _Evidence(label, "", "name", term.instead if term else _CUSTOM_HELP)
     if seen:
         return None  # the name qualifies the term ("sign-ups who create a chart"): it knows what it counts
@@ -389,8 +431,9 @@ def _name(metric: MetricItem) -> str:
     what="A metric whose name, event or formula counts a vanity quantity (downloads, installs, "
     "registered users and sign-ups, page views, hits, logins, followers, likes, impressions, "
     "visits, app opens, plus the config's extra terms) as a raw count: nothing relates it to "
-    "engagement. Words are matched whole, never inside other words (`views` is not in `reviews`), "
-    "and ids are not read. The metric is not flagged when it has a `denominator`, a rate, percent "
+    "engagement. A singular with a count word reads like the plural (\"download count\", \"sign-up "
+    "volume\", \"number of downloads\" all count downloads). Words are matched whole, never inside "
+    "other words (`views` is not in `reviews`), and ids are not read. The metric is not flagged when it has a `denominator`, a rate, percent "
     "or ratio `unit`, `aggregation: rate`, or says so in its name (\"share of\", \"% of\", \"rate\", "
     "\"per active account\"); when its name narrows the count to engaged people (\"sign-ups who "
     "create a chart\", \"activated sign-ups\") or to a problem (\"failed logins\"); when it counts "
