@@ -10,6 +10,8 @@ what is a number or a date, so `NO`, `on`, `1:30` and `010` are never silently c
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import itertools
 import os
 import re
 from array import array
@@ -168,7 +170,8 @@ _FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping
 # An anchor may stand before the tag: `&a !!int 1`.
 _WRITTEN_TAG = re.compile(r"(?:&[^\s,\[\]{}]+\s+)?(!<[^>]*>|![^\s,\[\]{}]*)")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+# YAML 1.2's line breaks (see _as_yaml_12).
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 # What YAML accepts in a stream (both parsers check this; doing it here gives one message
 # and a position in characters, where libyaml would give one in bytes).
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -273,8 +276,46 @@ def load_text(text: str, display_path: str, loaded: LoadedFile | None = None, *,
             )
         )
         return loaded
-    _Builder(text, loaded).run(fast=lean)
+    parsable, restore = _as_yaml_12(text)
+    _Builder(parsable, loaded).run(fast=lean)
+    if restore:
+        _restore(loaded, restore)
     return loaded
+
+
+def _as_yaml_12(text: str) -> tuple[str, dict[int, str] | None]:
+    """The text for the parsers, and how to undo the change in what they return.
+
+    libyaml (and PyYAML's scanner) follow YAML 1.1, where NEL, LINE SEPARATOR and PARAGRAPH
+    SEPARATOR break lines; in YAML 1.2, and in every editor, they are characters like any
+    other. Each is handed to the parsers as a private-use character the text does not hold,
+    so that values keep them and every line number past them is the editor's.
+    """
+    if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
+        return text, None
+    private_use = itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+    free = (chr(code) for code in private_use if chr(code) not in text)
+    swap = {ord(char): next(free, None) for char in "\x85\u2028\u2029" if char in text}
+    if None in swap.values():  # a file holding every private-use character: read it as YAML 1.1
+        return text, None
+    return text.translate(swap), {ord(stand_in): chr(char) for char, stand_in in swap.items()}
+
+
+def _restore(loaded: LoadedFile, restore: dict[int, str]) -> None:
+    def back(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.translate(restore)
+        if isinstance(value, dict):
+            return {back(key): back(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [back(item) for item in value]
+        return value
+
+    loaded.data = back(loaded.data)
+    if loaded._positions is not None:  # the careful walk's positions, keyed by paths of keys
+        loaded._positions = {tuple(back(step) for step in path): where for path, where in loaded._positions.items()}
+    loaded.problems[:] = [dataclasses.replace(problem, message=problem.message.translate(restore))
+                          for problem in loaded.problems]
 
 
 def _unreadable(loaded: LoadedFile, message: str) -> LoadedFile:
@@ -872,7 +913,7 @@ def scalar_extents(text: str) -> list[tuple[int, int, int, int, bool]]:
     extents = []
     parser = None
     try:
-        parser = _EventParser(text)
+        parser = _EventParser(_as_yaml_12(text)[0])
         get = parser.get_event
         while True:
             event = get()

@@ -9,7 +9,7 @@ _COMMENT = re.compile(
     r"(?:^|(?<=\s))#\s*metricspec:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\]"
     r"(?:[ \t]+--[ \t]*(?P<reason>[^\n\r]*))?"
 )
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML 1.2's, as the loader counts lines
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from metricspec.loader import load_text
+
 from .conftest import VALID_SPEC, found, lint_here, messages
 
 
@@ -134,3 +136,26 @@ def test_a_null_where_text_is_expected_hints_at_quotes(tmp_path, monkeypatch):
     assert diagnostic.help == "If you meant the word null or ~, write it in quotes."
     (tmp_path / "b.metrics.yaml").write_text(VALID_SPEC.replace("name: Annual recurring revenue", "name: 'null'"))
     assert found(lint_here(tmp_path, monkeypatch, "b.metrics.yaml")) == []
+
+
+def test_unicode_line_and_paragraph_separators_are_characters(tmp_path, monkeypatch):
+    """YAML 1.2 and editors break lines only at CR and LF: NEL, U+2028 and U+2029 in a value
+    stay in it, and the lines of every finding after them are the editor's."""
+    text = (
+        "metricspec: 1\n"
+        "product: Acme\n"
+        "objectives:\n"
+        "  - id: revenue\n"
+        "    title: Grow revenue\n"
+        '    description: "one\u2028two\x85three\u2029four"\n'
+        "    owner: ana\u2028bob\n"
+        "    ownr: x\n"
+    )
+    (tmp_path / "a.metrics.yaml").write_text(text, encoding="utf-8")
+    assert found(lint_here(tmp_path, monkeypatch, "a.metrics.yaml")) == [("a.metrics.yaml", "E002", 8, 5)]
+    for lean in (True, False):
+        loaded = load_text(text, "a.metrics.yaml", lean=lean)
+        node = loaded.data["objectives"][0]
+        assert node["description"] == "one\u2028two\x85three\u2029four"
+        assert node["owner"] == "ana\u2028bob"
+        assert loaded.value_span(("objectives", 0, "ownr")) == (8, 11, 8, 12)
