@@ -411,6 +411,26 @@ def _evidence(metric: MetricItem, ctx: Context) -> Optional[_Evidence]:
     return None
 
 
+# A unit in money: an ISO 4217-like code ("USD", "kEUR", "USD/month"), a currency word, a symbol.
+_CURRENCY_CODE = re.compile(r"(?<![A-Za-z])[km]?([A-Z]{3})(?![A-Za-z])")
+# Three capitals that name no currency: counts of people or things, scores.
+_NOT_CURRENCY_CODES = frozenset("DAU WAU MAU CNT QTY NUM PCS NPS KPI PCT BPS".split())
+_CURRENCY_WORDS = frozenset(
+    "currency usd eur gbp jpy chf cad aud nzd cny inr brl mxn sek nok dkk pln czk huf sgd hkd krw zar "
+    "ils aed sar dollar dollars euro euros cents".split()
+)
+_CURRENCY_SYMBOLS = frozenset("$€£¥₹")
+
+
+def _currency(unit: Optional[str]) -> bool:
+    """True when the unit is money: a sum of money is not a raw count of a vanity quantity."""
+    if not unit:
+        return False
+    if any(code not in _NOT_CURRENCY_CODES for code in _CURRENCY_CODE.findall(unit)):
+        return True
+    return bool(_CURRENCY_SYMBOLS.intersection(unit)) or bool(_CURRENCY_WORDS.intersection(_words(unit).split()))
+
+
 def _shrinking(metric: MetricItem) -> bool:
     """A target that heads down: the count is a problem to reduce, not applause."""
     target = metric.model.target
@@ -433,13 +453,15 @@ def _name(metric: MetricItem) -> str:
     "visits, app opens, plus the config's extra terms) as a raw count: nothing relates it to "
     "engagement. A singular with a count word reads like the plural (\"download count\", \"sign-up "
     "volume\", \"number of downloads\" all count downloads). Words are matched whole, never inside "
-    "other words (`views` is not in `reviews`), and ids are not read. The metric is not flagged when it has a `denominator`, a rate, percent "
-    "or ratio `unit`, `aggregation: rate`, or says so in its name (\"share of\", \"% of\", \"rate\", "
+    "other words (`views` is not in `reviews`), and ids are not read. The metric is not flagged "
+    "when it has a `denominator`, a rate, percent or ratio `unit`, `aggregation: rate`, or says "
+    "so in its name (\"share of\", \"% of\", \"rate\", "
     "\"per active account\"); when its name narrows the count to engaged people (\"sign-ups who "
     "create a chart\", \"activated sign-ups\") or to a problem (\"failed logins\"); when it counts "
     "distinct active people and the vanity word is only its event (\"weekly active users\" marked "
-    "by `login`); when its target heads down; or when it is deprecated. A `window`, \"per day\" or "
-    "`segments` alone do not make a download count meaningful.",
+    "by `login`); when its `unit` is a currency (`USD`, `EUR`, `currency`), since it then "
+    "measures money, not a count; when its target heads down; or when it is deprecated. A "
+    "`window`, \"per day\" or `segments` alone do not make a download count meaningful.",
     why="Raw counts of reach only go up with marketing spend and time, so they look good in every "
     "review while saying nothing about whether anyone gets value: a million downloads with 2% "
     "still active in week two is a leaky bucket, not traction. They cannot guide a decision, and "
@@ -474,7 +496,7 @@ def _name(metric: MetricItem) -> str:
     ),
 )
 def check_vanity_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or _shrinking(metric) or _relation(metric) is not None:
+    if not metric.active or _shrinking(metric) or _currency(metric.model.unit) or _relation(metric) is not None:
         return
     evidence = _evidence(metric, ctx)
     if evidence is None:
