@@ -44,7 +44,7 @@ SMELLS = {
         ("H005", "delivery-revenue", 12),
         ("E002", "delivery-revenue", 14),
         ("V003", "on-time-deliveries", 16),
-        ("E005", None, 18),
+        ("E005", "on-time-deliveries", 18),
         ("E002", "on-time-deliveries", 19),
         ("E004", "on-time-deliveries", 22),
         ("E002", "on-time-deliveries", 23),

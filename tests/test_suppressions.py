@@ -101,3 +101,20 @@ def test_comments_beside_block_and_quoted_values_still_count(write):
     # The block's header comment stands on line 6: it covers that line, not the item.
     assert findings(report) == [("M001", None, 6), ("E002", "revenue", 8)]
     assert sorted(s.diagnostic.subject for s in report.suppressed) == ["cost", "margin"]
+
+
+def test_a_duplicate_key_inside_an_item_is_about_that_item(write):
+    """The loader's own findings name the node or metric they stand in, so the item's id-line
+    comment and its lint_ignore cover them like any finding about it."""
+    spec = write(
+        "a.metrics.yaml",
+        HEAD
+        + "objectives:\n  - id: revenue\n    title: Grow revenue\n    metrics:\n"
+        + "      - id: arr  # metricspec: ignore[E005]\n        name: ARR\n        name: ARR again\n"
+        + "      - id: mrr\n        name: MRR\n        unit: USD\n        unit: EUR\n"
+        + "      - id: nrr\n        name: NRR\n        lint_ignore: [E005]\n        unit: x\n        unit: y\n"
+        + "    title: again\n",
+    )
+    report = lint_paths(spec, select=["E", "M"])
+    assert findings(report) == [("E005", "mrr", 13), ("E005", "revenue", 19)]
+    assert [(s.diagnostic.subject, s.diagnostic.line) for s in report.suppressed] == [("arr", 9), ("nrr", 18)]

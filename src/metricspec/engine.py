@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from metricspec.diagnostics import Diagnostic, Problem, Severity
@@ -151,7 +151,7 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
     diagnostics: list[Diagnostic] = []
     suppressed: list[SuppressedFinding] = []
     for record in records:
-        problems = list(record.problems)
+        problems = _with_subjects(record.problems, record.doc)
         if record.doc is not None:
             problems.extend(record.doc.problems)
             problems.extend(rule_problems.get(id(record.doc), ()))
@@ -178,6 +178,26 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
     diagnostics.sort()
     suppressed.sort(key=lambda s: s.diagnostic)
     return EngineResult(diagnostics, suppressed, [])
+
+
+def _with_subjects(problems: list[Problem], doc: Optional[DocItem]) -> list[Problem]:
+    """The file's own problems, those inside a node or metric (a duplicate key, an anchor)
+    naming it as their subject: a suppression on its id line, or its `lint_ignore`, covers them
+    like any finding about it."""
+    if doc is None or all(problem.subject for problem in problems):
+        return list(problems)
+    extents = [(doc.loaded.value_span(item.path), item) for item in (*doc.nodes, *doc.metrics)]
+    named = []
+    for problem in problems:
+        if problem.subject is None:
+            start = problem.span[:2]
+            inside = [(span, item) for span, item in extents if span and span[:2] <= start < span[2:]]
+            if inside:
+                item = max(inside, key=lambda found: found[0][:2])[1]  # the innermost
+                id_span = doc.loaded.value_span(item.path + ("id",))
+                problem = replace(problem, subject=item.id, subject_line=id_span[0] if id_span else None)
+        named.append(problem)
+    return named
 
 
 @dataclass
