@@ -505,6 +505,15 @@ _TIME = re.compile(
 )
 
 
+# A standalone quantity: 20%, +20%, $1M, 14.4m, 10,000 (read as 10 and 000), 2x, 5min, 200ms, 3rd.
+# Digits inside a name (B2B, P95, v2, 3D, G2, L2, S3, 2FA) are no amount.
+_AMOUNT = re.compile(
+    r"[~+\u00b1\u2248<>\u2264\u2265]*[$\u20ac\u00a3\u00a5]?\d[\d.,_]*"
+    r"(?:%|x|\u00d7|k|m|mm|bn|b|pp|pts?|ms|s|secs?|mins?|h|hrs?|st|nd|rd|th)?"
+)
+_HYPHEN = re.compile(r"[-\u2013]")
+
+
 def _tokens(title: str) -> list[str]:
     return [token.strip() for token in _TOKEN.findall(title.lower())]
 
@@ -539,13 +548,19 @@ def _has_time(title: str) -> bool:
     )
 
 
+def _is_amount(word: str) -> bool:
+    """A word that is a quantity ("20%", "$1m", "3-day"), not a name holding digits ("b2b", "p95")."""
+    return any(_AMOUNT.fullmatch(part) for part in _HYPHEN.split(word))
+
+
 def _has_number(title: str) -> bool:
-    """A number that says how much: a digit that is not a year, quarter or date, or a number word."""
+    """A number that says how much: a standalone quantity that is not a year, quarter or date, or
+    a number word."""
     for token in _tokens(title):
         word = token.strip(_PUNCTUATION)
         if word in _NUMBER_WORDS:
             return True
-        if any(char.isdigit() for char in word) and not _is_time(word):
+        if any(char.isdigit() for char in word) and not _is_time(word) and _is_amount(word):
             return True
     return False
 
@@ -554,7 +569,8 @@ def _has_number(title: str) -> bool:
     "T007", "vague-objective", "warning", "node", "an objective or goal titled with a vague verb and no number",
     what="An objective or goal whose title opens with a vague verb (increase, reduce, improve, "
     "boost, grow, enhance, optimize, drive, maximize, expand, accelerate, ...), that has no "
-    "number in its title (a year or a quarter says when, not how much) and no active metric "
+    "number in its title (a year or a quarter says when, not how much, and digits inside a name "
+    "such as B2B, P95, v2 or 3D are no amount) and no active metric "
     "with a `target` on the node itself: 'Increase user engagement' instead of 'Increase "
     "DAU by 20% next quarter'.",
     why="'Improve engagement' is not Specific: every result counts as an improvement, so the "
