@@ -120,7 +120,9 @@ def lint(options: LintOptions) -> Report:
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
 
-        diagnostics, fixed = baseline_file.apply(diagnostics, baseline_file.load(options.baseline))
+        recorded = baseline_file.load(options.baseline)
+        linted = [record.loaded.path for record in records]
+        diagnostics, fixed = baseline_file.apply(diagnostics, recorded, options.baseline, linted, cwd)
     return Report(
         files=len(records),
         diagnostics=diagnostics,

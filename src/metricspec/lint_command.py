@@ -120,7 +120,9 @@ def _run(paths, format, output, select, ignore, extend_select, extend_ignore, fa
         extend_ignore=codes(extend_ignore) or [],
         today=today,
         skip_unrecognized=skip_unrecognized,
-        baseline=baseline,
+        # A run that writes a baseline records every current finding, whatever an older
+        # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
+        baseline=baseline if write_baseline is None else None,
     )
     from metricspec import progress
 
@@ -144,7 +146,7 @@ def _run(paths, format, output, select, ignore, extend_select, extend_ignore, fa
         from metricspec.baseline import render as render_baseline
 
         try:
-            write_atomic(write_baseline, render_baseline(report.diagnostics))
+            write_atomic(write_baseline, render_baseline(report.diagnostics, write_baseline))
         except WriteError as exc:
             raise _fail(str(exc)) from None
         if not quiet:

@@ -1,0 +1,133 @@
+"""What a user sees from baselines, rule selection, configuration files, --today and --quiet:
+findings, exit codes, report bytes and the files written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from metricspec import entry
+
+HEAD = "metricspec: 1\nproduct: Acme\n"
+# One E002 (unknown key 'ownr') on the objective `subject`.
+def broken(subject: str = "revenue") -> str:
+    return HEAD + f"objectives:\n  - id: {subject}\n    title: Grow {subject}\n    ownr: ana\n"
+
+
+CLEAN = HEAD + "objectives: []\n"
+# A metric without a target: T001 on 'weekly-builders' (and other findings).
+NO_TARGET = """metricspec: 1
+product: Acme
+goals:
+  - id: adoption
+    title: Make reports a weekly habit for 60% of accounts by 2027
+    owner: pm-analytics
+    metrics:
+      - id: weekly-builders
+        name: Weekly active report builders
+        kind: leading
+"""
+
+
+def _json(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def _codes(result) -> list[str]:
+    return sorted({d["code"] for d in _json(result)["diagnostics"]})
+
+
+# 1. --baseline on a partial run
+
+
+def test_a_partial_run_lists_as_fixed_only_what_it_linted(run, write):
+    spec_a = write("a.metrics.yaml", broken("revenue"))
+    write("b.metrics.yaml", broken("margin"))
+    assert run("lint", "--select", "E", "--write-baseline", "base.json").exit_code == 0
+
+    partial = run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml")
+    assert partial.exit_code == 0
+    assert partial.stdout == "All clear: 1 file checked, no problems.\n"
+    assert "fixed" not in _json(run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml",
+                                    "--format", "json"))
+
+    # Fixed in a: listed; b, not linted, still says nothing.
+    spec_a.write_text(CLEAN)
+    result = run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml")
+    assert result.stdout == (
+        "fixed since the baseline: a.metrics.yaml E002 revenue\n\nAll clear: 1 file checked, no problems.\n"
+    )
+    assert _json(run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml", "--format", "json"))[
+        "fixed"] == [{"path": "a.metrics.yaml", "subject": "revenue", "code": "E002"}]
+
+
+# 2. --write-baseline F with --baseline F
+
+
+def test_rewriting_a_baseline_in_place_records_every_current_finding(run, write, tmp_path):
+    write("a.metrics.yaml", broken("revenue"))
+    write("b.metrics.yaml", broken("margin"))
+    assert run("lint", "--select", "E", "--write-baseline", "base.json").exit_code == 0
+    first = (tmp_path / "base.json").read_text()
+    assert len(json.loads(first)["findings"]) == 2
+
+    again = run("lint", "--select", "E", "--baseline", "base.json", "--write-baseline", "base.json")
+    assert again.exit_code == 0
+    assert "recorded 2 findings in base.json" in again.stderr
+    assert (tmp_path / "base.json").read_text() == first
+
+    # A new finding joins the recorded ones; none is dropped.
+    write("c.metrics.yaml", broken("churn"))
+    run("lint", "--select", "E", "--baseline", "base.json", "--write-baseline", "base.json")
+    recorded = json.loads((tmp_path / "base.json").read_text())["findings"]
+    assert [(f["path"], f["subject"]) for f in recorded] == [
+        ("a.metrics.yaml", "revenue"), ("b.metrics.yaml", "margin"), ("c.metrics.yaml", "churn")]
+
+
+def test_regenerating_a_baseline_that_does_not_exist_yet_writes_it(run, write, tmp_path):
+    write("a.metrics.yaml", broken())
+    result = run("lint", "--select", "E", "--baseline", "base.json", "--write-baseline", "base.json")
+    assert result.exit_code == 0
+    assert len(json.loads((tmp_path / "base.json").read_text())["findings"]) == 1
+
+
+# 3. Baseline paths are relative to the baseline's folder
+
+
+def test_a_baseline_matches_from_a_subdirectory(run, write, tmp_path, monkeypatch):
+    write("metrics/a.metrics.yaml", broken("revenue"))
+    write("sub/b.metrics.yaml", broken("margin"))
+    assert run("lint", "--select", "E", "--write-baseline", "base.json").exit_code == 0
+    written = (tmp_path / "base.json").read_text()
+    # Written from the root, exactly as the report shows the paths.
+    assert [f["path"] for f in json.loads(written)["findings"]] == ["metrics/a.metrics.yaml", "sub/b.metrics.yaml"]
+
+    monkeypatch.chdir(tmp_path / "sub")
+    result = run("lint", "--select", "E", "--baseline", "../base.json", "..")
+    assert (result.exit_code, result.stdout) == (0, "All clear: 2 files checked, no problems.\n")
+    assert run("lint", "--select", "E", "--baseline", "../base.json", "b.metrics.yaml").exit_code == 0
+    # Written from the subdirectory, the same bytes.
+    assert run("lint", "--select", "E", "--write-baseline", "../again.json", "..").exit_code == 0
+    assert (tmp_path / "again.json").read_text() == written
+
+
+def test_a_baseline_in_another_folder_records_paths_from_there(run, write, tmp_path, monkeypatch):
+    write("metrics/a.metrics.yaml", broken())
+    (tmp_path / "ci").mkdir()
+    assert run("lint", "--select", "E", "--write-baseline", "ci/base.json").exit_code == 0
+    recorded = json.loads((tmp_path / "ci" / "base.json").read_text())["findings"]
+    assert [f["path"] for f in recorded] == ["../metrics/a.metrics.yaml"]
+    assert run("lint", "--select", "E", "--baseline", "ci/base.json").exit_code == 0
+    monkeypatch.chdir(tmp_path / "metrics")
+    assert run("lint", "--select", "E", "--baseline", "../ci/base.json", "a.metrics.yaml").exit_code == 0
+
+
+def test_a_recorded_absolute_path_still_matches(run, write, tmp_path):
+    spec = write("a.metrics.yaml", broken())
+    entry_ = {"path": str(spec), "subject": "revenue", "code": "E002", "message": "m"}
+    write("base.json", json.dumps({"metricspec-baseline": 1, "findings": [entry_]}))
+    assert run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml").exit_code == 0
+
