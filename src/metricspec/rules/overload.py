@@ -1,7 +1,7 @@
 """O: metric overload. A team acts on a handful of numbers; a wall of them is a report nobody reads.
 
-Only active metrics count: deprecated ones are retired and ask nobody's attention. Proposed
-metrics count, since they are about to.
+Only active metrics count (`status: active`, the default), as for T001: deprecated ones are
+retired, and proposed ones are not in use yet; neither asks anyone's attention at a review.
 """
 
 from __future__ import annotations
@@ -11,6 +11,12 @@ from typing import Union
 
 from metricspec.rules import Context, Finding, rule
 from metricspec.workspace import DocItem, MetricItem, NodeItem
+
+
+def _active(metric: MetricItem) -> bool:
+    """In use: `status: active` (the default), neither proposed nor deprecated. Not
+    `MetricItem.active`, which also holds proposed metrics."""
+    return metric.model.status == "active"
 
 _HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\nnorth_star: weekly-report-builders\n"
 
@@ -36,7 +42,7 @@ def _doc_anchor(doc: DocItem) -> tuple:
     "O001", "crowded-node", "warning", "node", "more than 3 active metrics directly on one node",
     what="A node (objective, goal, outcome or behavior) that carries more active metrics "
     "directly than `max-metrics-per-node` allows (3 by default). Metrics on the nodes below "
-    "it do not count; deprecated metrics do not count.",
+    "it do not count; proposed and deprecated metrics do not count.",
     why="Each level of the hierarchy needs one to three numbers that say whether it is "
     "happening. Past that, nobody knows which one decides: the team cherry-picks whichever "
     "moved the right way, and the node's owner spends the review explaining numbers "
@@ -73,7 +79,7 @@ def check_crowded_node(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     limit = ctx.thresholds.max_metrics_per_node
     if node.model.status == "deprecated":
         return
-    active = [metric for metric in node.metrics if metric.active]
+    active = [metric for metric in node.metrics if _active(metric)]
     if len(active) <= limit:
         return
     below = " move behavior-level measures down to the behaviors they describe," if node.level < 3 else ""
@@ -90,7 +96,8 @@ def check_crowded_node(node: NodeItem, ctx: Context) -> Iterator[Finding]:
 @rule(
     "O002", "metric-overload", "warning", "document", "more than 12 active metrics in one document",
     what="A document that defines more active metrics than `max-metrics-per-document` allows "
-    "(12 by default), counted over every node of the file. Deprecated metrics do not count.",
+    "(12 by default), counted over every node of the file. Proposed and deprecated metrics do "
+    "not count.",
     why="A product team can watch and act on about a dozen numbers; beyond that the spec "
     "becomes a data dump. Every extra metric dilutes attention from the north star, gives "
     "someone a number that happened to go up to present, and costs instrumentation and "
@@ -152,7 +159,7 @@ goals:
 )
 def check_metric_overload(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     limit = ctx.thresholds.max_metrics_per_document
-    active = [metric for metric in doc.metrics if metric.active]
+    active = [metric for metric in doc.metrics if _active(metric)]
     if len(active) <= limit:
         return
     per_node: dict[int, list[MetricItem]] = {}
@@ -192,8 +199,8 @@ def _owner_source(metric: MetricItem) -> Source:
     what="One owner answering for more active metrics than `max-metrics-per-owner` allows (6 "
     "by default), across every file of the run. Owners are inherited: a metric without its "
     "own `owner` belongs to its nearest node's owner, then the document's. Owners are "
-    "compared ignoring case. Reported once per owner, at the `owner:` that hands them the "
-    "most metrics.",
+    "compared ignoring case. Proposed and deprecated metrics do not count. Reported once per "
+    "owner, at the `owner:` that hands them the most metrics.",
     why="Ownership means someone looks at the number every review and acts when it moves. "
     "Nobody can do that for a dozen metrics: in practice the owner watches three and the "
     "rest drift unnoticed. Usually a document-wide default owner was never replaced by the "
@@ -244,7 +251,7 @@ def check_owner_overload(ctx: Context) -> Iterator[Finding]:
     for doc in ctx.workspace.reported_docs:
         for metric in doc.metrics:
             owner = metric.owner
-            if metric.active and owner and owner.strip():
+            if _active(metric) and owner and owner.strip():
                 owned.setdefault(owner.strip().casefold(), []).append(metric)
     for metrics in owned.values():
         if len(metrics) <= limit:
