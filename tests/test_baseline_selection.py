@@ -131,3 +131,46 @@ def test_a_recorded_absolute_path_still_matches(run, write, tmp_path):
     write("base.json", json.dumps({"metricspec-baseline": 1, "findings": [entry_]}))
     assert run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml").exit_code == 0
 
+
+# 4. --select on the command line starts afresh
+
+
+def test_cli_select_re_enables_a_rule_the_config_ignores(run, write):
+    write("a.metrics.yaml", NO_TARGET)
+    write("metricspec.toml", 'ignore = ["T001"]\n')
+    assert "T001" not in _codes(run("lint", "a.metrics.yaml", "--format", "json"))
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "T001", "--format", "json")) == ["T001"]
+    # --extend-select adds to the config's selection, on top of its ignores (as in ruff).
+    extended = _codes(run("lint", "a.metrics.yaml", "--extend-select", "T001", "--format", "json"))
+    assert "T001" in extended and len(extended) > 1
+    # The command line's --ignore still applies, to a fresh selection as to the config's.
+    assert "T001" not in _codes(run("lint", "a.metrics.yaml", "--select", "T", "--ignore", "T001", "--format", "json"))
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "T001", "--ignore", "T001", "--format", "json")) == []
+    assert "T001" not in _codes(run("lint", "a.metrics.yaml", "--extend-select", "T001", "--ignore", "T001",
+                                    "--format", "json"))
+
+
+def test_cli_select_replaces_the_config_select_and_extensions(run, write):
+    write("a.metrics.yaml", NO_TARGET)
+    write("metricspec.toml", 'select = ["T"]\nextend-select = ["V"]\nextend-ignore = ["T001"]\n')
+    from_config = _codes(run("lint", "a.metrics.yaml", "--format", "json"))
+    assert "T001" not in from_config and "V003" in from_config
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "T001", "--format", "json")) == ["T001"]
+    # Without a --select the config's selection stands, and the command line adds to it.
+    assert _codes(run("lint", "a.metrics.yaml", "--extend-select", "G002", "--format", "json")) == sorted(
+        {*from_config, "G002"})
+
+
+def test_the_e_family_still_runs_unless_ignored_by_code(run, write):
+    write("a.metrics.yaml", broken())
+    write("metricspec.toml", 'select = ["M"]\nignore = ["E002"]\n')
+    assert _codes(run("lint", "a.metrics.yaml", "--format", "json")) == []
+    # A fresh --select drops the config's ignore of E002; the E family runs with any selection.
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "M", "--format", "json")) == ["E002"]
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "M", "--ignore", "E", "--format", "json")) == ["E002"]
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "M", "--ignore", "schema", "--format", "json")) == []
+    # Without a --select, an ignore by code on the command line still reaches it.
+    write("metricspec.toml", 'select = ["M"]\n')
+    assert _codes(run("lint", "a.metrics.yaml", "--ignore", "E002", "--format", "json")) == []
+    assert _codes(run("lint", "a.metrics.yaml", "--ignore", "E", "--format", "json")) == ["E002"]
+

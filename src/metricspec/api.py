@@ -16,7 +16,7 @@ from metricspec.discovery import Target, Walker, include_targets, repository_roo
 from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile, read_file
 from metricspec.rules import Context
-from metricspec.selection import resolve_codes, selected_codes
+from metricspec.selection import layered_codes, resolve_codes
 from metricspec.validate import validate_document
 from metricspec.workspace import DocItem, Workspace
 
@@ -64,15 +64,21 @@ class Report:
 
 def policy_for(options: LintOptions) -> Policy:
     config = options.config
-    select = options.select if options.select is not None else (config.select if config.select is not None else ["ALL"])
-    select = [*select, *config.extend_select, *options.extend_select]
-    ignore = [*config.ignore, *config.extend_ignore, *options.ignore, *options.extend_ignore]
+    # The command line is a layer on top of the config's (selection.layered_codes): its
+    # --select starts afresh, as in ruff, so it can run a rule that the config ignores.
+    selected = layered_codes(
+        [*(config.select if config.select is not None else ["ALL"]), *config.extend_select],
+        [*config.ignore, *config.extend_ignore],
+        options.select,
+        options.extend_select,
+        [*options.ignore, *options.extend_ignore],
+    )
     severities = {}
     for selector, name in config.severity.items():
         for code in resolve_codes([selector]):
             severities[code] = Severity(name)
     per_file = [(glob, resolve_codes(codes)) for glob, codes in config.per_file_ignores.items()]
-    return Policy(selected_codes(select, ignore), severities, per_file)
+    return Policy(selected, severities, per_file)
 
 
 def lint(options: LintOptions) -> Report:

@@ -4,11 +4,17 @@ As in ruff, when a rule matches both a select and an ignore selector, the more s
 wins, and on a tie the ignore does. The E family (the file's own structure) always runs
 unless a selector ignores it by code or name: a file that does not parse is never silently
 passed.
+
+Also as in ruff, the command line is a second layer on top of the config (`layered_codes`): a
+`--select` there starts afresh, replacing the config's select, extend-select, ignore and
+extend-ignore; without one, `--extend-select` and `--ignore` change the config's selection
+rule by rule (so `--extend-select T001` runs T001 even if the config ignores it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Optional
 
 from metricspec.rules import Rule, all_rules
 
@@ -42,15 +48,48 @@ def _best(selectors: Iterable[str], rule: Rule) -> int:
     return max(scores, default=-1)
 
 
+def _verdict(rule: Rule, select: list[str], ignore: list[str]) -> Optional[bool]:
+    """Whether one layer's selectors run the rule; None when they do not name it."""
+    positive = _best(select, rule)
+    negative = _best(ignore, rule)
+    if rule.code.startswith("E") and negative < 4:
+        negative = -1  # only an ignore by code (4 characters) or by name reaches the E family
+    if positive < 0 and negative < 0:
+        return None
+    return positive > negative
+
+
 def selected_codes(select: list[str], ignore: list[str]) -> set[str]:
+    """The rules one layer of selectors runs, from nothing (the E family runs unless ignored)."""
     chosen = set()
     for rule in all_rules().values():
-        positive = _best(select, rule)
-        negative = _best(ignore, rule)
-        if rule.code.startswith("E") and negative < 4:
+        verdict = _verdict(rule, select, ignore)
+        if verdict or (verdict is None and rule.code.startswith("E")):
             chosen.add(rule.code)
-        elif positive >= 0 and positive > negative:
+    return chosen
+
+
+def layered_codes(
+    config_select: list[str],
+    config_ignore: list[str],
+    cli_select: Optional[list[str]],
+    cli_extend_select: list[str],
+    cli_ignore: list[str],
+) -> set[str]:
+    """The rules a run uses: the config's layer, then the command line's on top (as in ruff).
+
+    `config_select` is the config's select (or ALL) with its extend-select; `config_ignore` its
+    ignore with extend-ignore; `cli_ignore` the command line's --ignore with --extend-ignore.
+    """
+    if cli_select is not None:
+        return selected_codes([*cli_select, *cli_extend_select], cli_ignore)
+    chosen = selected_codes(config_select, config_ignore)
+    for rule in all_rules().values():
+        verdict = _verdict(rule, cli_extend_select, cli_ignore)
+        if verdict is True:
             chosen.add(rule.code)
+        elif verdict is False:
+            chosen.discard(rule.code)
     return chosen
 
 
