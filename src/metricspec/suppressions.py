@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -53,11 +54,15 @@ def _comments_only(text: str, found: list[Suppression]) -> list[Suppression]:
     or block value (a description quoting the syntax) suppresses nothing."""
     from metricspec.loader import scalar_extents  # only files that hold such text pay for a second parse
 
-    extents = scalar_extents(text)
+    extents = scalar_extents(text)  # in the order of the text, none inside another
+    starts = [extent[:2] for extent in extents]
     kept = []
     for suppression in found:
         at = (suppression.line - 1, suppression.column - 1)
-        if not any((line, column) <= at < (end_line, end_column) and not (block and at[0] == line)
-                   for line, column, end_line, end_column, block in extents):
-            kept.append(suppression)
+        index = bisect.bisect_right(starts, at) - 1  # the last scalar starting at or before it
+        if index >= 0:
+            line, _, end_line, end_column, block = extents[index]
+            if at < (end_line, end_column) and not (block and at[0] == line):
+                continue
+        kept.append(suppression)
     return kept
