@@ -174,3 +174,31 @@ def test_the_e_family_still_runs_unless_ignored_by_code(run, write):
     assert _codes(run("lint", "a.metrics.yaml", "--ignore", "E002", "--format", "json")) == []
     assert _codes(run("lint", "a.metrics.yaml", "--ignore", "E", "--format", "json")) == ["E002"]
 
+
+# 5. per-file-ignores are relative to the config's folder
+
+
+def test_per_file_ignores_hold_from_a_subdirectory(run, write, tmp_path, monkeypatch):
+    write("metricspec.toml", 'select = ["E"]\n[per-file-ignores]\n"legacy/*" = ["E002"]\n')
+    write("legacy/a.metrics.yaml", broken("revenue"))
+    write("new/b.metrics.yaml", broken("margin"))
+    at_root = run("lint", "--format", "concise")
+    assert at_root.stdout == "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+
+    monkeypatch.chdir(tmp_path / "legacy")
+    result = run("lint", "a.metrics.yaml")
+    assert (result.exit_code, result.stdout) == (0, "All clear: 1 file checked, no problems.\n")
+    monkeypatch.chdir(tmp_path / "new")
+    result = run("lint", "b.metrics.yaml", "../legacy/a.metrics.yaml", "--format", "concise")
+    assert (result.exit_code, result.stdout) == (1, "b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+
+
+def test_per_file_ignores_of_an_explicit_config_are_relative_to_its_folder(run, write, tmp_path, monkeypatch):
+    write("ci/lint.toml", 'select = ["E"]\n[per-file-ignores]\n"../legacy/*" = ["E002"]\n')
+    write("legacy/a.metrics.yaml", broken("revenue"))
+    write("new/b.metrics.yaml", broken("margin"))
+    expected = "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+    assert run("lint", ".", "--config", "ci/lint.toml", "--format", "concise").stdout == expected
+    monkeypatch.chdir(tmp_path / "legacy")
+    assert run("lint", "a.metrics.yaml", "--config", "../ci/lint.toml").exit_code == 0
+
