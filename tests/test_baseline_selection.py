@@ -202,3 +202,73 @@ def test_per_file_ignores_of_an_explicit_config_are_relative_to_its_folder(run, 
     monkeypatch.chdir(tmp_path / "legacy")
     assert run("lint", "a.metrics.yaml", "--config", "../ci/lint.toml").exit_code == 0
 
+
+# 6. [tool.metricspec] in metricspec.toml
+
+
+@pytest.mark.parametrize("name", ["metricspec.toml", ".metricspec.toml"])
+def test_the_documented_tool_table_works_in_metricspec_toml(run, write, name):
+    write("a.metrics.yaml", broken())
+    write(name, '[tool.metricspec]\nselect = ["E"]\nignore = ["E002"]\n\n[tool.metricspec.thresholds]\n'
+                'max-metrics-per-node = 3\n')
+    result = run("lint", "a.metrics.yaml")
+    assert (result.exit_code, result.stderr) == (0, "")
+    write(name, '[tool.metricspec]\nselect = ["E"]\n[tool.metricspec.thresholds]\nmax-metrics-per-node = -1\n')
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert f"{name}: tool.metricspec.thresholds.max-metrics-per-node:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('select = ["E"]\n[tool.metricspec]\nignore = ["E002"]\n',
+         "metricspec.toml: select: outside [tool.metricspec]; keep every key under [tool.metricspec] or none"),
+        ('[tool.ruff]\nselect = ["E"]\n', "metricspec.toml: tool.ruff: unknown key"),
+        ("[tool]\nmetricspec = 3\n", "metricspec.toml: tool.metricspec: must be a table"),
+    ],
+)
+def test_a_tool_table_mixed_with_other_keys_is_an_error_that_says_what_to_do(run, write, text, message):
+    write("a.metrics.yaml", CLEAN)
+    write("metricspec.toml", text)
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.startswith("metricspec: error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_pyproject_whose_tool_metricspec_is_not_a_table_is_an_error(run, write):
+    write("a.metrics.yaml", CLEAN)
+    write("pyproject.toml", "[tool]\nmetricspec = 3\n")
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert "pyproject.toml: tool.metricspec: must be a table" in result.stderr
+
+
+# 7. Numbers in the config are strict
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("max-metrics-per-node = true", "thresholds.max-metrics-per-node: must be a whole number (like 3), not true"),
+        ('max-metrics-per-node = "3"', 'thresholds.max-metrics-per-node: must be a whole number (like 3), not the text "3"'),
+        ("max-deadline-days = 730.5", "thresholds.max-deadline-days: must be a whole number (like 3), not 730.5"),
+        ('max-target-change = "3"', 'thresholds.max-target-change: must be a number (like 3.0), not the text "3"'),
+        ("stale-review-cycles = false", "thresholds.stale-review-cycles: must be a number (like 3.0), not false"),
+    ],
+)
+def test_a_threshold_that_is_not_a_number_is_an_error(run, write, line, message):
+    write("a.metrics.yaml", CLEAN)
+    write("metricspec.toml", f"[thresholds]\n{line}\n")
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("metricspec: error: ")
+    assert result.stderr.endswith(f"metricspec.toml: {message}\n")
+
+
+def test_a_whole_number_is_a_number(run, write):
+    write("a.metrics.yaml", CLEAN)
+    write("metricspec.toml", "[thresholds]\nmax-target-change = 3\nstale-review-cycles = 1.5\n")
+    assert run("lint", "a.metrics.yaml", "--select", "E").exit_code == 0
+

@@ -157,10 +157,7 @@ def load(path: Optional[Path]) -> Config:
         raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    prefix = ""
-    if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("metricspec", {})
-        prefix = "tool.metricspec."
+    data, prefix = _settings(data, path)
     try:
         config = _plain(data)
     except _Defer:
@@ -173,12 +170,62 @@ def load(path: Optional[Path]) -> Config:
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             key = prefix + ".".join(str(part) for part in first["loc"])
-            reason = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+            reason = _reason(first)
             more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
             raise ConfigError(f"{path}: {key}: {reason}{more}") from None
     config.source = path.resolve()
     _check_codes(config, path, prefix)
     return config
+
+
+def _settings(data: dict, path: Path) -> tuple[dict, str]:
+    """metricspec's table in a config file's TOML, and the prefix that names its keys.
+
+    metricspec.toml and .metricspec.toml hold the keys at the top level, or under
+    [tool.metricspec] exactly as pyproject.toml does: the snippet in the docs is written that
+    way, and copied into metricspec.toml it must just work. One file holds them one way only.
+    """
+    tool = data.get("tool")
+    if path.name != "pyproject.toml":
+        if not isinstance(tool, dict):
+            return data, ""  # keys at the top level (a `tool` that is not a table is an unknown key)
+        for key in data:
+            if key != "tool":
+                raise ConfigError(f"{path}: {key}: outside [tool.metricspec]; keep every key under "
+                                  "[tool.metricspec] or none")
+        for key in tool:
+            if key != "metricspec":
+                raise ConfigError(f"{path}: tool.{key}: unknown key (only [tool.metricspec] is read here)")
+    table = tool.get("metricspec", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: tool.metricspec: must be a table ([tool.metricspec] and its keys below it)")
+    return table, "tool.metricspec."
+
+
+def _reason(error: dict) -> str:
+    """What a pydantic error says, in the words of a config file."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind in ("int_type", "float_type"):
+        expected = "a whole number (like 3)" if kind == "int_type" else "a number (like 3.0)"
+        return f"must be {expected}, not {_shown(error['input'])}"
+    return error["msg"]
+
+
+def _shown(value: object) -> str:
+    """A TOML value as the user wrote it, roughly."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'the text "{value}"'
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 def _check_codes(config: Config, path: Path, prefix: str) -> None:

@@ -16,12 +16,14 @@ class _Kebab(BaseModel):
 
 
 class Thresholds(_Kebab):
-    max_metrics_per_node: int = Field(3, ge=0)
-    max_metrics_per_document: int = Field(12, ge=0)
-    max_metrics_per_owner: int = Field(6, ge=0)
-    max_target_change: float = Field(3.0, gt=0)
-    max_deadline_days: int = Field(730, ge=0)
-    stale_review_cycles: float = Field(2, gt=0)
+    # Strict: `true` is not 1 and `"3"` is not 3 (pydantic's lax mode takes both); a whole
+    # number is still a number where a fraction is allowed.
+    max_metrics_per_node: int = Field(3, ge=0, strict=True)
+    max_metrics_per_document: int = Field(12, ge=0, strict=True)
+    max_metrics_per_owner: int = Field(6, ge=0, strict=True)
+    max_target_change: float = Field(3.0, gt=0, strict=True)
+    max_deadline_days: int = Field(730, ge=0, strict=True)
+    stale_review_cycles: float = Field(2, gt=0, strict=True)
 
 
 class Vanity(_Kebab):
