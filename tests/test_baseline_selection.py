@@ -272,3 +272,27 @@ def test_a_whole_number_is_a_number(run, write):
     write("metricspec.toml", "[thresholds]\nmax-target-change = 3\nstale-review-cycles = 1.5\n")
     assert run("lint", "a.metrics.yaml", "--select", "E").exit_code == 0
 
+
+# 8. --today takes YYYY-MM-DD only
+
+
+@pytest.mark.parametrize("day", ["20270101", "2027-W01-1", "2027-001", "2027-01-01T00:00", "2027-1-1"])
+def test_today_takes_only_yyyy_mm_dd(run, write, tmp_path, day):
+    write("a.metrics.yaml", CLEAN)
+    result = run("lint", "a.metrics.yaml", "--today", day)
+    assert result.exit_code == 2
+    assert f"'{day}' is not a date written YYYY-MM-DD" in result.stderr
+    # The console script's own parser hands it to typer, which answers the same.
+    assert entry.parse_lint(["a.metrics.yaml", "--today", day]) is None
+    proc = subprocess.run([sys.executable, "-m", "metricspec", "lint", "a.metrics.yaml", "--today", day],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert f"'{day}' is not a date written YYYY-MM-DD" in proc.stderr
+
+
+def test_today_takes_yyyy_mm_dd(run, write):
+    write("a.metrics.yaml", CLEAN)
+    assert run("lint", "a.metrics.yaml", "--today", "2027-01-01").exit_code == 0
+    assert entry.parse_lint(["--today", "2027-01-01"])["today"].isoformat() == "2027-01-01"
+    assert run("tree", "a.metrics.yaml", "--today", "20270101").exit_code == 2
+

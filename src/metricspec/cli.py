@@ -12,6 +12,7 @@ import typer
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
+from metricspec.lint_command import parse_date  # the same check as entry.py's fast path
 
 app = typer.Typer(
     name="metricspec",
@@ -61,10 +62,10 @@ def _main(
 def _today(value: Optional[str]) -> Optional[dt.date]:
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date written YYYY-MM-DD") from None
+    day = parse_date(value)
+    if day is None:
+        raise typer.BadParameter(f"'{value}' is not a date written YYYY-MM-DD")
+    return day
 
 
 @app.command()

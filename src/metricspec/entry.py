@@ -42,7 +42,6 @@ _SHORT_FLAGS = {"q": "quiet", "v": "verbose"}
 
 def parse_lint(args: list[str]) -> Optional[dict[str, Any]]:
     """lint's parameters from its arguments, or None when typer must handle them."""
-    import datetime as dt
     from pathlib import Path
 
     params: dict[str, Any] = {}
@@ -85,9 +84,10 @@ def parse_lint(args: list[str]) -> Optional[dict[str, Any]]:
         elif kind == "path":
             params[param] = Path(value)
         elif kind == "date":
-            try:
-                params[param] = dt.date.fromisoformat(value)
-            except ValueError:
+            from metricspec.lint_command import parse_date  # the same check as cli.py's
+
+            params[param] = parse_date(value)
+            if params[param] is None:
                 return None
         else:
             if value not in kind.split(":", 1)[1].split(","):

@@ -31,6 +31,19 @@ def codes(values: Optional[list[str]]) -> Optional[list[str]]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def parse_date(value: str) -> Optional[dt.date]:
+    """A `--today` date written YYYY-MM-DD, or None. Both doors use this (entry.py hands
+    None to typer, whose cli.py names the error): date.fromisoformat alone would also take
+    `20270101` and `2027-W01-1`, which the documented form is not."""
+    digits = value[:4] + value[5:7] + value[8:]
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or not (digits.isascii() and digits.isdigit()):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # 2026-13-01, 2026-02-30
+        return None
+
+
 def color(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
