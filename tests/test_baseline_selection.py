@@ -296,3 +296,26 @@ def test_today_takes_yyyy_mm_dd(run, write):
     assert entry.parse_lint(["--today", "2027-01-01"])["today"].isoformat() == "2027-01-01"
     assert run("tree", "a.metrics.yaml", "--today", "20270101").exit_code == 2
 
+
+# 9. --quiet prints findings only
+
+
+def test_quiet_prints_the_findings_and_nothing_else(run, write):
+    write("a.metrics.yaml", broken())
+    loud = run("lint", "a.metrics.yaml", "--select", "E")
+    assert loud.stdout.endswith("\n\nFound 1 problem (1 error, 0 warnings, 0 info) in 1 file.\n")
+    quiet = run("lint", "a.metrics.yaml", "--select", "E", "--quiet")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert quiet.stdout == loud.stdout[: -len("\nFound 1 problem (1 error, 0 warnings, 0 info) in 1 file.\n")]
+    assert "Found" not in quiet.stdout and quiet.stdout.startswith("a.metrics.yaml\n")
+    assert run("lint", "a.metrics.yaml", "--select", "E", "-q", "--format", "concise").stdout == (
+        "a.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+
+
+def test_quiet_does_not_list_fixed_baseline_entries(run, write):
+    spec = write("a.metrics.yaml", broken())
+    run("lint", "--select", "E", "--write-baseline", "base.json")
+    spec.write_text(CLEAN)
+    assert "fixed since the baseline" in run("lint", "--select", "E", "--baseline", "base.json").stdout
+    quiet = run("lint", "--select", "E", "--baseline", "base.json", "--quiet")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")

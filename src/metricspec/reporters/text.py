@@ -101,13 +101,16 @@ def _render(report, options, use_rich: bool) -> str:
     if options.verbose:
         for path in report.skipped:
             console.print(Text(f"skipped {_clean(path)}: no top-level `metricspec` key", style="dim"))
+    if options.quiet:
+        # --quiet prints the findings only (and what was asked for: statistics, skipped files);
+        # the exit code says the rest.
+        return buffer.getvalue()
     for entry in report.fixed:
         fixed = f"fixed since the baseline: {entry['path']} {entry['code']} {entry['subject'] or ''}".rstrip()
         console.print(Text(_clean(fixed), style="green"))
-    if not options.quiet or report.diagnostics:
-        if buffer.tell():
-            console.print()
-        console.print(_summary(Text, report))
+    if buffer.tell():
+        console.print()
+    console.print(_summary(Text, report))
     return buffer.getvalue()
 
 
