@@ -70,6 +70,7 @@ def test_pyproject_without_the_table_is_not_a_config(run, write):
     ("text", "message"),
     [
         ("selct = [\"E\"]\n", "metricspec.toml: selct: unknown key"),
+        ("source = \"x\"\n", "metricspec.toml: source: unknown key"),  # not the model's own bookkeeping
         ("fail-on = \"never\"\n", "metricspec.toml: fail-on:"),
         ("ignore = [\"V999\"]\n", "metricspec.toml: ignore: unknown rule code or name 'V999'"),
         ("[thresholds]\nmax-metrics-per-node = \"three\"\n", "metricspec.toml: thresholds.max-metrics-per-node:"),

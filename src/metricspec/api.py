@@ -6,7 +6,7 @@ import datetime as dt
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -14,7 +14,7 @@ from metricspec import parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Problem, Severity
 from metricspec.discovery import Target, Walker, display_path, include_targets, repository_root
-from metricspec.engine import EngineResult, FileRecord, Policy, SuppressedFinding, decide
+from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile, read_file
 from metricspec.rules import Context
 from metricspec.selection import layered_codes, resolve_codes
@@ -122,7 +122,7 @@ def lint(options: LintOptions) -> Report:
     ctx = Context(workspace, today, config.thresholds, terms)
     policy = policy_for(options)
     rule_problems, faults = parallel.run_rules(workspace, ctx, policy.selected)
-    result = _decide(records, rule_problems, workspace, policy, config, cwd)
+    result = decide(records, rule_problems, workspace, policy, _file_ignores(records, policy, config, cwd))
     diagnostics, fixed = result.diagnostics, []
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
@@ -142,18 +142,14 @@ def lint(options: LintOptions) -> Report:
     )
 
 
-def _decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace,
-            policy: Policy, config: Config, cwd: str) -> EngineResult:
-    """engine.decide, with per-file-ignores matched on each file's path relative to the config's
-    folder, where its globs are written (as include and exclude are read), whatever the working
-    directory. engine.decide matches them on the path as shown, relative to the working
-    directory: so each file's ignores are found here, and the files that share the same ones
-    are decided together under a glob that matches them all. With the working directory at the
-    config's folder, the paths are the shown ones and nothing changes."""
+def _file_ignores(records: list[FileRecord], policy: Policy, config: Config, cwd: str) -> dict[str, set[str]]:
+    """The codes each file's per-file-ignores turn off, by its path as shown. The globs are
+    matched on the path relative to the config's folder, where they are written (as include and
+    exclude are read), whatever the working directory."""
     if not policy.per_file_ignores:
-        return decide(records, rule_problems, workspace, policy)
+        return {}
     root = str(config.source.parent) if config.source is not None else cwd
-    groups: dict[frozenset[str], list[FileRecord]] = {}
+    ignores: dict[str, set[str]] = {}
     for record in records:
         absolute = os.path.normpath(os.path.join(cwd, record.loaded.path))
         # Outside the config's folder, a file is matched both as `../x` (as exclude matches it)
@@ -163,23 +159,13 @@ def _decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], 
             candidates.add(os.path.relpath(absolute, root).replace(os.sep, "/"))
         except ValueError:  # another drive (Windows): no relative path
             pass
-        ignored = frozenset(
+        ignores[record.loaded.path] = {
             code
             for pattern, codes in policy.per_file_ignores
             if any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}") for path in candidates)
             for code in codes
-        )
-        groups.setdefault(ignored, []).append(record)
-    diagnostics: list[Diagnostic] = []
-    suppressed: list[SuppressedFinding] = []
-    for ignored, group in groups.items():
-        group_policy = replace(policy, per_file_ignores=[("*", set(ignored))] if ignored else [])
-        result = decide(group, rule_problems, workspace, group_policy)
-        diagnostics.extend(result.diagnostics)
-        suppressed.extend(result.suppressed)
-    diagnostics.sort()
-    suppressed.sort(key=lambda s: s.diagnostic)
-    return EngineResult(diagnostics, suppressed, [])
+        }
+    return ignores
 
 
 def _internal_error(display: str, exc: BaseException) -> str:

@@ -3,7 +3,6 @@ reader does not take as is, and what names the key and reason of a configuration
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -42,14 +41,8 @@ class Config(_Kebab):
     per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     vanity: Vanity = Field(default_factory=Vanity)
-    # Where the config came from: globs are relative to its folder.
-    source: Optional[Path] = Field(None, exclude=True)
 
     @field_validator("include", "exclude", "select", "extend_select", "ignore", "extend_ignore", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
-
-    @property
-    def root(self) -> Path:
-        return self.source.parent if self.source else Path.cwd()

@@ -6,7 +6,6 @@ comments (and which of them went unused: M001) and the order of findings.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
@@ -34,7 +33,7 @@ class Policy:
 
     selected: set[str]
     severities: dict[str, Severity] = field(default_factory=dict)
-    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
+    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)  # (glob, codes): api matches them
 
 
 @dataclass
@@ -145,8 +144,10 @@ def _collect(rule: Rule, findings: list[Finding], found: dict[int, list[Problem]
         )
 
 
-def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace, policy: Policy) -> EngineResult:
-    """Apply selection, ignores and suppressions to every problem; stamp names and severities."""
+def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace, policy: Policy,
+           file_ignores: Optional[dict[str, set[str]]] = None) -> EngineResult:
+    """Apply selection, ignores and suppressions to every problem; stamp names and severities.
+    `file_ignores`: the codes per-file-ignores turn off, by path as shown (api matches the globs)."""
     rules = all_rules()
     diagnostics: list[Diagnostic] = []
     suppressed: list[SuppressedFinding] = []
@@ -156,10 +157,7 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
             problems.extend(record.doc.problems)
             problems.extend(rule_problems.get(id(record.doc), ()))
         path = record.loaded.path
-        file_ignored = set()
-        for pattern, codes in policy.per_file_ignores:
-            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}"):
-                file_ignored |= codes
+        file_ignored = file_ignores.get(path, set()) if file_ignores else set()
         comments = find_suppressions(record.loaded.text)
         resolved = {id(s): resolve_codes(s.selectors) for s in comments}
         ignores = _lint_ignores(record.doc, workspace)
