@@ -32,6 +32,7 @@ def read_both_ways(text: str) -> LoadedFile:
     assert fast.positions == slow.positions
     assert fast.problems == slow.problems
     assert fast.unreadable == slow.unreadable
+    assert fast.quoted == slow.quoted  # what tells a suppression comment from text in a value
     return fast
 
 

@@ -30,6 +30,8 @@ def _workspace(tmp_path, files: int = 24):
     (tmp_path / "ignored.metrics.yaml").write_text(
         "metricspec: 1  # metricspec: ignore-file[T001]\nproduct: Ignored\ngoals:\n  - id: lone-goal\n    title: A goal\n"
         "    metrics:\n      - id: lone-metric  # metricspec: ignore[P004] -- reviewed\n        name: Lone metric\n"
+        # Only text: it suppresses nothing, in a child as here.
+        '        description: "see # metricspec: ignore[G001]"\n'
     )
 
 
@@ -50,6 +52,7 @@ def test_the_same_report_as_one_process(tmp_path, monkeypatch, workers):
     one, one_text = _lint(tmp_path, monkeypatch, 1)
     many, many_text = _lint(tmp_path, monkeypatch, workers)
     assert len(one.diagnostics) > 20 and one.suppressed
+    assert ("G001", "lone-metric") in [(d.code, d.subject) for d in one.diagnostics]
     assert many_text == one_text
     assert [s.diagnostic for s in many.suppressed] == [s.diagnostic for s in one.suppressed]
     assert many.skipped == one.skipped

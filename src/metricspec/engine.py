@@ -158,7 +158,7 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
             problems.extend(rule_problems.get(id(record.doc), ()))
         path = record.loaded.path
         file_ignored = file_ignores.get(path, set()) if file_ignores else set()
-        comments = find_suppressions(record.loaded.text)
+        comments = find_suppressions(record.loaded.text, record.loaded.quoted)
         resolved = {id(s): resolve_codes(s.selectors) for s in comments}
         ignores = _lint_ignores(record.doc, workspace)
         for problem in problems:

@@ -195,6 +195,10 @@ class LoadedFile:
         # they were read (see _walk_fast); expanded into `positions` when something asks.
         self.spans: array[int] | None = None
         self._positions: dict[Path_, tuple[Span | None, Span]] | None = None
+        # Where the quoted and block scalars stand (0-based start line and column, end line and
+        # column, whether a block scalar), recorded only when the text holds something that
+        # looks like a suppression comment: what tells a comment from text inside a value.
+        self.quoted: list[tuple[int, int, int, int, bool]] | None = None
 
     @property
     def positions(self) -> dict[Path_, tuple[Span | None, Span]]:
@@ -431,6 +435,9 @@ class _Builder:
         self.hazards = 0
         self.nodes = 0
         self._line_starts: list[int] | None = None
+        self.quoted: list[tuple[int, int, int, int, bool]] | None = (
+            [] if "metricspec:" in text and "ignore" in text else None  # as suppressions.find_suppressions
+        )
 
     def hazard(self, message: str, mark_start: Any, mark_end: Any, help: str = "") -> None:
         self.hazard_at(message, _span(mark_start, mark_end), help)
@@ -451,6 +458,7 @@ class _Builder:
             )
 
     def run(self, fast: bool = True) -> None:
+        self.loaded.quoted = self.quoted
         if fast:
             parser = _EventParser(self.text)
             try:
@@ -460,6 +468,8 @@ class _Builder:
                 pass  # the careful walk below finds it again, and words and places it
             finally:
                 _dispose(parser)
+            if self.quoted:
+                self.quoted.clear()  # the careful walk records them again
         self.loaded.positions = self.positions
         parser = None
         try:
@@ -601,6 +611,7 @@ class _Builder:
         # (mapping, x- key) pairs seen; a mapping dropped under an x- key may lend its id to a
         # later one, which at worst sends a well-formed file to the careful walk.
         extension_keys: set[tuple[int, str]] = set()
+        quoted = self.quoted
 
         get()  # StreamStart
         if get().__class__ is yaml.StreamEndEvent:
@@ -612,6 +623,9 @@ class _Builder:
                 if event.anchor is not None or event.tag is not None:
                     return False
                 nodes += 1
+                if quoted is not None and event.style:
+                    start, end = event.start_mark, event.end_mark
+                    quoted.append((start.line, start.column, end.line, end.column, event.style in "|>"))
                 if is_map:
                     if key is None:
                         key = event.value
@@ -708,6 +722,8 @@ class _Builder:
                 if nodes > MAX_NODES:
                     self._cut_off(event)
                 start, end = event.start_mark, event.end_mark
+                if self.quoted is not None and event.style:
+                    self.quoted.append((start.line, start.column, end.line, end.column, event.style in "|>"))
                 if event.anchor is not None:
                     self._anchor(event)
                 if event.tag is not None and event.tag != "!":
@@ -904,30 +920,6 @@ def _visit(container: Any, path: Path_, spans: Any, at: int, positions: dict) ->
         positions[here] = ((s[0] + 1, s[1] + 1, s[2] + 1, s[3] + 1) if is_map else None,
                            (s[4] + 1, s[5] + 1, s[6] + 1, s[7] + 1))
     return at
-
-
-def scalar_extents(text: str) -> list[tuple[int, int, int, int, bool]]:
-    """Where each scalar of `text` stands, as far as it parses: 0-based start line and column,
-    end line and column, and whether it is a block scalar (`|`, `>`: its first line holds only
-    its header and a comment). What tells a `#` inside a quoted or block value from a comment."""
-    extents = []
-    parser = None
-    try:
-        parser = _EventParser(_as_yaml_12(text)[0])
-        get = parser.get_event
-        while True:
-            event = get()
-            cls = event.__class__
-            if cls is yaml.ScalarEvent:
-                start, end = event.start_mark, event.end_mark
-                extents.append((start.line, start.column, end.line, end.column, event.style in ("|", ">")))
-            elif cls is yaml.StreamEndEvent:
-                break
-    except yaml.YAMLError:
-        pass  # the rest is not YAML: reported as E001 by the load
-    finally:
-        _dispose(parser)
-    return extents
 
 
 def _dispose(parser: Any) -> None:

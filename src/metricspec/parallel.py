@@ -263,6 +263,7 @@ def _pack(loaded: LoadedFile) -> tuple:
         (spans.typecode, spans.tobytes()) if spans is not None else None,
         zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
         marshal.dumps(loaded.data),
+        loaded.quoted,
     )
 
 
@@ -286,12 +287,14 @@ class ShippedFile(LoadedFile):
     decoded on first use."""
 
     def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
-                 spans: Optional[tuple[str, bytes]], positions: Optional[bytes], data: bytes) -> None:
+                 spans: Optional[tuple[str, bytes]], positions: Optional[bytes], data: bytes,
+                 quoted: Optional[list]) -> None:
         # LoadedFile's fields, without its __init__: positions and data are properties here.
         self.path = path
         self.text = text
         self.problems = problems
         self.unreadable = unreadable
+        self.quoted = quoted
         self.spans = None
         if spans is not None:
             self.spans = array(spans[0])

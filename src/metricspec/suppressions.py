@@ -25,7 +25,9 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
-def find_suppressions(text: str) -> list[Suppression]:
+def find_suppressions(text: str, quoted: list[tuple[int, int, int, int, bool]] | None = None) -> list[Suppression]:
+    """The suppression comments of `text`; `quoted`: where its quoted and block scalars stand
+    (LoadedFile.quoted), so that the syntax written inside a value is not taken for a comment."""
     if "metricspec:" not in text or "ignore" not in text:
         return []
     found = []
@@ -46,15 +48,14 @@ def find_suppressions(text: str) -> list[Suppression]:
                     covers=number + 1 if comment_only else number,
                 )
             )
-    return _comments_only(text, found) if found else found
+    return _comments_only(found, quoted) if found and quoted else found
 
 
-def _comments_only(text: str, found: list[Suppression]) -> list[Suppression]:
+def _comments_only(found: list[Suppression], extents: list[tuple[int, int, int, int, bool]]) -> list[Suppression]:
     """Drop what only looks like a comment: `# metricspec: ignore[...]` written inside a quoted
-    or block value (a description quoting the syntax) suppresses nothing."""
-    from metricspec.loader import scalar_extents  # only files that hold such text pay for a second parse
-
-    extents = scalar_extents(text)  # in the order of the text, none inside another
+    or block value (a description quoting the syntax) suppresses nothing. A plain value cannot
+    hold one: in it, ` #` starts a comment."""
+    # The scalars are in the order of the text, none inside another.
     starts = [extent[:2] for extent in extents]
     kept = []
     for suppression in found:
