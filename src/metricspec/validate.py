@@ -101,7 +101,7 @@ def _check_name(loaded: LoadedFile, item_id: str, text: str, path: tuple, field:
     ))
 
 
-def as_id(text: str) -> str | None:
+def _as_id(text: str) -> str | None:
     """The slug a PM most likely meant by an id that is not one: `ARR` -> `arr`,
     `Goal One` -> `goal-one`, `Café_Visits` -> `cafe_visits`; None when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -124,7 +124,7 @@ def _read_id_as_slug(data: Any, loc: tuple) -> bool:
             holder, key, current = current, step, current[step]
         elif not (isinstance(current, str) and step == 0):  # `pairs_with: ARR`, one id for a list
             return False
-    slug = as_id(current) if isinstance(current, str) else None
+    slug = _as_id(current) if isinstance(current, str) else None
     if holder is None or slug is None:
         return False
     holder[key] = slug
@@ -214,7 +214,7 @@ def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str
         return message, f"Allowed values: {', '.join(choices)}."
     if error_type == "string_pattern_mismatch":
         rule = "Ids are slugs: lowercase letters, digits, '-' and '_', starting with a letter or digit."
-        slug = as_id(value) if isinstance(value, str) else None
+        slug = _as_id(value) if isinstance(value, str) else None
         if slug is None:
             return f"{field}: {shown} is not a valid id", rule
         return (
