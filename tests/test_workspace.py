@@ -226,3 +226,23 @@ def test_a_blank_title_or_name_is_e002(write):
         ("mrr", 8, "a metric is missing the required key 'name'"),
         ("margin", 10, "title: expected text, found an empty value"),
     ]
+
+
+def test_a_misplaced_or_mistyped_node_list_keeps_the_rest_of_the_file_in_the_run(write):
+    """The list is taken out, not the document: its ids still resolve from other files."""
+    write(
+        "company.metrics.yaml",
+        HEAD + "north_star: weekly-buyers\nobjectives:\n  - id: grow-gmv\n    title: Grow GMV\n"
+        "    outcomes:\n      - {id: trust, title: Shoppers trust delivery dates}\n"
+        "  - id: second\n    title: Grow share\n    metrics: 5\n  - id: third\n    title: Grow more\n    goals: {}\n",
+    )
+    team = write(
+        "team.metrics.yaml",
+        HEAD + "goals:\n  - id: checkout\n    parent: grow-gmv\n    title: Lift checkout conversion\n"
+        "    metrics:\n      - {id: weekly-buyers, name: Weekly buyers, kind: leading}\n",
+    )
+    report = lint_paths(team.parent, select=["E", "H003"])
+    assert [(d.code, d.path.rsplit("/", 1)[-1], d.line) for d in report.diagnostics] == [
+        ("E002", "company.metrics.yaml", 7), ("E002", "company.metrics.yaml", 11),
+        ("E002", "company.metrics.yaml", 14),
+    ]

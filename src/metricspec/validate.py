@@ -140,7 +140,9 @@ def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
     item_parent, item_index, item_depth = None, None, 0
     for index, step in enumerate(loc):
         if isinstance(current, dict) and step in current:
-            if not (isinstance(step, str) and step in _ITEM_LISTS):
+            # A list of items on the way is never taken out for an error inside it; a list that
+            # is itself the error (misplaced, or not a list) is.
+            if not (isinstance(step, str) and step in _ITEM_LISTS) or index == len(loc) - 1:
                 parent, key = current, step
             current = current[step]
         elif isinstance(current, list) and isinstance(step, int) and step < len(current):
