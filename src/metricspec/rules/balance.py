@@ -79,16 +79,18 @@ def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]
     if not missing:
         return
     uncategorised = sum(1 for metric in active if not metric.model.category)
-    count = f"{len(active)} active metric{'s' if len(active) != 1 else ''}"
+    # Proposed metrics count, deprecated ones do not: "active" would misname the proposed ones.
+    count = f"{len(active)} metric{'s' if len(active) != 1 else ''}"
     if not present:
-        which = f"the only active metric of {_doc_name(doc)} declares no" if len(active) == 1 else (
+        which = f"the only metric of {_doc_name(doc)} declares no" if len(active) == 1 else (
             f"none of the {count} of {_doc_name(doc)} declares a"
         )
         message = f"{which} `category`, so nothing shows user, business and operational health side by side"
     else:
         covered = [category for category in CATEGORIES if category in present]
         message = (
-            f"the {count} of {_doc_name(doc)} cover {_join(covered)} but no "
+            f"{'the only metric' if len(active) == 1 else 'the ' + count} of {_doc_name(doc)} "
+            f"cover{'s' if len(active) == 1 else ''} {_join(covered)} but no "
             f"{_join(missing, 'or')} metric"
         )
         if uncategorised:

@@ -234,7 +234,7 @@ def check_no_review_cadence(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     if len(missing) >= 2 and len(missing) == len(active):
         yield Finding(
             doc,
-            f"{_doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} active metrics "
+            f"{_doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} metrics "
             "sets one: nobody has agreed when these numbers are looked at",
             help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
             "as the default, and override it on the metrics that move faster or slower.",

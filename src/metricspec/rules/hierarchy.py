@@ -211,7 +211,7 @@ def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         return
     yield Finding(
         doc,
-        f"{_doc_name(doc)} defines {len(active)} active metric{'s' if len(active) != 1 else ''} "
+        f"{_doc_name(doc)} defines {len(active)} metric{'s' if len(active) != 1 else ''} "
         "but no `north_star`: nothing says which one number shows the product delivering value",
         help="Add `north_star: <metric id>` naming the one leading metric that best captures "
         "the value users get (e.g. weekly active report builders), and pair it with the "
@@ -338,7 +338,7 @@ def check_objective_without_outcome_metric(node: NodeItem, ctx: Context) -> Iter
     if metrics:
         evidence = f"none of the metrics {where} is lagging ({_ids(metrics)})"
     else:
-        evidence = f"it has no active metric {where}"
+        evidence = f"it has no metric {where}"
     if retired:
         evidence += f"; its lagging {_ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated"
     yield Finding(

@@ -264,7 +264,7 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     other = None if fits[declared] else _best_other(declared, fits)
     if not no_core and other is None:
         return
-    count = f"{len(active)} active metric{'s' if len(active) != 1 else ''}"
+    count = f"{len(active)} metric{'s' if len(active) != 1 else ''}"
     parts = []
     if no_core:
         parts.append(
