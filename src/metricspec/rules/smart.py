@@ -512,6 +512,15 @@ _AMOUNT = re.compile(
     r"(?:%|x|\u00d7|k|m|mm|bn|b|pp|pts?|ms|s|secs?|mins?|h|hrs?|st|nd|rd|th)?"
 )
 _HYPHEN = re.compile(r"[-\u2013]")
+# Fractions said in words: "by a third", "one-third", "two-fifths".
+_FRACTIONS = {"third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "half"}
+# A window or a cohort day names a metric ("30-day retention", "day-7", "week 4"); it says how
+# much only after "to", "by", "under" ... ("cut delivery to 3-day").
+_WINDOW = re.compile(r"\d+-(?:day|week|month|year|hour|minute)s?|(?:day|week|month|year)-\d+")
+_WINDOW_UNITS = {"day", "week", "month", "year", "d", "w", "m"}
+_TARGET_WORDS = {"to", "by", "under", "within", "below", "above", "over", "than", "from"}
+# Idioms that hold digits but no amount.
+_IDIOMS = re.compile(r"\b(?:24/7|1:1|one-on-one)\b")
 
 
 def _tokens(title: str) -> list[str]:
@@ -554,13 +563,21 @@ def _is_amount(word: str) -> bool:
 
 
 def _has_number(title: str) -> bool:
-    """A number that says how much: a standalone quantity that is not a year, quarter or date, or
-    a number word."""
-    for token in _tokens(title):
-        word = token.strip(_PUNCTUATION)
-        if word in _NUMBER_WORDS:
+    """A number that says how much: a standalone quantity that is not a year, quarter, date or
+    window, or a number said in words."""
+    words = [token.strip(_PUNCTUATION) for token in _tokens(_IDIOMS.sub(" ", title.lower()))]
+    for index, word in enumerate(words):
+        before = words[index - 1] if index else ""
+        if word in _NUMBER_WORDS or word == "one" or (word in _FRACTIONS and before in ("a", "one")):
             return True
-        if any(char.isdigit() for char in word) and not _is_time(word) and _is_amount(word):
+        parts = _HYPHEN.split(word)
+        if len(parts) > 1 and all(part in _NUMBER_WORDS or part in _FRACTIONS or part == "one" for part in parts):
+            return True  # "one-third", "two-fifths"
+        if not any(char.isdigit() for char in word) or _is_time(word):
+            continue
+        if (_WINDOW.fullmatch(word) or before in _WINDOW_UNITS) and before not in _TARGET_WORDS:
+            continue  # "30-day retention", "week 4 retention"
+        if _is_amount(word):
             return True
     return False
 
@@ -569,8 +586,9 @@ def _has_number(title: str) -> bool:
     "T007", "vague-objective", "warning", "node", "an objective or goal titled with a vague verb and no number",
     what="An objective or goal whose title opens with a vague verb (increase, reduce, improve, "
     "boost, grow, enhance, optimize, drive, maximize, expand, accelerate, ...), that has no "
-    "number in its title (a year or a quarter says when, not how much, and digits inside a name "
-    "such as B2B, P95, v2 or 3D are no amount) and no active metric "
+    "number in its title (a year or a quarter says when, not how much; digits inside a name "
+    "such as B2B, P95, v2 or 3D, and a window such as 30-day or week 4, are no amount; 'by a "
+    "third' is one) and no active metric "
     "with a `target` on the node itself: 'Increase user engagement' instead of 'Increase "
     "DAU by 20% next quarter'.",
     why="'Improve engagement' is not Specific: every result counts as an improvement, so the "
