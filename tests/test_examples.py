@@ -101,6 +101,6 @@ def test_vanity_messages_say_why():
     report = lint_paths(EXAMPLES / "smells" / "vanity-dashboard.metrics.yaml", today=TODAY, select=["V001"])
     messages = {d.subject: d.message for d in report.diagnostics}
     assert messages["total-registered-users"].startswith(
-        "'total-registered-users' (\"Total registered users\") counts registered users with no denominator, window or segment"
+        "'total-registered-users' (\"Total registered users\") counts registered users with no denominator, rate or ratio"
     )
     assert "monthly window alone does not relate it to engagement" in messages["app-downloads"]

@@ -27,3 +27,17 @@ def test_counts_that_hold_proposed_metrics_do_not_say_active(tmp_path):
     assert messages[("B001", None)].startswith("the only metric of 'Prop' covers business but no user or operational metric")
     assert "it has no metric on itself (it has no goals)" in messages[("H005", "margin")]
     assert " active" not in " ".join(messages.values())
+
+
+def test_one_deprecated_metric_and_all_goals_deprecated_are_said_so(tmp_path):
+    spec = tmp_path / "spec.metrics.yaml"
+    spec.write_text(
+        "metricspec: 1\nproduct: Prop\nbehaviors:\n  - id: saves\n    title: Saves a report\n"
+        "    metrics:\n      - {id: old, name: Old, status: deprecated}\n"
+        "objectives:\n  - id: revenue\n    title: Reach $5M ARR in 2027\n"
+        "    goals:\n      - {id: gone, title: Old goal, status: deprecated}\n",
+        encoding="utf-8",
+    )
+    messages = {d.code: d.message for d in lint_paths(spec, select=["H001", "H005"]).diagnostics}
+    assert messages["H001"].endswith("is not measured: its only metric ('old') is deprecated")
+    assert "it has no metric on itself (all its goals are deprecated)" in messages["H005"]

@@ -92,7 +92,8 @@ def check_unmeasured_behavior(node: NodeItem, ctx: Context) -> Iterator[Finding]
         return
     retired = [metric for metric in node.metrics if not metric.active]
     evidence = (
-        f"its only metrics ({_ids(retired)}) are deprecated" if retired else "it has no `metrics`"
+        (f"its only metric{'s' if len(retired) != 1 else ''} ({_ids(retired)}) "
+         f"{'are' if len(retired) != 1 else 'is'} deprecated") if retired else "it has no `metrics`"
     )
     yield Finding(
         node,
@@ -330,7 +331,10 @@ def check_objective_without_outcome_metric(node: NodeItem, ctx: Context) -> Iter
     metrics = _active_metrics(node) + [metric for goal in goals for metric in _active_metrics(goal)]
     if any(metric.model.kind == "lagging" for metric in metrics):
         return
-    where = f"on itself or its {len(goals)} goal{'s' if len(goals) != 1 else ''}" if goals else "on itself (it has no goals)"
+    if goals:
+        where = f"on itself or its {len(goals)} goal{'s' if len(goals) != 1 else ''}"
+    else:
+        where = "on itself (all its goals are deprecated)" if node.children else "on itself (it has no goals)"
     retired = [
         metric for holder in (node, *goals) for metric in holder.metrics
         if not metric.active and metric.model.kind == "lagging"

@@ -517,7 +517,8 @@ def check_vanity_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
             "to engagement"
         )
     else:
-        missing = "no denominator, window or segment: a raw number that grows with reach, not with value delivered"
+        # Not "no window or segment": RULES.md, a window or segments alone do not make it meaningful.
+        missing = "no denominator, rate or ratio: a raw number that grows with reach, not with value delivered"
     yield Finding(
         metric,
         f"{_name(metric)} counts {evidence.label}{evidence.where} with {missing}",
