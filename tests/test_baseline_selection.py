@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -319,3 +320,30 @@ def test_quiet_does_not_list_fixed_baseline_entries(run, write):
     assert "fixed since the baseline" in run("lint", "--select", "E", "--baseline", "base.json").stdout
     quiet = run("lint", "--select", "E", "--baseline", "base.json", "--quiet")
     assert (quiet.exit_code, quiet.stdout) == (0, "")
+
+
+def test_a_baseline_named_through_a_symlinked_folder_matches(run, write, tmp_path, monkeypatch):
+    write("real/metrics/a.metrics.yaml", broken())
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path / "link")  # the working directory is then the real folder
+    base = str(tmp_path / "link" / "base.json")
+    assert run("lint", "--select", "E", "--write-baseline", base).exit_code == 0
+    assert [f["path"] for f in json.loads((tmp_path / "real" / "base.json").read_text())["findings"]] == [
+        "metrics/a.metrics.yaml"
+    ]
+    assert run("lint", "--select", "E", "--baseline", base).exit_code == 0
+    assert run("lint", "--select", "E", "--baseline", "base.json").exit_code == 0
+
+
+def test_findings_of_rules_that_did_not_run_or_are_suppressed_are_not_fixed(run, write):
+    spec = write("a.metrics.yaml", broken() + "    metrics:\n      - {id: arr, name: ARR}\n")
+    assert run("lint", "--write-baseline", "base.json").exit_code == 0
+    recorded = {f["code"] for f in json.loads(Path("base.json").read_text())["findings"]}
+    assert {"E002", "T001"} <= recorded
+    # Only T001 runs: nothing else can be said to be fixed.
+    result = run("lint", "--select", "T001", "--baseline", "base.json", "--format", "json")
+    assert result.exit_code == 0 and "fixed" not in _json(result)
+    # Suppressed, the finding still occurs: its entry is not fixed either.
+    spec.write_text("# metricspec: ignore-file[T001]\n" + spec.read_text())
+    result = run("lint", "--baseline", "base.json", "--format", "json")
+    assert [f["code"] for f in _json(result).get("fixed", [])] == []

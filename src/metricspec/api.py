@@ -122,14 +122,19 @@ def lint(options: LintOptions) -> Report:
     ctx = Context(workspace, today, config.thresholds, terms)
     policy = policy_for(options)
     rule_problems, faults = parallel.run_rules(workspace, ctx, policy.selected)
-    result = decide(records, rule_problems, workspace, policy, _file_ignores(records, policy, config, cwd))
+    file_ignores = _file_ignores(records, policy, config, cwd)
+    result = decide(records, rule_problems, workspace, policy, file_ignores)
     diagnostics, fixed = result.diagnostics, []
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
 
         recorded = baseline_file.load(options.baseline)
         linted = [record.loaded.path for record in records]
-        diagnostics, fixed = baseline_file.apply(diagnostics, recorded, options.baseline, linted, cwd)
+        diagnostics, fixed = baseline_file.apply(
+            diagnostics, recorded, options.baseline, linted, cwd,
+            suppressed=[entry.diagnostic for entry in result.suppressed],
+            checked=lambda path, code: code in policy.selected and code not in file_ignores.get(path, ()),
+        )
     return Report(
         files=len(records),
         diagnostics=diagnostics,

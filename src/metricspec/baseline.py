@@ -15,7 +15,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from metricspec.diagnostics import Diagnostic
 from metricspec.fileio import read_text
@@ -32,8 +32,9 @@ def _key(path: str, subject: str | None, code: str) -> tuple[str, str, str]:
 
 
 def folder_of(baseline: Path) -> str:
-    """The folder a baseline's paths are relative to: the one that holds the file."""
-    return os.path.dirname(os.path.abspath(baseline))
+    """The folder a baseline's paths are relative to: the one that holds the file, as the
+    system sees it (a folder reached through a symlink is the same folder)."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(baseline)))
 
 
 def recorded_path(path: str, cwd: str, folder: str) -> str:
@@ -42,7 +43,10 @@ def recorded_path(path: str, cwd: str, folder: str) -> str:
     A file outside the baseline's folder is recorded with `..`, not as an absolute path: a
     baseline kept in, say, `ci/` then still matches in another checkout of the repository.
     """
+    # The folder resolved like the baseline's (the working directory may be a symlinked one);
+    # the file's own name kept.
     absolute = os.path.normpath(os.path.join(cwd, path))
+    absolute = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
     try:
         return os.path.relpath(absolute, folder).replace(os.sep, "/")
     except ValueError:  # another drive (Windows): there is no relative path
@@ -91,15 +95,25 @@ def apply(
     baseline: Path,
     linted: Iterable[str],
     cwd: Optional[str] = None,
+    *,
+    suppressed: Iterable[Diagnostic] = (),
+    checked: Optional[Callable[[str, str], bool]] = None,
 ) -> tuple[list[Diagnostic], list[dict]]:
     """The diagnostics not in the baseline, and the recorded findings that no longer occur.
 
     `linted` are the paths (as reported) of the files this run read: a recorded finding is
-    listed as fixed only in one of them. A run on some of the files says nothing of the others.
+    listed as fixed only in one of them. A run on some of the files says nothing of the others,
+    nor does a run that did not look for it: `checked(path, code)` says whether this run ran
+    `code` on the file shown as `path` (selection, per-file-ignores). `suppressed` findings
+    still occur: they keep their recorded entries.
     """
     cwd, folder = cwd or os.getcwd(), folder_of(baseline)
     shown = {recorded_path(path, cwd, folder): path for path in linted}
     remaining = Counter(recorded)
+    for diagnostic in suppressed:
+        key = _key(recorded_path(diagnostic.path, cwd, folder), diagnostic.subject, diagnostic.code)
+        if remaining[key] > 0:
+            remaining[key] -= 1
     new = []
     for diagnostic in diagnostics:
         key = _key(recorded_path(diagnostic.path, cwd, folder), diagnostic.subject, diagnostic.code)
@@ -109,7 +123,8 @@ def apply(
             new.append(diagnostic)
     fixed = sorted(
         ({"path": shown[path], "subject": subject or None, "code": code}
-         for (path, subject, code), count in remaining.items() if path in shown
+         for (path, subject, code), count in remaining.items()
+         if path in shown and (checked is None or checked(shown[path], code))
          for _ in range(count)),
         key=lambda e: (e["path"], e["subject"] or "", e["code"]),
     )
