@@ -347,3 +347,14 @@ def test_findings_of_rules_that_did_not_run_or_are_suppressed_are_not_fixed(run,
     spec.write_text("# metricspec: ignore-file[T001]\n" + spec.read_text())
     result = run("lint", "--baseline", "base.json", "--format", "json")
     assert [f["code"] for f in _json(result).get("fixed", [])] == []
+
+
+def test_per_file_ignores_globs_are_anchored_and_stay_within_a_folder(run, write):
+    for index, path in enumerate(("metrics/top.metrics.yaml", "metrics/legacy/old.metrics.yaml",
+                                  "other/legacy/x.metrics.yaml", "teams/a/b.draft.metrics.yaml")):
+        write(path, broken(f"s{index}"))
+    write("metricspec.toml", '[per-file-ignores]\n"metrics/*.yaml" = ["E002"]\n"legacy/*.yaml" = ["E002"]\n'
+          '"*.draft.metrics.yaml" = ["E002"]\n"other/**" = ["E002"]\n')
+    result = run("lint", "--select", "E", "--format", "json")
+    # metrics/*.yaml is not metrics/legacy/..., and legacy/*.yaml names no root folder legacy/.
+    assert sorted(d["path"] for d in _json(result)["diagnostics"]) == ["metrics/legacy/old.metrics.yaml"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import Callable, Optional
 from metricspec import parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Problem, Severity
-from metricspec.discovery import Target, Walker, display_path, include_targets, repository_root
+from metricspec.discovery import Target, Walker, display_path, include_targets, matches_glob, repository_root
 from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile, read_file
 from metricspec.rules import Context
@@ -157,9 +156,10 @@ def _file_ignores(records: list[FileRecord], policy: Policy, config: Config, cwd
     ignores: dict[str, set[str]] = {}
     for record in records:
         absolute = os.path.normpath(os.path.join(cwd, record.loaded.path))
-        # Outside the config's folder, a file is matched both as `../x` (as exclude matches it)
-        # and by its absolute path (as it is shown, and as it has always been matched).
-        candidates = {display_path(absolute, root)}
+        # Matched relative to the config's folder (`../x` outside it, as exclude matches it), and
+        # as shown: a config passed with --config from a subfolder (ci/lint.toml) may be written
+        # for the folder metricspec runs from.
+        candidates = {display_path(absolute, root), record.loaded.path}
         try:
             candidates.add(os.path.relpath(absolute, root).replace(os.sep, "/"))
         except ValueError:  # another drive (Windows): no relative path
@@ -167,7 +167,7 @@ def _file_ignores(records: list[FileRecord], policy: Policy, config: Config, cwd
         ignores[record.loaded.path] = {
             code
             for pattern, codes in policy.per_file_ignores
-            if any(fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"*/{pattern}") for path in candidates)
+            if any(matches_glob(path, pattern) for path in candidates)
             for code in codes
         }
     return ignores

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import functools
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -237,6 +239,45 @@ class _GitIgnores:
             if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
                 return True
         return False
+
+
+def matches_glob(path: str, pattern: str) -> bool:
+    """Whether `path` ('/'-separated, relative to the config's folder) matches a config glob, as
+    `include` reads globs: `*` and `?` stay within a folder, `**` spans folders, and a pattern
+    without '/' names files in any folder (`"*.draft.yaml"`, as ruff's per-file-ignores do)."""
+    if "/" not in pattern:
+        path = path.rsplit("/", 1)[-1]
+    return _glob_regex(pattern).fullmatch(path) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern:
+    parts, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:[^/]*/)*")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        elif pattern[index] == "[" and "]" in pattern[index + 2:]:
+            end = pattern.index("]", index + 2)
+            body = pattern[index + 1:end].replace("\\", "\\\\")  # ranges (a-z) kept as written
+            parts.append("[" + ("^" + body[1:] if body.startswith("!") else body.lstrip("^")) + "]")
+            index = end + 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    try:
+        return re.compile("".join(parts))
+    except re.error:  # a character class that is no class ("[z-a]"): the pattern as plain text
+        return re.compile(re.escape(pattern))
 
 
 def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iterator[Target]:
