@@ -201,3 +201,15 @@ def test_quiet_and_verbose(run, write):
     assert verbose.stdout == (
         "skipped ci.yaml: no top-level `metricspec` key\n\nAll clear: 1 file checked, no problems.\n"
     )
+
+
+def test_show_suppressed_lists_them_with_their_reasons_in_text(run, write):
+    write("a.metrics.yaml", "metricspec: 1\nproduct: A\nobjectives:\n"
+          "  - id: o  # metricspec: ignore[H002] -- goals come next quarter\n    title: Grow ARR by 10% in 2027\n")
+    result = run("lint", "a.metrics.yaml", "--select", "H002", "--show-suppressed")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "suppressed a.metrics.yaml:4:9: H002 objective 'o' (\"Grow ARR by 10% in 2027\") breaks the line of "
+        "sight: it has no goals -- goals come next quarter\n\nAll clear: 1 file checked, no problems.\n"
+    )
+    assert "suppressed" not in run("lint", "a.metrics.yaml", "--select", "H002").stdout

@@ -98,6 +98,13 @@ def _render(report, options, use_rich: bool) -> str:
             row.append(f"  {name}  ")
             row.append(f"[{severity}]", style=_STYLES[severity])
             console.print(row)
+    if options.show_suppressed and report.suppressed:
+        if buffer.tell():
+            console.print()
+        for entry in report.suppressed:
+            found = entry.diagnostic
+            line = f"suppressed {found.path}:{found.line}:{found.column}: {found.code} {found.message} -- {entry.reason}"
+            console.print(Text(_clean(line), style="dim"))
     if options.verbose:
         for path in report.skipped:
             console.print(Text(f"skipped {_clean(path)}: no top-level `metricspec` key", style="dim"))
