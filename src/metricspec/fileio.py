@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
+import sys
 from pathlib import Path
+from typing import Optional
 
 MAX_READ_BYTES = 16 * 1024 * 1024
 
@@ -63,19 +66,72 @@ def read_text(path: Path | str, limit: int = MAX_READ_BYTES) -> str:
     return read_bytes(path, limit).decode("utf-8-sig")
 
 
+# Names of a file descriptor this process already has open. Opening one anew would start at
+# offset 0 (or fail on a pipe or socket), and resolving it, as realpath does, gives the file
+# behind it: the caller's log, which a rename would then replace.
+_STREAM_NAME = re.compile(r"/dev/std(?P<std>in|out|err)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>self|thread-self|\d+)/fd/(?P<pfd>\d+)")
+_STANDARD = {"in": 0, "out": 1, "err": 2}
+
+
+def stream_descriptor(path: Path | str) -> Optional[int]:
+    """The open file descriptor that `path` names (/dev/stdout, /dev/fd/3, /proc/self/fd/1, or a
+    symlink to one of them), else None."""
+    name = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on a chain of symlinks
+        match = _STREAM_NAME.fullmatch(name)
+        if match:
+            if match["std"]:
+                return _STANDARD[match["std"]]
+            if match["pid"] and match["pid"] not in ("self", "thread-self", str(os.getpid())):
+                return None  # another process's descriptor: a file like any other
+            return int(match["fd"] or match["pfd"])
+        if not os.path.islink(name):
+            return None
+        name = os.path.normpath(os.path.join(os.path.dirname(name), os.readlink(name)))
+    return None
+
+
+def _write_descriptor(fd: int, path: Path, data: str) -> None:
+    """Write to an already open descriptor, where it stands (after what the shell wrote before)."""
+    for stream in (sys.stdout, sys.stderr):  # what Python buffered for the same descriptor goes first
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    view = memoryview(data.encode("utf-8"))
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder and `os.replace`.
 
     A symlink is written through (the link stays a link); an existing file keeps its mode;
     on any failure the original is untouched and the temporary file removed.
+
+    What is not a regular file is written as it is, never replaced: a standard stream or other
+    open descriptor (/dev/stdout, /dev/fd/N) through that descriptor, and an existing device or
+    FIFO (/dev/null) by opening it.
     """
     path = Path(path)
+    descriptor = stream_descriptor(path)
+    if descriptor is not None:
+        if not overwrite:
+            raise WriteError(f"{path} already exists")
+        _write_descriptor(descriptor, path, data)
+        return
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.exists():
         if not overwrite:
             raise WriteError(f"{path} already exists")
-        if not target.is_file():
+        if target.is_dir():
             raise WriteError(f"{path} exists and is not a regular file")
+        if not target.is_file():
+            _write_device(target, path, data)
+            return
     folder = target.parent if str(target.parent) else Path(".")
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else None
@@ -110,3 +166,18 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
         if isinstance(exc, OSError):
             raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+def _write_device(target: Path, path: Path, data: str) -> None:
+    """A device or FIFO: opened and written as a shell's `>` would, but never created or truncated
+    (neither means anything there) and never renamed over."""
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # it became a file since we looked: not written in place
+            raise WriteError(f"cannot write {path}: it was replaced while writing")
+        _write_descriptor(fd, path, data)
+    finally:
+        os.close(fd)
