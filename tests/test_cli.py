@@ -67,6 +67,39 @@ def test_pyproject_without_the_table_is_not_a_config(run, write):
 
 
 @pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('[project]\nname = "x"\n\n[tool.metricspec]\nselect = ["E"\nignore = []\n', "Unclosed array (at line 6, column 1)"),
+        ('[project]\nname = "x"\n\n[tool."metricspec".severity]\nE002 = info\n',
+         "Expected newline or end of document after a statement (at line 5, column 11)"),
+        ('tool.metricspec.select = ["E",, ]\n', "Invalid value (at line 1, column 31)"),
+        # broken outside our table: the file is ours all the same, and its settings unknown
+        ('[project]\nname = "x\n[tool.metricspec]\nselect = ["E"]\n', "Illegal character '\\n' (at line 2, column 10)"),
+    ],
+    ids=["table", "quoted-subtable", "dotted-key", "error-outside-our-table"],
+)
+@pytest.mark.parametrize("command", ["lint", "tree"])
+def test_a_broken_pyproject_with_our_table_is_a_config_error(run, write, monkeypatch, tmp_path, text, error, command):
+    """Not skipped for the parent's config (which would let the file pass) or the defaults."""
+    write("metricspec.toml", 'select = ["E"]\nignore = ["E002"]\n')
+    write("project/pyproject.toml", text)
+    write("project/a.metrics.yaml", BROKEN)
+    monkeypatch.chdir(tmp_path / "project")
+    result = run(command, "a.metrics.yaml")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"metricspec: error: {tmp_path / 'project' / 'pyproject.toml'}: invalid TOML: {error}\n"
+
+
+def test_a_broken_pyproject_of_another_tool_is_skipped(run, write, monkeypatch, tmp_path):
+    write("metricspec.toml", 'select = ["E"]\nignore = ["E002"]\n')
+    write("project/pyproject.toml", '[project]\nname = "x"\ndependencies = ["metricspec>=1"\n[tool.ruff]\n')
+    write("project/a.metrics.yaml", BROKEN)
+    monkeypatch.chdir(tmp_path / "project")
+    result = run("lint", "a.metrics.yaml")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("selct = [\"E\"]\n", "metricspec.toml: selct: unknown key"),

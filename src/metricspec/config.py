@@ -4,6 +4,7 @@ The schema is config_model.py (pydantic); a well-formed file is read here withou
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -127,8 +128,18 @@ def _from_schema(model: object) -> Config:
     return config
 
 
+# `[tool.metricspec]`, `[tool."metricspec".severity]`, `tool.metricspec.select = ...`: how a
+# pyproject.toml that TOML cannot read shows that it holds our settings.
+_OUR_TABLE = re.compile(r"""\btool\s*\.\s*["']?metricspec["']?\s*[].=]""")
+
+
 def discover(start: Path) -> Optional[Path]:
-    """The first config file found from `start` upwards; pyproject.toml only with [tool.metricspec]."""
+    """The first config file found from `start` upwards; pyproject.toml only with [tool.metricspec].
+
+    A pyproject.toml that cannot be read as TOML is ours when its text names tool.metricspec:
+    it is returned, and `load` reports the error (exit 2) instead of the run going on with
+    another config or the defaults. Without that name it is some other tool's, and skipped.
+    """
     for folder in (start, *start.parents):
         for name in CONFIG_FILES:
             candidate = folder / name
@@ -137,8 +148,14 @@ def discover(start: Path) -> Optional[Path]:
             if name != "pyproject.toml":
                 return candidate
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = read_text(candidate)
+            except (OSError, UnicodeDecodeError):
+                continue
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError:
+                if _OUR_TABLE.search(text):
+                    return candidate
                 continue
             if isinstance(data.get("tool"), dict) and "metricspec" in data["tool"]:
                 return candidate
