@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -162,3 +165,35 @@ def test_mermaid_ids_are_unique_and_safe(run, write):
 ])
 def test_mermaid_label(text, expected):
     assert mermaid_label(text) == expected
+
+
+def _tree_process(tmp_path, encoding: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "metricspec", "tree", "--today", DAY.isoformat(), *args],
+                          cwd=tmp_path, capture_output=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii"])
+def test_tree_on_a_console_without_its_symbols(write, tmp_path, encoding):
+    """A Windows console (cp1252) printed 'internal error: UnicodeEncodeError ... \\u2605', exit 2."""
+    write("metricspec.toml", 'select = ["T001", "H002"]\n')
+    write("company.metrics.yaml", COMPANY.replace("Grow ARR", "Grow ARR \U0001F680 Café"))
+    write("team.metrics.yaml", TEAM)
+    proc = _tree_process(tmp_path, encoding)
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    out = proc.stdout.decode(encoding)
+    assert out.startswith("company.metrics.yaml  Acme, growth stage  * weekly-builders\n")
+    assert "4,000,000 -> 5,000,000 USD by 2027-03-31  ok  Annual recurring revenue" in _line(out, "- arr  lagging")
+    assert _line(out, "* weekly-builders  leading  no target  ! ")
+    cafe = "Café" if encoding == "cp1252" else "Caf?"
+    assert f"objective revenue  Grow ARR ? {cafe} from $4M to $5M" in out  # what it cannot show, as '?'
+    assert re.fullmatch(r"    [`+]-- goal adoption  .*", _line(out, "goal adoption"))  # ASCII guides, same nesting
+    team_only = _tree_process(tmp_path, encoding, "team.metrics.yaml").stdout.decode(encoding)
+    assert "goal adoption  Make \"reports\" <b>weekly</b> & #1  ^ revenue (not found)  x E004" in team_only
+
+
+def test_mermaid_on_a_console_without_a_titles_characters(write, tmp_path):
+    write("a.metrics.yaml", "metricspec: 1\nobjectives:\n  - {id: stars, title: \"\u2605 Grow \u00e9\"}\n")
+    proc = _tree_process(tmp_path, "cp1252", "--format", "mermaid")
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert '  n_stars["Objective: #9733; Grow \u00e9<br/>stars' in proc.stdout.decode("cp1252")

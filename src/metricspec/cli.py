@@ -213,8 +213,17 @@ def tree(
         report = api.lint(api.LintOptions(paths=list(paths or []), config=settings, today=_today(today), skip_unrecognized=True))
     except PathNotFound as exc:
         raise _fail(f"no such file or directory: {exc}") from None
+    # What stdout cannot encode (★ on a cp1252 console) is replaced, never an encoding error.
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     if format is TreeFormat.mermaid:
-        sys.stdout.write(tree_view.mermaid(report.workspace, report.diagnostics))
+        sys.stdout.write(tree_view.mermaid_for_encoding(tree_view.mermaid(report.workspace, report.diagnostics), encoding))
     else:
-        _console(sys.stdout, width=200).print(tree_view.text_view(report.workspace, report.diagnostics, list(report.sources)))
+        console = _console(sys.stdout, width=200)
+        view = tree_view.text_view(report.workspace, report.diagnostics, list(report.sources))
+        if encoding.lower().replace("-", "").startswith("utf"):
+            console.print(view)
+        else:  # rendered for stdout (rich draws ASCII guides for it), then written with stand-ins
+            with console.capture() as captured:
+                console.print(view)
+            sys.stdout.write(tree_view.for_encoding(captured.get(), encoding))
     raise typer.Exit(2 if report.internal_errors else 0)

@@ -176,6 +176,40 @@ def _marks(diagnostics: list[Diagnostic]) -> Optional[Text]:
     return Text(f"{symbol} {' '.join(codes)}", style=style)
 
 
+# -- output encodings ----------------------------------------------------------------------
+
+# ASCII stand-ins for the symbols above, for an output that cannot encode them (a Windows
+# console's cp1252 has none of them): the tree must print, not fail on its decoration.
+_STAND_INS = {"★": "*", "◆": "-", "✖": "x", "⚠": "!", "ℹ": "i", "✓": "ok", "→": "->", "↑": "^"}
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def for_encoding(text: str, encoding: str) -> str:
+    """The rendered text tree as `encoding` can print it: its symbols as ASCII stand-ins, and
+    whatever else it lacks (an emoji in a title) as `?`."""
+    if _encodable(text, encoding):
+        return text
+    for symbol, stand_in in _STAND_INS.items():
+        if not _encodable(symbol, encoding):
+            text = text.replace(symbol, stand_in)
+    return text.encode(encoding, errors="replace").decode(encoding)
+
+
+def mermaid_for_encoding(text: str, encoding: str) -> str:
+    """The Mermaid chart as `encoding` can print it: what it lacks as Mermaid's `#9733;` entity
+    codes, which the rendered chart shows as the character itself."""
+    if _encodable(text, encoding):
+        return text
+    return "".join(char if _encodable(char, encoding) else f"#{ord(char)};" for char in text)
+
+
 # -- Mermaid -------------------------------------------------------------------------------
 
 _SHAPES = (('["', '"]'), ('("', '")'), ('(["', '"])'), ('[/"', '"/]'))
