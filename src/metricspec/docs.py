@@ -8,7 +8,15 @@ import json
 from metricspec.rules import Rule, all_rules
 
 
-def _console(buffer: io.StringIO, color: bool, width: int = 110):
+def output_width(fallback: int, minimum: int) -> int:
+    """The terminal's width (COLUMNS first, as shutil reads it), `fallback` when there is none
+    (a pipe), never below `minimum`."""
+    import shutil
+
+    return max(minimum, shutil.get_terminal_size((fallback, 24)).columns)
+
+
+def _console(buffer: io.StringIO, color: bool, width: int):
     from rich.console import Console
 
     return Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, markup=False)
@@ -26,11 +34,15 @@ def rules_table(format: str = "text", color: bool = False) -> str:
 
     table = Table(show_lines=False, box=None, pad_edge=False)
     for column in ("code", "name", "family", "severity", "flags"):
-        table.add_column(column, no_wrap=column != "flags")
+        # A code, name or severity is copied whole; a family is words that wrap ("leading/lagging
+        # pairs" over two lines), at most as wide as "metric overload", so a narrow terminal
+        # leaves the summary the room.
+        table.add_column(column, no_wrap=column not in ("family", "flags"), max_width=15 if column == "family" else None)
     for r in rules:
         table.add_row(r.code, r.name, r.family, r.severity.value, r.summary)
     buffer = io.StringIO()
-    _console(buffer, color).print(table)
+    # Below 80 columns, code, name and severity (50 wide with the gaps) leave the rest no room.
+    _console(buffer, color, output_width(110, minimum=80)).print(table)
     return buffer.getvalue()
 
 
@@ -55,11 +67,36 @@ def rule_markdown(rule: Rule) -> str:
 
 
 def rule_page(rule: Rule, color: bool = False) -> str:
-    from rich.markdown import Markdown
-
     buffer = io.StringIO()
-    _console(buffer, color, width=100).print(Markdown(rule_markdown(rule)))
+    # Lines longer than the width overflow instead of being cropped (crop=False): see _CodeBlock.
+    _console(buffer, color, output_width(100, minimum=60)).print(_page_markdown(rule_markdown(rule)), crop=False)
     return buffer.getvalue()
+
+
+def _page_markdown(text: str):
+    """rich's Markdown with code blocks that keep their lines whole."""
+    from rich.markdown import CodeBlock, Markdown
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    class _CodeBlock(CodeBlock):
+        """A YAML example or fix, its lines never wrapped nor cropped at the width: a wrapped line
+        pasted into a file is another document or none (E001). Indented, in the terminal's own
+        colours: a theme's background would end raggedly with the lines, and its foreground
+        without it could be unreadable on a light terminal."""
+
+        def __rich_console__(self, console, options):
+            code = str(self.text).rstrip()
+            highlighted = Syntax(code, self.lexer_name, theme="ansi_dark", background_color="default").highlight(code)
+            highlighted.rstrip()
+            block = Text("\n").join(Text("    ") + line for line in highlighted.split("\n"))
+            block.no_wrap, block.overflow, block.justify = True, "ignore", "default"
+            yield block
+
+    class _Markdown(Markdown):
+        elements = {**Markdown.elements, "fence": _CodeBlock, "code_block": _CodeBlock}
+
+    return _Markdown(text)
 
 
 def rules_markdown() -> str:
