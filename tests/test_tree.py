@@ -197,3 +197,48 @@ def test_mermaid_on_a_console_without_a_titles_characters(write, tmp_path):
     proc = _tree_process(tmp_path, "cp1252", "--format", "mermaid")
     assert (proc.returncode, proc.stderr) == (0, b"")
     assert '  n_stars["Objective: #9733; Grow \u00e9<br/>stars' in proc.stdout.decode("cp1252")
+
+
+STATUSES = """\
+metricspec: 1
+product: |
+  Acme
+  Labs
+objectives:
+  - id: old-revenue
+    title: |
+      Grow revenue
+      from the old plan
+    status: deprecated
+    metrics:
+      - id: old-arr
+        name: >
+          Annual recurring
+          revenue
+        kind: lagging
+        unit: USD
+        status: deprecated
+  - id: new-revenue
+    title: New revenue
+    status: proposed
+"""
+
+
+def test_a_title_written_over_several_lines_keeps_the_tree_whole(run, write):
+    write("a.metrics.yaml", STATUSES)
+    out = run("tree").stdout
+    assert out.splitlines()[:3] == [
+        "a.metrics.yaml  Acme Labs",
+        "├── objective old-revenue  Grow revenue from the old plan  (deprecated)",
+        "│   └── ◆ old-arr  lagging  no target  (deprecated)  ✓  Annual recurring revenue",
+    ]
+    assert out.splitlines()[3].startswith("└── objective new-revenue  New revenue  (proposed)")
+    assert len(out.splitlines()) == 4
+
+
+def test_mermaid_marks_what_is_not_active_as_the_text_tree_does(run, write):
+    write("a.metrics.yaml", STATUSES)
+    lines = run("tree", "--format", "mermaid").stdout.splitlines()
+    assert '  n_old_revenue["Objective: Grow revenue from the old plan (deprecated)<br/>old-revenue"]' in lines
+    assert '  m_old_arr[("Annual recurring revenue<br/>lagging, no target (deprecated)")]' in lines
+    assert any(line.startswith('  n_new_revenue["Objective: New revenue (proposed)<br/>new-revenue<br/>') for line in lines)

@@ -36,6 +36,12 @@ class Findings:
         return self.by_subject.get((path, subject), [])
 
 
+def one_line(text: object) -> str:
+    """Text from the spec on one line: a title written as a YAML block (`title: |`, or `>` with
+    its closing newline) would break the tree's lines, and a Mermaid label."""
+    return " ".join(str(text).split())
+
+
 def format_number(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
@@ -91,7 +97,7 @@ def text_view(workspace: Optional[Workspace], diagnostics: list[Diagnostic], sou
     for path in sources:
         if path in drawn:
             continue
-        label = Text.assemble((path, "bold"), "  not drawn: ")
+        label = Text.assemble((one_line(path), "bold"), "  not drawn: ")
         label.append_text(_marks(findings.on(path, None)) or Text("not a metricspec document"))
         parts.append(label)
     if not parts:
@@ -101,14 +107,14 @@ def text_view(workspace: Optional[Workspace], diagnostics: list[Diagnostic], sou
 
 def _doc_tree(doc: DocItem, workspace: Workspace, findings: Findings) -> Tree:
     model = doc.model
-    label = Text(doc.display_path, style="bold")
+    label = Text(one_line(doc.display_path), style="bold")
     about = [part for part in (model.product, model.stage and f"{model.stage} stage") if part]
     if about:
-        label.append(f"  {', '.join(about)}")
+        label.append(f"  {one_line(', '.join(about))}")
     north_star = workspace.north_star(doc)
     if north_star is not None:
         label.append("  ★ ", style="yellow")
-        label.append(north_star.id)
+        label.append(one_line(north_star.id))
     marks = _marks(findings.on(doc.display_path, None))
     if marks:
         label.append("  ")
@@ -127,15 +133,16 @@ def _add_node(branch: Tree, node: NodeItem, doc: DocItem, workspace: Workspace, 
     if id(node) in seen:
         return
     seen.add(id(node))
-    label = Text.assemble((node.level_name, LEVEL_STYLES[node.level]), " ", (node.id, "bold"), "  ", node.model.title)
+    label = Text.assemble((node.level_name, LEVEL_STYLES[node.level]), " ", (one_line(node.id), "bold"), "  ",
+                          one_line(node.model.title))
     if node.model.status != "active":
         label.append(f"  ({node.model.status})", style="dim")
     if node.doc is not doc:
-        label.append(f"  ({node.doc.display_path})", style="dim")
+        label.append(f"  ({one_line(node.doc.display_path)})", style="dim")
     if node.parent is not None and not node.parent.doc.reported:
-        label.append(f"  ↑ {node.parent.id} ({node.parent.doc.display_path})", style="dim")
+        label.append(f"  ↑ {one_line(node.parent.id)} ({one_line(node.parent.doc.display_path)})", style="dim")
     elif node.parent is None and node.model.parent:
-        label.append(f"  ↑ {node.model.parent} (not found)", style="dim")
+        label.append(f"  ↑ {one_line(node.model.parent)} (not found)", style="dim")
     marks = _marks(findings.on(node.doc.display_path, node.id))
     if marks:
         label.append("  ")
@@ -152,17 +159,17 @@ def _metric_label(metric: MetricItem, is_north_star: bool, findings: Findings) -
     model = metric.model
     label = Text()
     label.append("★ " if is_north_star else "◆ ", style="yellow" if is_north_star else "dim")
-    label.append(metric.id, style="bold")
+    label.append(one_line(metric.id), style="bold")
     label.append("  ")
     label.append(model.kind or "no kind", style=KIND_STYLES.get(model.kind or "", "dim italic"))
     label.append("  ")
-    label.append(target_text(metric), style="" if model.target is not None else "dim italic")
+    label.append(one_line(target_text(metric)), style="" if model.target is not None else "dim italic")
     if model.status != "active":
         label.append(f"  ({model.status})", style="dim")
     marks = _marks(findings.on(metric.doc.display_path, metric.id))
     label.append("  ")
     label.append_text(marks or Text("✓", style="green"))
-    label.append(f"  {model.name}", style="dim")
+    label.append(f"  {one_line(model.name)}", style="dim")
     return label
 
 
@@ -222,8 +229,7 @@ _SEVERITY_WORDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severit
 
 def mermaid_label(text: str) -> str:
     """Text safe inside a double-quoted Mermaid label: markup characters as entities, one line."""
-    flat = " ".join(str(text).split())
-    return _ESCAPE.sub(lambda match: _ESCAPES[match.group(0)], flat)
+    return _ESCAPE.sub(lambda match: _ESCAPES[match.group(0)], one_line(text))
 
 
 class _Ids:
@@ -260,7 +266,7 @@ def mermaid(workspace: Optional[Workspace], diagnostics: list[Diagnostic]) -> st
             for node in _walk(root, seen):
                 name = ids(node, "n_", node.id)
                 opening, closing = _SHAPES[node.level]
-                title = f"{node.level_name.capitalize()}: {node.model.title}"
+                title = f"{node.level_name.capitalize()}: {node.model.title}{_status(node.model.status)}"
                 label = mermaid_label(title) + "<br/>" + mermaid_label(node.id) + _mermaid_marks(findings.on(node.doc.display_path, node.id))
                 lines.append(f"  {name}{opening}{label}{closing}")
                 classes[node.level_name].append(name)
@@ -272,7 +278,7 @@ def mermaid(workspace: Optional[Workspace], diagnostics: list[Diagnostic]) -> st
                     metric_name = ids(metric, "m_", metric.id)
                     star = "North star: " if metric is workspace.north_star(metric.doc) else ""
                     kind = metric.model.kind or "no kind"
-                    detail = f"{kind}, {target_text(metric, arrow='to')}"
+                    detail = f"{kind}, {target_text(metric, arrow='to')}{_status(metric.model.status)}"
                     label = (mermaid_label(star + metric.model.name) + "<br/>" + mermaid_label(detail)
                              + _mermaid_marks(findings.on(metric.doc.display_path, metric.id)))
                     lines.append(f"  {metric_name}{_METRIC_SHAPE[0]}{label}{_METRIC_SHAPE[1]}")
@@ -295,6 +301,11 @@ def mermaid(workspace: Optional[Workspace], diagnostics: list[Diagnostic]) -> st
         if members:
             lines.append(f"  class {','.join(members)} {name}")
     return "\n".join(lines) + "\n"
+
+
+def _status(status: str) -> str:
+    """` (deprecated)`, ` (proposed)`: as the text tree marks what is not active."""
+    return "" if status == "active" else f" ({status})"
 
 
 def _mermaid_marks(diagnostics: list[Diagnostic]) -> str:
