@@ -218,6 +218,13 @@ def _text(value: Any) -> Any:
     raise _Defer
 
 
+def _title(value: Any) -> Any:
+    # A blank title or name is E002 (validate._blank_names), found on the slow path.
+    if value.__class__ is str and value and not value.isspace():
+        return value
+    raise _Defer
+
+
 def _optional_text(value: Any) -> Any:
     if value is None or value.__class__ is str:
         return value
@@ -305,7 +312,7 @@ _STATUS = _choice("active", "proposed", "deprecated", optional=False)
 _CADENCE = _choice("daily", "weekly", "biweekly", "monthly", "quarterly")
 _NODE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "id": _slug,
-    "title": _text,
+    "title": _title,
     "description": _optional_text,
     "owner": _optional_text,
     "parent": _optional_slug,
@@ -325,7 +332,7 @@ _CHECKS: dict[type[PlainModel], dict[str, Callable[[Any], Any]]] = {
     },
     Metric: {
         "id": _slug,
-        "name": _text,
+        "name": _title,
         "description": _optional_text,
         "kind": _choice("leading", "lagging"),
         "category": _choice("user", "business", "operational"),
