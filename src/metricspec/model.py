@@ -161,5 +161,42 @@ LEVEL_NAMES = ("objective", "goal", "outcome", "behavior")
 Node = _Node
 
 
+# A number as the linter reads one written as text: YAML 1.2 (an editor's YAML language server)
+# reads `1_000` and `+12` as text, which the models read as numbers.
+_NUMBER_TEXT = r"^[+-]?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?(?:[eE][+-]?[0-9]+)?$"
+
+
 def json_schema() -> dict[str, Any]:
-    return Document.model_json_schema()
+    """The models' JSON Schema, made to check files as editors read them: YAML 1.2 reads `2027`
+    or `true` as a number or a boolean where metricspec reads text, `1_000` as text where it
+    reads a number, and `x-` keys are free everywhere."""
+    schema = _for_editors(Document.model_json_schema())
+    metric = schema["$defs"]["Metric"]["properties"]
+    pairs = metric["pairs_with"]
+    metric["pairs_with"] = {
+        "description": pairs["description"], "title": pairs["title"], "default": pairs.get("default", []),
+        "anyOf": [pairs["items"], pairs],
+    }
+    for name, level in (("Metric", "name"), *((node, "title") for node in ("Objective", "Goal", "Outcome", "Behavior"))):
+        schema["$defs"][name]["properties"][level]["pattern"] = r"\S"  # not blank (E002)
+    return schema
+
+
+def _for_editors(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_for_editors(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _for_editors(value) for key, value in node.items()}
+    if node.get("additionalProperties") is False:
+        node["patternProperties"] = {"^x-": {}}
+    kind = node.get("type")
+    if kind == "number":
+        rest = {key: value for key, value in node.items() if key != "type"}
+        return {**rest, "anyOf": [{"type": "number"}, {"type": "string", "pattern": _NUMBER_TEXT}]}
+    if kind == "string" and not {"enum", "const", "format"} & node.keys():
+        if "pattern" in node:  # an id: `2027` is one, read as a number by YAML 1.2
+            rest = {key: value for key, value in node.items() if key not in ("type", "pattern")}
+            return {**rest, "anyOf": [{"type": "string", "pattern": node["pattern"]}, {"type": "integer", "minimum": 0}]}
+        node["type"] = ["string", "number", "boolean"]  # free text
+    return node
