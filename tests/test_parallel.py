@@ -26,6 +26,13 @@ def _workspace(tmp_path, files: int = 24):
     # Files that do not validate, do not parse, or are not metricspec at all.
     (tmp_path / "broken.metrics.yaml").write_text("metricspec: 1\nobjectives:\n  - id: Bad Id\n    title: x\n    colour: red\n")
     (tmp_path / "syntax.metricspec.yaml").write_text("metricspec: 1\nobjectives: [\n")
+    # Repaired by validation in the middle of the file: the data then has another shape than
+    # the one the loader recorded positions for (a text item in a node list, a list that is not one).
+    (tmp_path / "repaired.metrics.yaml").write_text(
+        "metricspec: 1\nobjectives:\n- id: o1\n  title: x\n  goals:\n  - just text\n"
+        "- id: o2\n  title: Grow revenue by 20% by 2027\n  goals: 5\n  owner: pm\n  metrics:\n"
+        "  - {id: m3, name: y, kind: sideways, unit: count}\n"
+    )
     (tmp_path / "other.yaml").write_text("name: not a spec\n")
     (tmp_path / "ignored.metrics.yaml").write_text(
         "metricspec: 1  # metricspec: ignore-file[T001]\nproduct: Ignored\ngoals:\n  - id: lone-goal\n    title: A goal\n"

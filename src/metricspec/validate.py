@@ -54,6 +54,10 @@ def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem
 
     problems: list[Problem] = []
     placeholders = 0
+    # The positions of the data as read: the repairs below change its shape, which the lean
+    # walk's spans follow (a parallel run ships the data and rebuilds positions from spans).
+    loaded.positions = loaded.positions
+    loaded.spans = None
     for attempt in range(_MAX_REPAIRS):
         try:
             document = plain.from_pydantic(Schema.model_validate(data))
