@@ -118,3 +118,22 @@ def test_a_duplicate_key_inside_an_item_is_about_that_item(write):
     report = lint_paths(spec, select=["E", "M"])
     assert findings(report) == [("E005", "mrr", 13), ("E005", "revenue", 19)]
     assert [(s.diagnostic.subject, s.diagnostic.line) for s in report.suppressed] == [("arr", 9), ("nrr", 18)]
+
+
+def test_a_syntax_error_is_not_suppressed_by_text_in_the_file(write):
+    """Past a syntax error nothing tells a comment from a value: E001 is fixed, not suppressed."""
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "owner: [unclosed\ndescription: \"quoting the syntax: # metricspec: ignore-file[E001]\"\n",
+    )
+    assert [d.code for d in lint_paths(spec, select=["E"]).diagnostics] == ["E001"]
+
+
+def test_a_hash_after_a_unicode_space_is_part_of_the_value(write):
+    """YAML starts a comment at '#' after a space or tab only: after U+00A0 or U+3000 it is text."""
+    spec = write(
+        "a.metrics.yaml",
+        HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n"
+        "    description: see\u00a0# metricspec:ignore-file[E002]\n",
+    )
+    assert findings(lint_paths(spec, select=["E"])) == [("E002", "revenue", 6)]

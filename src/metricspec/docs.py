@@ -60,9 +60,12 @@ def rule_markdown(rule: Rule) -> str:
         parts.append(f"### Use instead\n\n```yaml\n{rule.doc.fix.rstrip()}\n```\n")
     if rule.doc.options:
         parts.append("### Options\n\n" + "".join(f"- `{key}`: {meaning}\n" for key, meaning in rule.doc.options))
-    parts.append(
-        f"Silence it for one item with `# metricspec: ignore[{rule.code}] -- reason` or `lint_ignore: [{rule.code}]`.\n"
-    )
+    if rule.code == "E001":  # engine._suppressed_by: a syntax error is fixed, not suppressed
+        parts.append("A file that does not parse cannot be silenced by a comment in it: fix it, or `--ignore E001`.\n")
+    else:
+        parts.append(
+            f"Silence it for one item with `# metricspec: ignore[{rule.code}] -- reason` or `lint_ignore: [{rule.code}]`.\n"
+        )
     return "\n".join(parts)
 
 

@@ -184,17 +184,33 @@ def _with_subjects(problems: list[Problem], doc: Optional[DocItem]) -> list[Prob
     like any finding about it."""
     if doc is None or all(problem.subject for problem in problems):
         return list(problems)
-    extents = [(doc.loaded.value_span(item.path), item) for item in (*doc.nodes, *doc.metrics)]
-    named = []
-    for problem in problems:
-        if problem.subject is None:
-            start = problem.span[:2]
-            inside = [(span, item) for span, item in extents if span and span[:2] <= start < span[2:]]
-            if inside:
-                item = max(inside, key=lambda found: found[0][:2])[1]  # the innermost
-                id_span = doc.loaded.value_span(item.path + ("id",))
-                problem = replace(problem, subject=item.id, subject_line=id_span[0] if id_span else None)
-        named.append(problem)
+    # Items nest (a metric inside its node): one sweep in the order of the text, with the items
+    # open at each problem on a stack, finds the innermost in linear time.
+    extents = sorted(
+        (span[:2], span[2:], index, item)
+        for index, item in enumerate((*doc.nodes, *doc.metrics))
+        if (span := doc.loaded.value_span(item.path))
+    )
+    found: dict[int, Any] = {}
+    open_items: list[tuple] = []
+    next_item = 0
+    for index, problem in sorted(enumerate(problems), key=lambda entry: entry[1].span[:2]):
+        if problem.subject is not None:
+            continue
+        start = problem.span[:2]
+        while next_item < len(extents) and extents[next_item][0] <= start:
+            while open_items and open_items[-1][1] <= extents[next_item][0]:
+                open_items.pop()
+            open_items.append(extents[next_item])
+            next_item += 1
+        while open_items and open_items[-1][1] <= start:
+            open_items.pop()
+        if open_items:
+            found[index] = open_items[-1][3]
+    named = list(problems)
+    for index, item in found.items():
+        id_span = doc.loaded.value_span(item.path + ("id",))
+        named[index] = replace(named[index], subject=item.id, subject_line=id_span[0] if id_span else None)
     return named
 
 
@@ -231,6 +247,10 @@ def _suppressed_by(
     problem: Problem, comments: list[Suppression], resolved: dict[int, set[str]], ignores: dict[str, _LintIgnore]
 ) -> Optional[str]:
     if problem.code == "M001":
+        return None
+    if problem.code == "E001":
+        # A file that does not parse: which of its '#' are comments cannot be told past the
+        # error. A syntax error is fixed, not suppressed (--ignore E001 remains).
         return None
     if problem.subject and problem.subject in ignores:
         entry = ignores[problem.subject]

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 _COMMENT = re.compile(
-    r"(?:^|(?<=\s))#\s*metricspec:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\]"
+    # YAML starts a comment at a '#' after a space or a tab only (not after U+2028 or a no-break space).
+    r"(?:^|(?<=[ \t]))#\s*metricspec:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\]"
     r"(?:[ \t]+--[ \t]*(?P<reason>[^\n\r]*))?"
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML 1.2's, as the loader counts lines
