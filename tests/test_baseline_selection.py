@@ -358,3 +358,16 @@ def test_per_file_ignores_globs_are_anchored_and_stay_within_a_folder(run, write
     result = run("lint", "--select", "E", "--format", "json")
     # metrics/*.yaml is not metrics/legacy/..., and legacy/*.yaml names no root folder legacy/.
     assert sorted(d["path"] for d in _json(result)["diagnostics"]) == ["metrics/legacy/old.metrics.yaml"]
+
+
+def test_a_baseline_written_to_and_read_from_a_stream_matches(write, tmp_path, monkeypatch):
+    """Paths are relative to the working directory when the baseline is a stream, not to /dev."""
+    write("metrics/a.metrics.yaml", broken())
+    monkeypatch.chdir(tmp_path)
+    command = [sys.executable, "-m", "metricspec", "lint", "--select", "E"]
+    written = subprocess.run(command + ["--write-baseline", "/dev/stdout"], capture_output=True, text=True, check=True)
+    assert [f["path"] for f in json.loads(written.stdout)["findings"]] == ["metrics/a.metrics.yaml"]
+    (tmp_path / "base.json").write_text(written.stdout)
+    with open(tmp_path / "base.json") as stdin:  # `--baseline /dev/stdin < base.json`
+        read = subprocess.run(command + ["--baseline", "/dev/stdin"], stdin=stdin, capture_output=True, text=True)
+    assert read.returncode == 0, read.stdout

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from metricspec.diagnostics import Diagnostic
-from metricspec.fileio import read_text
+from metricspec.fileio import read_text, stream_descriptor
 
 FORMAT_VERSION = 1
 
@@ -33,7 +33,10 @@ def _key(path: str, subject: str | None, code: str) -> tuple[str, str, str]:
 
 def folder_of(baseline: Path) -> str:
     """The folder a baseline's paths are relative to: the one that holds the file, as the
-    system sees it (a folder reached through a symlink is the same folder)."""
+    system sees it (a folder reached through a symlink is the same folder); the working
+    directory for a stream or a device (`--write-baseline /dev/stdout > base.json`)."""
+    if stream_descriptor(baseline) is not None or (os.path.exists(baseline) and not os.path.isfile(baseline)):
+        return os.path.realpath(os.getcwd())
     return os.path.realpath(os.path.dirname(os.path.abspath(baseline)))
 
 
