@@ -120,3 +120,13 @@ def test_version_lint_and_rules_import_no_more_than_they_need(tmp_path):
     assert _imported(["lint", "good.metrics.yaml"], tmp_path) & heavy == {"yaml"}
     assert _imported(["rules"], tmp_path) & heavy == {"rich", "rich.console"}  # rich draws the table
     assert _imported(["rules", "--format", "json"], tmp_path) & heavy == set()
+
+
+def test_a_closed_stdout_is_no_traceback(tmp_path):
+    """`metricspec lint ... >&-`: the report has nowhere to go, the exit code still says it."""
+    (tmp_path / "a.metrics.yaml").write_text("metricspec: 1\nproduct: A\nobjectives:\n  - {id: o, title: Grow, ownr: x}\n")
+    for extra in ("", "--output out.json"):
+        result = subprocess.run(f"{sys.executable} -m metricspec lint a.metrics.yaml {extra} >&-", shell=True,
+                                cwd=tmp_path, capture_output=True, text=True)
+        assert (result.returncode, result.stderr) == (1, ""), extra
+    assert "E002" in (tmp_path / "out.json").read_text()

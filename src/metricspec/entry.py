@@ -13,6 +13,7 @@ and compares what they print, write and return.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Optional
 
@@ -113,6 +114,9 @@ def _rules(args: list[str]) -> Optional[int]:
 
 def main(argv: Optional[list[str]] = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # closed by the caller (`>&-`): what would go there is dropped
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
     try:
         code = _fast(args)
         if code is None:
@@ -123,8 +127,6 @@ def main(argv: Optional[list[str]] = None) -> None:
     except BrokenPipeError:
         # The reader went away (`| head`): as click does, stop quietly with 1, and point stdout
         # at /dev/null so that the interpreter's last flush does not complain either.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except KeyboardInterrupt:
@@ -143,8 +145,6 @@ def _exit_now(code: int) -> None:
     objects one by one at interpreter exit (a full collection of them, too) takes longer than
     the rules did. Nothing of ours is left to clean up: files are written atomically and worker
     processes are joined before their results are used."""
-    import os
-
     try:
         sys.stdout.flush()
         sys.stderr.flush()
