@@ -371,3 +371,19 @@ def test_a_baseline_written_to_and_read_from_a_stream_matches(write, tmp_path, m
     with open(tmp_path / "base.json") as stdin:  # `--baseline /dev/stdin < base.json`
         read = subprocess.run(command + ["--baseline", "/dev/stdin"], stdin=stdin, capture_output=True, text=True)
     assert read.returncode == 0, read.stdout
+
+
+@pytest.mark.parametrize(("pattern", "ignored"), [
+    ("./metrics/legacy/*.yaml", ["metrics/legacy/old.metrics.yaml"]),
+    ("metrics/legacy", ["metrics/legacy/old.metrics.yaml"]),
+    ("metrics/[^t]*.yaml", []),  # negated as in ruff: not top.metrics.yaml
+    ("[[:alpha:]]", []),  # no class of regex's own, and no warning
+])
+def test_per_file_ignores_glob_forms(run, write, pattern, ignored):
+    paths = ("metrics/top.metrics.yaml", "metrics/legacy/old.metrics.yaml")
+    for index, path in enumerate(paths):
+        write(path, broken(f"s{index}"))
+    write("metricspec.toml", f'[per-file-ignores]\n"{pattern}" = ["E002"]\n')
+    result = run("lint", "--select", "E", "--format", "json")
+    assert sorted(d["path"] for d in _json(result)["diagnostics"]) == sorted(set(paths) - set(ignored))
+    assert "Warning" not in result.stderr

@@ -246,3 +246,10 @@ def test_show_suppressed_lists_them_with_their_reasons_in_text(run, write):
         "sight: it has no goals -- goals come next quarter\n\nAll clear: 1 file checked, no problems.\n"
     )
     assert "suppressed" not in run("lint", "a.metrics.yaml", "--select", "H002").stdout
+
+
+def test_an_absolute_include_glob_is_read(run, write, tmp_path):
+    write("specs/a.metrics.yaml", "metricspec: 1\nproduct: A\nobjectives:\n  - {id: o, title: Grow, ownr: x}\n")
+    write("metricspec.toml", f'include = ["{(tmp_path / "specs").as_posix()}/*.yaml"]\n')
+    result = run("lint", "--format", "concise", "--select", "E")
+    assert (result.exit_code, result.stdout) == (1, "specs/a.metrics.yaml:4:26: E002 unknown key 'ownr'; did you mean 'owner'?\n")

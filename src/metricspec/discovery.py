@@ -245,9 +245,10 @@ def matches_glob(path: str, pattern: str) -> bool:
     """Whether `path` ('/'-separated, relative to the config's folder) matches a config glob, as
     `include` reads globs: `*` and `?` stay within a folder, `**` spans folders, and a pattern
     without '/' names files in any folder (`"*.draft.yaml"`, as ruff's per-file-ignores do)."""
-    if "/" not in pattern:
+    pattern = pattern.removeprefix("./")
+    if "/" not in pattern.rstrip("/"):
         path = path.rsplit("/", 1)[-1]
-    return _glob_regex(pattern).fullmatch(path) is not None
+    return _glob_regex(pattern.rstrip("/")).fullmatch(path) is not None
 
 
 @functools.lru_cache(maxsize=256)
@@ -268,14 +269,18 @@ def _glob_regex(pattern: str) -> re.Pattern:
             index += 1
         elif pattern[index] == "[" and "]" in pattern[index + 2:]:
             end = pattern.index("]", index + 2)
-            body = pattern[index + 1:end].replace("\\", "\\\\")  # ranges (a-z) kept as written
-            parts.append("[" + ("^" + body[1:] if body.startswith("!") else body.lstrip("^")) + "]")
+            body = pattern[index + 1:end]
+            negated = body[:1] in ("!", "^")  # [!a] as in fnmatch, [^a] as in ruff's globs
+            body = body[1:] if negated else body
+            # Ranges (a-z) kept as written; what a regex class would read otherwise, escaped.
+            body = re.sub(r"[\\\[&|~]", lambda m: "\\" + m.group(), body).replace("--", "-\\-")
+            parts.append("[" + ("^/" if negated else "") + body + "]")
             index = end + 1
         else:
             parts.append(re.escape(pattern[index]))
             index += 1
-    try:
-        return re.compile("".join(parts))
+    try:  # a folder names every file below it ("metrics/legacy")
+        return re.compile("".join(parts) + "(?:/.*)?")
     except re.error:  # a character class that is no class ("[z-a]"): the pattern as plain text
         return re.compile(re.escape(pattern))
 
@@ -283,7 +288,11 @@ def _glob_regex(pattern: str) -> re.Pattern:
 def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iterator[Target]:
     """Files matching the config's include globs (relative to the config's folder)."""
     for pattern in patterns:
-        for path in sorted(root.glob(pattern)):
+        base = root
+        if os.path.isabs(pattern):  # Path.glob takes relative patterns only
+            anchor = Path(pattern).anchor
+            base, pattern = Path(anchor), pattern[len(anchor):]
+        for path in sorted(base.glob(pattern)) if pattern else ():
             if path.is_dir():
                 yield from walker.walk(str(path))
             elif path.name.endswith(SUFFIXES) and not walker._excluded(str(path)):
