@@ -160,11 +160,12 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
         file_ignored = file_ignores.get(path, set()) if file_ignores else set()
         comments = find_suppressions(record.loaded.text, record.loaded.quoted)
         resolved = {id(s): resolve_codes(s.selectors) for s in comments}
+        by_line = _by_line(comments)
         ignores = _lint_ignores(record.doc, workspace)
         for problem in problems:
             if problem.code not in policy.selected or problem.code in file_ignored:
                 continue
-            reason = _suppressed_by(problem, comments, resolved, ignores)
+            reason = _suppressed_by(problem, by_line, resolved, ignores)
             diagnostic = _diagnostic(path, problem, rules[problem.code], policy)
             if reason is None:
                 diagnostics.append(diagnostic)
@@ -243,8 +244,18 @@ def _lint_ignores(doc: Optional[DocItem], workspace: Workspace) -> dict[str, _Li
     return found
 
 
+def _by_line(comments: list[Suppression]) -> dict[Optional[int], list[Suppression]]:
+    """The comments by the line they cover, file-wide ones under None: each finding then looks
+    at its own few, not at every comment of the file."""
+    index: dict[Optional[int], list[Suppression]] = {}
+    for comment in comments:
+        index.setdefault(None if comment.file_wide else comment.covers, []).append(comment)
+    return index
+
+
 def _suppressed_by(
-    problem: Problem, comments: list[Suppression], resolved: dict[int, set[str]], ignores: dict[str, _LintIgnore]
+    problem: Problem, by_line: dict[Optional[int], list[Suppression]], resolved: dict[int, set[str]],
+    ignores: dict[str, _LintIgnore],
 ) -> Optional[str]:
     if problem.code == "M001":
         return None
@@ -257,10 +268,12 @@ def _suppressed_by(
         if problem.code in entry.codes:
             entry.used.add(problem.code)
             return entry.reason or "lint_ignore"
-    for comment in comments:
-        if problem.code not in resolved[id(comment)]:
-            continue
-        if comment.file_wide or comment.covers in (problem.span[0], problem.subject_line):
+    if not by_line:
+        return None
+    lines = {None, problem.span[0], problem.subject_line}
+    candidates = [comment for line in lines if line in by_line for comment in by_line[line]]
+    for comment in sorted(candidates, key=lambda c: (c.line, c.column)):  # the first in the file, as written
+        if problem.code in resolved[id(comment)]:
             comment.used.add(problem.code)
             return comment.reason or "suppression comment"
     return None
