@@ -298,7 +298,9 @@ def _as_yaml_12(text: str) -> tuple[str, dict[int, str] | None]:
     if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
         return text, None
     private_use = itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
-    free = (chr(code) for code in private_use if chr(code) not in text)
+    # Free: not in the text, written or as an escape ("\ue000" would otherwise come back as U+2028).
+    lowered = text.lower()
+    free = (chr(code) for code in private_use if chr(code) not in text and f"{code:04x}" not in lowered)
     swap = {ord(char): next(free, None) for char in "\x85\u2028\u2029" if char in text}
     if None in swap.values():  # a file holding every private-use character: read it as YAML 1.1
         return text, None
@@ -318,8 +320,12 @@ def _restore(loaded: LoadedFile, restore: dict[int, str]) -> None:
     loaded.data = back(loaded.data)
     if loaded._positions is not None:  # the careful walk's positions, keyed by paths of keys
         loaded._positions = {tuple(back(step) for step in path): where for path, where in loaded._positions.items()}
-    loaded.problems[:] = [dataclasses.replace(problem, message=problem.message.translate(restore))
-                          for problem in loaded.problems]
+    def message(text: str) -> str:  # the character, or its escape as a parser's message shows it
+        for stand_in, char in restore.items():
+            text = text.replace(repr(chr(stand_in))[1:-1], repr(char)[1:-1])
+        return text.translate(restore)
+
+    loaded.problems[:] = [dataclasses.replace(problem, message=message(problem.message)) for problem in loaded.problems]
 
 
 def _unreadable(loaded: LoadedFile, message: str) -> LoadedFile:

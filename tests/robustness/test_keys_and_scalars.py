@@ -159,3 +159,12 @@ def test_unicode_line_and_paragraph_separators_are_characters(tmp_path, monkeypa
         assert node["description"] == "one\u2028two\x85three\u2029four"
         assert node["owner"] == "ana\u2028bob"
         assert loaded.value_span(("objectives", 0, "ownr")) == (8, 11, 8, 12)
+
+
+def test_the_stand_in_for_a_line_separator_never_meets_the_files_own_characters():
+    """A private-use character the file writes as an escape stays itself, and a parser's
+    message shows the separator, not its stand-in."""
+    loaded = load_text('metricspec: 1\nproduct: "\\ue000 x"\nowner: a\u2028b\n', "a.yaml")
+    assert loaded.data == {"metricspec": "1", "product": "\ue000 x", "owner": "a\u2028b"}
+    broken = load_text("x: &a\u2028 1\n", "a.yaml")
+    assert broken.problems and all("\\ue" not in p.message and "\ue000" not in p.message for p in broken.problems)
