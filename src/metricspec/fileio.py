@@ -102,6 +102,8 @@ def _write_descriptor(fd: int, path: Path, data: str) -> None:
     try:
         while view:
             view = view[os.write(fd, view):]
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): a quiet exit 1, as for the report on stdout
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 

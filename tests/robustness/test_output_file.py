@@ -207,3 +207,18 @@ def test_output_to_a_fifo_is_written_into_it(project):
     assert [d["code"] for d in json.loads(received[0])["diagnostics"]] == ["E002"]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert os.listdir(project / "out") == ["pipe"]
+
+
+def test_output_to_a_pipe_whose_reader_leaves_is_a_quiet_exit(tmp_path):
+    """`metricspec lint --output /dev/stdout | head -1`: as for the report on stdout, exit 1, no error."""
+    spec = tmp_path / "many.metrics.yaml"
+    spec.write_text("metricspec: 1\nproduct: A\nobjectives:\n"
+                    + "".join(f"  - {{id: o{i}, title: Grow, ownr: x}}\n" for i in range(3000)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "metricspec", "lint", str(spec), "--format", "concise", "--output", "/dev/stdout"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()
+    process.stdout.close()  # the report is several pipe buffers long: the next write finds no reader
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""
