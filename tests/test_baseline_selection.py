@@ -387,3 +387,12 @@ def test_per_file_ignores_glob_forms(run, write, pattern, ignored):
     result = run("lint", "--select", "E", "--format", "json")
     assert sorted(d["path"] for d in _json(result)["diagnostics"]) == sorted(set(paths) - set(ignored))
     assert "Warning" not in result.stderr
+
+
+def test_a_rule_named_by_name_or_by_code_is_equally_specific(run, write):
+    """One rule named both ways, selected one way and ignored the other: the ignore wins, as on any tie."""
+    write("a.metrics.yaml", NO_TARGET)
+    for select, ignore in (("no-target", "T001"), ("T001", "no-target")):
+        result = run("lint", "a.metrics.yaml", "--select", select, "--ignore", ignore, "--format", "json")
+        assert _codes(result) == [], (select, ignore)
+    assert _codes(run("lint", "a.metrics.yaml", "--select", "no-target", "--ignore", "T", "--format", "json")) == ["T001"]

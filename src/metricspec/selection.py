@@ -37,7 +37,7 @@ def _specificity(selector: str, rule: Rule | None) -> int | None:
     rules = [rule] if rule is not None else list(all_rules().values())
     for candidate in rules:
         if text.lower() == candidate.name:
-            return 100
+            return len(candidate.code)  # a name is as specific as the full code: one rule
         if text and candidate.code.startswith(text.upper()):
             return len(text)
     return None
