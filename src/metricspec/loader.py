@@ -308,24 +308,32 @@ def _as_yaml_12(text: str) -> tuple[str, dict[int, str] | None]:
 
 
 def _restore(loaded: LoadedFile, restore: dict[int, str]) -> None:
-    def back(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.translate(restore)
-        if isinstance(value, dict):
-            return {back(key): back(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [back(item) for item in value]
-        return value
-
-    loaded.data = back(loaded.data)
+    loaded.data = _restored(loaded.data, restore)
     if loaded._positions is not None:  # the careful walk's positions, keyed by paths of keys
-        loaded._positions = {tuple(back(step) for step in path): where for path, where in loaded._positions.items()}
-    def message(text: str) -> str:  # the character, or its escape as a parser's message shows it
-        for stand_in, char in restore.items():
-            text = text.replace(repr(chr(stand_in))[1:-1], repr(char)[1:-1])
-        return text.translate(restore)
+        loaded._positions = {
+            tuple(_restored(step, restore) for step in path): where for path, where in loaded._positions.items()
+        }
+    loaded.problems[:] = [dataclasses.replace(problem, message=_restored_message(problem.message, restore))
+                          for problem in loaded.problems]
 
-    loaded.problems[:] = [dataclasses.replace(problem, message=message(problem.message)) for problem in loaded.problems]
+
+def _restored(value: Any, restore: dict[int, str]) -> Any:
+    # A module-level function, not a closure that calls itself: that would be a reference
+    # cycle, kept alive with the collector off during lint (see _visit).
+    if isinstance(value, str):
+        return value.translate(restore)
+    if isinstance(value, dict):
+        return {_restored(key, restore): _restored(item, restore) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_restored(item, restore) for item in value]
+    return value
+
+
+def _restored_message(text: str, restore: dict[int, str]) -> str:
+    """The separators back in a message: as characters, or as the escapes a parser's message shows."""
+    for stand_in, char in restore.items():
+        text = text.replace(repr(chr(stand_in))[1:-1], repr(char)[1:-1])
+    return text.translate(restore)
 
 
 def _unreadable(loaded: LoadedFile, message: str) -> LoadedFile:

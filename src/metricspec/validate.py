@@ -296,18 +296,18 @@ def _node_level(container_loc: tuple) -> int | None:
 def _misplaced_level(key: str, level: int) -> tuple[str, str]:
     """A list of nodes under a node of the wrong level: say where it belongs."""
     here, wanted = LEVEL_NAMES[level], LEVEL_OF_KEY[key]
-    holds = f"{_a(here)} holds `{LEVELS[level + 1][0]}`" if level < 3 else f"{here}s are the bottom level"
+    holds = f"{with_article(here)} holds `{LEVELS[level + 1][0]}`" if level < 3 else f"{here}s are the bottom level"
     if wanted == 0:
-        return (f"'{key}' cannot stand under {_a(here)}: {holds}",
+        return (f"'{key}' cannot stand under {with_article(here)}: {holds}",
                 "Objectives stand at the top level of a file.")
     holder = LEVEL_NAMES[wanted - 1]
     return (
-        f"'{key}' cannot stand under {_a(here)}: {holds}, and {key} belong under {_a(holder)}",
-        f"Move them under {_a(holder)}, or to the top level of the file with `parent: <{holder} id>`.",
+        f"'{key}' cannot stand under {with_article(here)}: {holds}, and {key} belong under {with_article(holder)}",
+        f"Move them under {with_article(holder)}, or to the top level of the file with `parent: <{holder} id>`.",
     )
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
@@ -345,4 +345,4 @@ def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:
     return (1, 1, 1, 1)
 
 
-__all__ = ["validate_document", "PLACEHOLDER_PREFIX"]
+__all__ = ["validate_document", "PLACEHOLDER_PREFIX", "with_article"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from metricspec.diagnostics import Problem, Span
 from metricspec.plain import LEVEL_NAMES, LEVELS, Document, Metric, Node
-from metricspec.validate import PLACEHOLDER_PREFIX
+from metricspec.validate import PLACEHOLDER_PREFIX, with_article
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
     from metricspec.loader import LoadedFile
@@ -228,7 +228,7 @@ class Workspace:
                 _report(doc, "E004", f"north_star '{name}' names no metric in the run", ("north_star",),
                         help=_id_help(name, self._metric_ids()))
             elif not isinstance(target, MetricItem):
-                _report(doc, "E004", f"north_star '{name}' is {_a(target.level_name)}, not a metric", ("north_star",),
+                _report(doc, "E004", f"north_star '{name}' is {with_article(target.level_name)}, not a metric", ("north_star",),
                         help="The north star must be the id of a metric.")
             else:
                 self.north_stars[id(doc)] = target
@@ -254,9 +254,9 @@ class Workspace:
             _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' names nothing in the run",
                     ("parent",), help=_id_help(name, self.by_id))
         elif not isinstance(target, NodeItem) or target.level != node.level - 1:
-            what = "a metric" if isinstance(target, MetricItem) else _a(target.level_name)
-            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {_a(wanted)}",
-                    ("parent",), help=f"A {node.level_name}'s parent must be {_a(wanted)}.")
+            what = "a metric" if isinstance(target, MetricItem) else with_article(target.level_name)
+            _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {with_article(wanted)}",
+                    ("parent",), help=f"A {node.level_name}'s parent must be {with_article(wanted)}.")
         elif target is node or node in target.ancestors():
             _report(node, "E004", f"parent '{name}' of '{node.id}' makes a cycle", ("parent",))
         else:
@@ -280,7 +280,7 @@ class Workspace:
                     help=_id_help(name, self._metric_ids()))
             return None
         if not isinstance(target, MetricItem):
-            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is {_a(target.level_name)}, not a metric",
+            _report(metric, "E004", f"{key} '{name}' of metric '{metric.id}' is {with_article(target.level_name)}, not a metric",
                     field, help=f"`{key}` takes metric ids.")
             return None
         return target
@@ -313,10 +313,6 @@ def _report(item: Item, code: str, message: str, field: tuple, help: str = "") -
     doc.problems.append(
         Problem(code, message, doc.span(item.path + field), help=help, subject=subject, subject_line=subject_line)
     )
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _id_help(name: str, known) -> str:
