@@ -294,7 +294,7 @@ def test_today_takes_only_yyyy_mm_dd(run, write, tmp_path, day):
 def test_today_takes_yyyy_mm_dd(run, write):
     write("a.metrics.yaml", CLEAN)
     assert run("lint", "a.metrics.yaml", "--today", "2027-01-01").exit_code == 0
-    assert entry.parse_lint(["--today", "2027-01-01"])["today"].isoformat() == "2027-01-01"
+    assert entry.parse_lint(["--today", "2027-01-01"]).today.isoformat() == "2027-01-01"
     assert run("tree", "a.metrics.yaml", "--today", "20270101").exit_code == 2
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from metricspec import __version__
+from metricspec.diagnostics import Severity
+from metricspec.lint_command import exit_code
+from tests.conftest import findings, lint_paths
 
 HEAD = "metricspec: 1\nproduct: Acme\n"
 BROKEN = HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n"
@@ -43,6 +47,21 @@ def test_fail_on_and_severity_override(run, write):
     assert run("lint", "a.metrics.yaml", "--select", "E", "--fail-on", "info").exit_code == 1
     report = json.loads(run("lint", "a.metrics.yaml", "--select", "E", "--format", "json").stdout)
     assert report["summary"] == {"error": 0, "warning": 0, "info": 1}
+
+
+def test_one_function_turns_a_report_into_the_exit_code(write):
+    """lint_command.exit_code: a fault is 2 whatever --fail-on and --exit-zero say; a finding at
+    --fail-on or above is 1 unless --exit-zero (fail_on None, as `tree` has it)."""
+    report = lint_paths(write("a.metrics.yaml", BROKEN), select=["E"])
+    assert findings(report) == [("E002", "revenue", 6)]
+    warned = dataclasses.replace(
+        report, diagnostics=[dataclasses.replace(d, severity=Severity.WARNING) for d in report.diagnostics])
+    clean = dataclasses.replace(report, diagnostics=[])
+    faulted = dataclasses.replace(warned, internal_errors=["internal error on a.metrics.yaml: ..."])
+    thresholds = (Severity.INFO, Severity.WARNING, Severity.ERROR, None)
+    assert [exit_code(warned, fail_on) for fail_on in thresholds] == [1, 1, 0, 0]
+    assert [exit_code(clean, fail_on) for fail_on in thresholds] == [0, 0, 0, 0]
+    assert [exit_code(faulted, fail_on) for fail_on in thresholds] == [2, 2, 2, 2]
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
+import typer.main
 
 from metricspec import entry
+from metricspec.lint_command import LintRequest
 
 GOOD = """metricspec: 1
 product: Acme
@@ -96,15 +102,87 @@ def test_anything_not_plainly_valid_goes_to_typer(args):
 
 
 def test_lint_options_are_parsed_as_click_parses_them():
-    params = entry.parse_lint(["a.yaml", "--select", "T", "--select=P,V", "-qv", "b.yaml", "--format", "json",
-                               "--format", "concise", "--output=o.json", "--today", "2026-06-01", "--", "--c.yaml"])
-    assert params is not None
-    assert params["paths"] == ["a.yaml", "b.yaml", "--c.yaml"]
-    assert params["select"] == ["T", "P,V"]
-    assert params["quiet"] and params["verbose"]
-    assert params["format"] == "concise"  # the last one wins
-    assert str(params["output"]) == "o.json"
-    assert params["today"].isoformat() == "2026-06-01"
+    request = entry.parse_lint(["a.yaml", "--select", "T", "--select=P,V", "-qv", "b.yaml", "--format", "json",
+                                "--format", "concise", "--output=o.json", "--today", "2026-06-01", "--", "--c.yaml"])
+    assert request is not None
+    assert request.paths == ["a.yaml", "b.yaml", "--c.yaml"]
+    assert request.select == ["T", "P,V"]
+    assert request.quiet and request.verbose
+    assert request.format == "concise"  # the last one wins
+    assert request.output == Path("o.json")
+    assert request.today == dt.date(2026, 6, 1)
+
+
+def _typer_lint_options() -> dict[str, tuple]:
+    """typer's lint command, option by option: long name -> (parameter, short flag, kind,
+    choices, default), the kind said as entry.py's table says it."""
+    from metricspec import cli
+
+    command = typer.main.get_command(cli.app).commands["lint"]  # type: ignore[attr-defined]
+    hints = typing.get_type_hints(cli.lint, include_extras=True)
+    options = {}
+    for param in command.params:
+        if param.name == "paths":
+            assert (param.opts, param.nargs, param.default) == (["paths"], -1, None)
+            continue
+        assert param.help and param.secondary_opts == []  # every option explains itself; no --no-x
+        (long,) = [opt for opt in param.opts if opt.startswith("--")]
+        short = "".join(opt[1:] for opt in param.opts if not opt.startswith("--"))
+        value_type = [t for t in typing.get_args(typing.get_args(hints[param.name])[0]) if t is not type(None)]
+        value_type = value_type[0] if value_type else hints[param.name]
+        choices: tuple[str, ...] = ()
+        if param.is_flag:
+            kind = "flag"
+        elif param.multiple:
+            kind = "many"
+        elif value_type is Path:
+            kind = "path"
+        elif isinstance(value_type, type) and issubclass(value_type, enum.Enum):
+            kind, choices = "choice", tuple(member.value for member in value_type)
+        elif value_type is str and param.name == "today":
+            kind = "date"  # typer takes a string that cli._today reads with parse_date, as entry.py does
+        else:
+            kind = f"unknown to entry.py: {value_type}"
+        options[long] = (param.name, short, kind, choices, param.default)
+    return options
+
+
+def test_the_fast_option_table_is_typers_lint_command():
+    """entry.py's option table (LintRequest's fields) names every option of typer's lint, with
+    its short flag, whether and how it takes a value, its choices and its default; --help is
+    typer's alone."""
+    by_name, by_letter = entry.lint_options()
+    fast = {name: (f.name, f.metadata["short"], f.metadata["kind"], tuple(f.metadata["choices"]), f.default)
+            for name, f in by_name.items()}
+    assert fast == _typer_lint_options()
+    assert by_letter == {"q": "quiet", "v": "verbose"}
+    assert "--help" not in by_name
+    # The request holds the arguments and the options, nothing else: cli.py fills every field.
+    assert [f.name for f in dataclasses.fields(LintRequest)] == ["paths", *(f.name for f in by_name.values())]
+    assert LintRequest().paths is None
+
+
+REQUESTS = [
+    [],
+    ["a.yaml", "--select", "T", "--select=P,V", "-qv", "b.yaml", "--format", "json", "--output=o.json"],
+    ["--ignore", "T001", "--extend-select", "E", "--extend-ignore=V", "--fail-on", "error", "--exit-zero"],
+    ["--today", "2026-06-01", "--config", "ci/lint.toml", "--exclude", "x*", "--exclude", "y*", "--statistics"],
+    ["--baseline", "b.json", "--write-baseline", "b.json", "--skip-unrecognized", "--show-suppressed", "-q", "-v"],
+    ["--format=sarif", "--format", "concise", "--", "-c.yaml", "--quiet"],
+]
+
+
+@pytest.mark.parametrize("args", REQUESTS, ids=[" ".join(a) or "(none)" for a in REQUESTS])
+def test_both_doors_build_the_same_request(monkeypatch, args):
+    from typer.testing import CliRunner
+
+    from metricspec import cli, lint_command
+
+    received: list[LintRequest] = []
+    monkeypatch.setattr(lint_command, "run", lambda request: received.append(request) or 0)
+    result = CliRunner().invoke(cli.app, ["lint", *args], catch_exceptions=False)
+    assert (result.exit_code, len(received)) == (0, 1), result.output
+    assert entry.parse_lint(args) == received[0]
 
 
 def _imported(args: list[str], cwd: Path) -> set[str]:

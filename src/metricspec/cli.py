@@ -12,6 +12,7 @@ import typer
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
+from metricspec.lint_command import exit_code
 from metricspec.lint_command import parse_date  # the same check as entry.py's fast path
 
 app = typer.Typer(
@@ -91,17 +92,16 @@ def lint(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
-    from metricspec import lint_command
+    from metricspec.lint_command import LintRequest, run
 
-    raise typer.Exit(lint_command.run(
+    request = LintRequest(
         paths=paths, format=format.value if format else None, output=output, select=select, ignore=ignore,
         extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
         show_suppressed=show_suppressed, quiet=quiet, verbose=verbose,
-    ))
-
-
+    )
+    raise typer.Exit(run(request))
 
 
 @app.command()
@@ -226,4 +226,4 @@ def tree(
             with console.capture() as captured:
                 console.print(view)
             sys.stdout.write(tree_view.for_encoding(captured.get(), encoding))
-    raise typer.Exit(2 if report.internal_errors else 0)
+    raise typer.Exit(exit_code(report, fail_on=None))  # the tree shows findings; only a fault fails it

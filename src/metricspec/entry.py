@@ -1,8 +1,10 @@
-"""The console script. Start-up is most of a run on one file (a pre-commit hook, an editor), so
-the commonest command lines are answered without importing typer (tens of milliseconds):
+"""The console script. Start-up is most of a run on one file (a pre-commit hook, an editor), and
+importing typer and what it brings (rich, pydantic) takes longer than linting one file, so the
+commonest command lines are answered without typer:
 
 - `metricspec --version`;
-- `metricspec lint ...` with any of its options, parsed here as click would parse them;
+- `metricspec lint ...` with any of its options, parsed here as click would parse them, into the
+  same LintRequest that cli.py builds (the option table is LintRequest's fields);
 - `metricspec rules [--format text|json]`.
 
 Anything else, and anything here that is not plainly valid (`--help`, an unknown option, a bad
@@ -15,36 +17,33 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-# lint's options: name -> (parameter, kind); kinds: "flag", "value", "many", "path", "choice:..."
-_LINT_OPTIONS = {
-    "--format": ("format", "choice:text,concise,json,sarif,github,junit"),
-    "--output": ("output", "path"),
-    "--select": ("select", "many"),
-    "--ignore": ("ignore", "many"),
-    "--extend-select": ("extend_select", "many"),
-    "--extend-ignore": ("extend_ignore", "many"),
-    "--fail-on": ("fail_on", "choice:error,warning,info"),
-    "--exit-zero": ("exit_zero", "flag"),
-    "--today": ("today", "date"),
-    "--config": ("config", "path"),
-    "--exclude": ("exclude", "many"),
-    "--statistics": ("statistics", "flag"),
-    "--baseline": ("baseline", "path"),
-    "--write-baseline": ("write_baseline", "path"),
-    "--skip-unrecognized": ("skip_unrecognized", "flag"),
-    "--show-suppressed": ("show_suppressed", "flag"),
-    "--quiet": ("quiet", "flag"),
-    "--verbose": ("verbose", "flag"),
-}
-_SHORT_FLAGS = {"q": "quiet", "v": "verbose"}
+if TYPE_CHECKING:
+    from dataclasses import Field
+
+    from metricspec.lint_command import LintRequest
+
+def lint_options() -> tuple[dict[str, Field], dict[str, str]]:
+    """lint's options as the fast parser reads them, from the fields of LintRequest: by long
+    name (`--extend-select`) and by short flag (`q`)."""
+    from dataclasses import fields
+
+    from metricspec.lint_command import LintRequest
+
+    options = [f for f in fields(LintRequest) if "kind" in f.metadata]
+    by_name = {"--" + f.name.replace("_", "-"): f for f in options}
+    by_letter = {f.metadata["short"]: f.name for f in options if f.metadata["short"]}
+    return by_name, by_letter
 
 
-def parse_lint(args: list[str]) -> Optional[dict[str, Any]]:
-    """lint's parameters from its arguments, or None when typer must handle them."""
+def parse_lint(args: list[str]) -> Optional[LintRequest]:
+    """lint's request from its arguments, or None when typer must handle them."""
     from pathlib import Path
 
+    from metricspec.lint_command import LintRequest, parse_date
+
+    by_name, by_letter = lint_options()
     params: dict[str, Any] = {}
     paths: list[str] = []
     index = 0
@@ -59,15 +58,16 @@ def parse_lint(args: list[str]) -> Optional[dict[str, Any]]:
             continue
         if not arg.startswith("--"):
             letters = arg[1:]
-            if not letters or any(letter not in _SHORT_FLAGS for letter in letters):
+            if not letters or any(letter not in by_letter for letter in letters):
                 return None
             for letter in letters:
-                params[_SHORT_FLAGS[letter]] = True
+                params[by_letter[letter]] = True
             continue
         name, has_value, value = arg.partition("=")
-        if name not in _LINT_OPTIONS:
+        if name not in by_name:
             return None  # --help, or an unknown option: typer says what it says
-        param, kind = _LINT_OPTIONS[name]
+        option = by_name[name]
+        param, kind = option.name, option.metadata["kind"]
         if kind == "flag":
             if has_value:
                 return None
@@ -85,17 +85,14 @@ def parse_lint(args: list[str]) -> Optional[dict[str, Any]]:
         elif kind == "path":
             params[param] = Path(value)
         elif kind == "date":
-            from metricspec.lint_command import parse_date  # the same check as cli.py's
-
-            params[param] = parse_date(value)
+            params[param] = parse_date(value)  # the same check as cli.py's
             if params[param] is None:
                 return None
-        else:
-            if value not in kind.split(":", 1)[1].split(","):
-                return None
+        elif value in option.metadata["choices"]:
             params[param] = value
-    params["paths"] = paths or None
-    return params
+        else:
+            return None
+    return LintRequest(paths=paths or None, **params)
 
 
 def _rules(args: list[str]) -> Optional[int]:
@@ -161,12 +158,12 @@ def _fast(args: list[str]) -> Optional[int]:
         sys.stdout.write(f"metricspec {__version__}\n")
         return 0
     if args[:1] == ["lint"]:
-        params = parse_lint(args[1:])
-        if params is None:
+        request = parse_lint(args[1:])
+        if request is None:
             return None
         from metricspec import lint_command
 
-        return lint_command.run(**params)
+        return lint_command.run(request)
     if args[:1] == ["rules"]:
         return _rules(args[1:])
     return None

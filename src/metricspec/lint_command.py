@@ -1,8 +1,9 @@
 """`metricspec lint`, the command itself: settings, the library call, the reporter, the exit code.
 
-Both doors lead here: cli.py (typer parses the arguments) and entry.py (the console script's
-fast path, which parses the common arguments itself so that a run on one file never pays for
-importing typer). Arguments arrive parsed and checked (formats and dates valid).
+Both doors lead here with the same LintRequest: cli.py (typer parses the arguments) and
+entry.py (the console script's fast path, which parses the common arguments itself so that a
+run on one file never pays for importing typer). The request arrives parsed and checked
+(formats and dates valid); exit_code() is the one place a report becomes an exit code.
 """
 
 from __future__ import annotations
@@ -10,8 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from metricspec.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from metricspec.api import LintOptions, Report
+    from metricspec.config import Config
+    from metricspec.diagnostics import Severity
+
+FAIL_ON = ("error", "warning", "info")
 
 
 class _Exit(Exception):
@@ -64,38 +75,94 @@ def internal_error(where: str, exc: BaseException) -> str:
     return f"internal error{where}: {type(exc).__name__}: {exc}{at}; please report this as a bug"
 
 
-def run(
-    paths: Optional[list[str]] = None,
-    format: Optional[str] = None,
-    output: Optional[Path] = None,
-    select: Optional[list[str]] = None,
-    ignore: Optional[list[str]] = None,
-    extend_select: Optional[list[str]] = None,
-    extend_ignore: Optional[list[str]] = None,
-    fail_on: Optional[str] = None,
-    exit_zero: bool = False,
-    today: Optional[dt.date] = None,
-    config: Optional[Path] = None,
-    exclude: Optional[list[str]] = None,
-    statistics: bool = False,
-    baseline: Optional[Path] = None,
-    write_baseline: Optional[Path] = None,
-    skip_unrecognized: bool = False,
-    show_suppressed: bool = False,
-    quiet: bool = False,
-    verbose: bool = False,
-) -> int:
+def _option(kind: str, default: Any = None, *, choices: tuple[str, ...] = (), short: str = "") -> Any:
+    """A field of LintRequest that is one of lint's options, `--` and its name with dashes. The
+    kind says how entry.py's fast parser reads it: flag (no value), many (repeatable), path,
+    date (YYYY-MM-DD, parse_date) or choice (one of choices)."""
+    return field(default=default, metadata={"kind": kind, "choices": choices, "short": short})
+
+
+@dataclass
+class LintRequest:
+    """One `metricspec lint` command line, parsed and checked (choices and dates valid).
+
+    cli.py builds it from typer's parameters and entry.py from its own parse of the common
+    command lines, which reads the option table from these fields; tests/test_entry.py holds
+    the fields to typer's lint command (names, short flags, values, choices, defaults). A
+    default is what an option left out means, as typer hands it over (None: not given).
+    """
+
+    paths: Optional[list[str]] = None  # the arguments: files and directories
+    format: Optional[str] = _option("choice", choices=FORMATS)
+    output: Optional[Path] = _option("path")
+    select: Optional[list[str]] = _option("many")
+    ignore: Optional[list[str]] = _option("many")
+    extend_select: Optional[list[str]] = _option("many")
+    extend_ignore: Optional[list[str]] = _option("many")
+    fail_on: Optional[str] = _option("choice", choices=FAIL_ON)
+    exit_zero: bool = _option("flag", False)
+    today: Optional[dt.date] = _option("date")
+    config: Optional[Path] = _option("path")
+    exclude: Optional[list[str]] = _option("many")
+    statistics: bool = _option("flag", False)
+    baseline: Optional[Path] = _option("path")
+    write_baseline: Optional[Path] = _option("path")
+    skip_unrecognized: bool = _option("flag", False)
+    show_suppressed: bool = _option("flag", False)
+    quiet: bool = _option("flag", False, short="q")
+    verbose: bool = _option("flag", False, short="v")
+
+    def selectors(self) -> list[str]:
+        """Every rule selector of the command line, to check before anything runs."""
+        return [*(codes(self.select) or []), *(codes(self.ignore) or []), *(codes(self.extend_select) or []),
+                *(codes(self.extend_ignore) or [])]
+
+    def lint_options(self, settings: Config) -> LintOptions:
+        """The library's part of the request, on top of the config's settings."""
+        from metricspec import api
+
+        return api.LintOptions(
+            paths=list(self.paths or []),
+            config=settings,
+            select=codes(self.select),
+            extend_select=codes(self.extend_select) or [],
+            ignore=codes(self.ignore) or [],
+            extend_ignore=codes(self.extend_ignore) or [],
+            today=self.today,
+            skip_unrecognized=self.skip_unrecognized,
+            # A run that writes a baseline records every current finding, whatever an older
+            # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
+            baseline=self.baseline if self.write_baseline is None else None,
+        )
+
+    def fail_on_severity(self, settings: Config) -> Optional[Severity]:
+        """The lowest severity that fails the run: --fail-on, else the config's; None under
+        --exit-zero, where no finding does."""
+        from metricspec.diagnostics import Severity
+
+        return None if self.exit_zero else Severity(self.fail_on or settings.fail_on)
+
+
+def exit_code(report: Report, fail_on: Optional[Severity]) -> int:
+    """The exit code of a run that produced `report` (CLI.md): 2 when a check faulted, 1 when a
+    finding is at `fail_on` or above, else 0. fail_on None: findings never fail the run
+    (--exit-zero, `metricspec tree`)."""
+    if report.internal_errors:
+        return 2
+    return 1 if fail_on is not None and report.failed(fail_on) else 0
+
+
+def run(request: LintRequest) -> int:
     """Lint, report, and return the exit code (0 clean, 1 findings, 2 usage or internal error)."""
     import gc
 
     # What a run builds lives until it ends and holds no garbage cycles: the collector would only
-    # walk it again and again (a quarter of a large run's time). Forked workers inherit this.
+    # walk it again and again, longer the larger the run, and free nothing. Forked workers
+    # inherit this.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(paths, format, output, select, ignore, extend_select, extend_ignore, fail_on, exit_zero, today,
-                    config, exclude, statistics, baseline, write_baseline, skip_unrecognized, show_suppressed, quiet,
-                    verbose)
+        return _run(request)
     except _Exit as exit:
         return exit.code
     finally:
@@ -103,46 +170,41 @@ def run(
             gc.enable()
 
 
-def _run(paths, format, output, select, ignore, extend_select, extend_ignore, fail_on, exit_zero, today, config,
-         exclude, statistics, baseline, write_baseline, skip_unrecognized, show_suppressed, quiet, verbose) -> int:
-    from metricspec import api, config as config_module
-    from metricspec.diagnostics import Severity
-    from metricspec.discovery import PathNotFound
-    from metricspec.fileio import WriteError, write_atomic
-    from metricspec.reporters import RenderOptions, render
+def _run(request: LintRequest) -> int:
+    from metricspec import config as config_module
     from metricspec.selection import SelectorError, check_selector
 
-    for selector in [*(codes(select) or []), *(codes(ignore) or []), *(codes(extend_select) or []), *(codes(extend_ignore) or [])]:
+    for selector in request.selectors():
         try:
             check_selector(selector)
         except SelectorError as exc:
             raise _fail(str(exc)) from None
     try:
-        config_path = config if config is not None else config_module.discover(Path.cwd())
+        config_path = request.config if request.config is not None else config_module.discover(Path.cwd())
         settings = config_module.load(config_path)
     except config_module.ConfigError as exc:
         raise _fail(str(exc)) from None
-    if exclude:
-        settings.exclude = [*settings.exclude, *exclude]
-    options = api.LintOptions(
-        paths=list(paths or []),
-        config=settings,
-        select=codes(select),
-        extend_select=codes(extend_select) or [],
-        ignore=codes(ignore) or [],
-        extend_ignore=codes(extend_ignore) or [],
-        today=today,
-        skip_unrecognized=skip_unrecognized,
-        # A run that writes a baseline records every current finding, whatever an older
-        # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
-        baseline=baseline if write_baseline is None else None,
-    )
-    from metricspec import progress
+    if request.exclude:  # adds to the config's exclude
+        settings.exclude = [*settings.exclude, *request.exclude]
+    report = _lint(request.lint_options(settings), request.quiet)
+    if request.write_baseline is not None:
+        _write_baseline(report, request.write_baseline, request.quiet)
+        return 0
+    _write_report(report, request)
+    for fault in report.internal_errors:
+        sys.stderr.write(f"metricspec: {fault}\n")
+    return exit_code(report, request.fail_on_severity(settings))
+
+
+def _lint(options: LintOptions, quiet: bool) -> Report:
+    """api.lint, with a progress bar on a terminal; what goes wrong is one line and exit 2."""
+    from metricspec import api, progress
+    from metricspec.discovery import PathNotFound
 
     bar = progress.FileProgress() if progress.wanted(quiet) else None
     options.progress = bar
     try:
-        report = api.lint(options)
+        return api.lint(options)
     except PathNotFound as exc:
         raise _fail(f"no such file or directory: {exc}") from None
     except Exception as exc:
@@ -155,27 +217,32 @@ def _run(paths, format, output, select, ignore, extend_select, extend_ignore, fa
         if bar is not None:
             bar.close()
 
-    if write_baseline is not None:
-        from metricspec.baseline import render as render_baseline
 
-        try:
-            write_atomic(write_baseline, render_baseline(report.diagnostics, write_baseline))
-        except WriteError as exc:
-            raise _fail(str(exc)) from None
-        if not quiet:
-            sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {write_baseline}\n")
-        return 0
+def _write_baseline(report: Report, path: Path, quiet: bool) -> None:
+    from metricspec.baseline import render as render_baseline
+    from metricspec.fileio import WriteError, write_atomic
 
-    chosen = format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    try:
+        write_atomic(path, render_baseline(report.diagnostics, path))
+    except WriteError as exc:
+        raise _fail(str(exc)) from None
+    if not quiet:
+        sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {path}\n")
+
+
+def _write_report(report: Report, request: LintRequest) -> None:
+    """The report in the chosen format, to --output or stdout."""
+    from metricspec.fileio import WriteError, write_atomic
+    from metricspec.reporters import RenderOptions, render
+
+    output = request.output
+    chosen = request.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     use_color = output is None and color(sys.stdout)
     width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
+    options = RenderOptions(color=use_color, width=width, statistics=request.statistics,
+                            show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet)
     try:
-        rendered = render(
-            chosen,
-            report,
-            RenderOptions(color=use_color, width=width, statistics=statistics, show_suppressed=show_suppressed,
-                          verbose=verbose, quiet=quiet),
-        )
+        rendered = render(chosen, report, options)
     except Exception as exc:
         raise _fail(internal_error(f"in the {chosen} report", exc)) from None
     if output is not None:
@@ -186,9 +253,3 @@ def _run(paths, format, output, select, ignore, extend_select, extend_ignore, fa
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()
-    for fault in report.internal_errors:
-        sys.stderr.write(f"metricspec: {fault}\n")
-    if report.internal_errors:
-        return 2
-    threshold = Severity(fail_on or settings.fail_on)
-    return 1 if report.failed(threshold) and not exit_zero else 0
