@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from metricspec.lint_command import LintRequest
 
+
 def lint_options() -> tuple[dict[str, Field], dict[str, str]]:
     """lint's options as the fast parser reads them, from the fields of LintRequest: by long
     name (`--extend-select`) and by short flag (`q`)."""
@@ -88,10 +89,10 @@ def parse_lint(args: list[str]) -> Optional[LintRequest]:
             params[param] = parse_date(value)  # the same check as cli.py's
             if params[param] is None:
                 return None
-        elif value in option.metadata["choices"]:
+        elif kind == "choice" and value in option.metadata["choices"]:
             params[param] = value
         else:
-            return None
+            return None  # not one of the choices: typer lists them
     return LintRequest(paths=paths or None, **params)
 
 

@@ -82,7 +82,7 @@ def _option(kind: str, default: Any = None, *, choices: tuple[str, ...] = (), sh
     return field(default=default, metadata={"kind": kind, "choices": choices, "short": short})
 
 
-@dataclass
+@dataclass(frozen=True)
 class LintRequest:
     """One `metricspec lint` command line, parsed and checked (choices and dates valid).
 
