@@ -72,6 +72,8 @@ def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monk
     _workspace(tmp_path, files=12)
     rules = all_rules()
     broken = [code for code, rule in rules.items() if rule.scope in ("metric", "document") and rule.check][:2]
+    # A whole-run rule too: run here while the children check documents, its fault is merged in rule order.
+    broken += [code for code, rule in rules.items() if rule.scope == "workspace" and rule.check][:1]
 
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
@@ -90,6 +92,8 @@ def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monk
     one, one_text = _lint(tmp_path, monkeypatch, 1)
     many, many_text = _lint(tmp_path, monkeypatch, 2)
     assert len(one.internal_errors) > 10
+    assert any(f"internal error in rule {broken[2]} " in error and "on the workspace" in error
+               for error in one.internal_errors)
     assert many.internal_errors == one.internal_errors
     assert many_text == one_text
 
