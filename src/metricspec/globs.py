@@ -171,12 +171,12 @@ class Glob:
         names.append(_ANY_FOLDERS)  # a folder names everything under it
         self.names = names
         # The runs of names between `**`s: the first holds at the start, the others are found
-        # in turn (the last is empty: every glob ends in `**`).
+        # in turn (the last is empty: every glob ends in `**`; so is the first of a glob that
+        # may match in any folder).
         groups: list[list[_Name]] = [[]]
         for name in names:
             if name is _ANY_FOLDERS:
-                if groups[-1] or len(groups) == 1:
-                    groups.append([])
+                groups.append([])
             else:
                 groups[-1].append(name)
         self.groups = groups
@@ -214,7 +214,7 @@ class Glob:
             folder = folder[len(self.anchor):]
         names = folder.split("/") if folder else []
         steps = 0
-        for name, pattern in zip(names, self.groups[0] if self.names[0] is not _ANY_FOLDERS else ()):
+        for name, pattern in zip(names, self.groups[0]):
             matched, looked = pattern.match(name)
             steps += looked
             if not matched:
