@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from metricspec import api, parallel
+from metricspec import api, parallel, transport
 from metricspec.reporters import RenderOptions, render
 
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
@@ -72,6 +72,8 @@ def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monk
     _workspace(tmp_path, files=12)
     rules = all_rules()
     broken = [code for code, rule in rules.items() if rule.scope in ("metric", "document") and rule.check][:2]
+    # A whole-run rule too: run here while the children check documents, its fault is merged in rule order.
+    broken += [code for code, rule in rules.items() if rule.scope == "workspace" and rule.check][:1]
 
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
@@ -90,6 +92,8 @@ def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monk
     one, one_text = _lint(tmp_path, monkeypatch, 1)
     many, many_text = _lint(tmp_path, monkeypatch, 2)
     assert len(one.internal_errors) > 10
+    assert any(f"internal error in rule {broken[2]} " in error and "on the workspace" in error
+               for error in one.internal_errors)
     assert many.internal_errors == one.internal_errors
     assert many_text == one_text
 
@@ -119,7 +123,7 @@ def test_a_context_file_finds_its_positions_again_from_its_text(tmp_path):
     path.write_text(team_file(3, __import__("random").Random(1)))
     record, _ = api._load_context(Target(str(path), "context.metrics.yaml", False), False)
     assert record is not None and not record.doc.reported
-    shipped, _ = parallel._unship_result(parallel._ship_result((record, None)))
+    shipped, _ = transport.unship_result(transport.ship_result((record, None)))
     assert shipped.loaded._positions_blob is None  # not shipped
     assert shipped.loaded.positions == record.loaded.positions
     assert shipped.loaded.data == record.loaded.data
@@ -148,7 +152,7 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypat
         return in_a_child_dies
 
     monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(parallel, "_ship_result", dying(parallel._ship_result))
+    monkeypatch.setattr(transport, "ship_result", dying(transport.ship_result))
     monkeypatch.setattr(parallel, "_run_shard", dying(parallel._run_shard))
     many, many_text = _lint(tmp_path, monkeypatch, 3)
     assert len(forks) == 4  # two loading, two checking: all died

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from metricspec import parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Problem, Severity
-from metricspec.discovery import Target, Walker, display_path, include_targets, matches_glob, repository_root
+from metricspec.discovery import Target, Walker, include_targets, repository_root
 from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile, read_file
 from metricspec.rules import Context
@@ -78,7 +78,10 @@ def policy_for(options: LintOptions) -> Policy:
         for code in resolve_codes([selector]):
             severities[code] = Severity(name)
     per_file = [(glob, resolve_codes(codes)) for glob, codes in config.per_file_ignores.items()]
-    return Policy(selected, severities, per_file)
+    cwd = options.cwd or os.getcwd()
+    # The globs are written relative to the config's folder, whatever the working directory.
+    folder = str(config.source.parent) if config.source is not None else cwd
+    return Policy(selected, severities, per_file, folder, cwd)
 
 
 def lint(options: LintOptions) -> Report:
@@ -121,8 +124,8 @@ def lint(options: LintOptions) -> Report:
     ctx = Context(workspace, today, config.thresholds, terms)
     policy = policy_for(options)
     rule_problems, faults = parallel.run_rules(workspace, ctx, policy.selected)
-    file_ignores = _file_ignores(records, policy, config, cwd)
-    result = decide(records, rule_problems, workspace, policy, file_ignores)
+    result = decide(records, rule_problems, workspace, policy)
+    file_ignores = result.file_ignores
     diagnostics, fixed = result.diagnostics, []
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
@@ -141,36 +144,9 @@ def lint(options: LintOptions) -> Report:
         sources={record.loaded.path: record.loaded for record in records},
         skipped=skipped,
         fixed=fixed,
-        internal_errors=internal_errors + faults,
+        internal_errors=internal_errors + [message for _, message in faults],
         workspace=workspace,
     )
-
-
-def _file_ignores(records: list[FileRecord], policy: Policy, config: Config, cwd: str) -> dict[str, set[str]]:
-    """The codes each file's per-file-ignores turn off, by its path as shown. The globs are
-    matched on the path relative to the config's folder, where they are written (as include and
-    exclude are read), whatever the working directory."""
-    if not policy.per_file_ignores:
-        return {}
-    root = str(config.source.parent) if config.source is not None else cwd
-    ignores: dict[str, set[str]] = {}
-    for record in records:
-        absolute = os.path.normpath(os.path.join(cwd, record.loaded.path))
-        # Matched relative to the config's folder (`../x` outside it, as exclude matches it), and
-        # as shown: a config passed with --config from a subfolder (ci/lint.toml) may be written
-        # for the folder metricspec runs from.
-        candidates = {display_path(absolute, root), record.loaded.path}
-        try:
-            candidates.add(os.path.relpath(absolute, root).replace(os.sep, "/"))
-        except ValueError:  # another drive (Windows): no relative path
-            pass
-        ignores[record.loaded.path] = {
-            code
-            for pattern, codes in policy.per_file_ignores
-            if any(matches_glob(path, pattern) for path in candidates)
-            for code in codes
-        }
-    return ignores
 
 
 def _internal_error(display: str, exc: BaseException) -> str:

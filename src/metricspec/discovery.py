@@ -9,17 +9,15 @@ the run. A symlinked directory named on the command line is followed: the user a
 from __future__ import annotations
 
 import errno
-import fnmatch
-import functools
 import os
-import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from metricspec.diagnostics import Problem
+from metricspec.globs import Glob, any_match, forms
 
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"))
 SUFFIXES = (".yaml", ".yml")
@@ -58,7 +56,7 @@ def display_path(path: str, cwd: str) -> str:
 class Walker:
     def __init__(self, cwd: str, exclude: Iterable[str] = (), exclude_root: Optional[str] = None) -> None:
         self.cwd = cwd
-        self.exclude = list(exclude)
+        self.exclude = [Glob(pattern) for pattern in exclude]
         self.exclude_root = exclude_root or cwd
         self.seen_files: set[str] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
@@ -69,9 +67,7 @@ class Walker:
     def _excluded(self, path: str) -> bool:
         if not self.exclude:
             return False
-        candidates = {display_path(path, self.cwd), os.path.relpath(path, self.exclude_root).replace(os.sep, "/")}
-        return any(fnmatch.fnmatch(c, pattern) or fnmatch.fnmatch(c, pattern.rstrip("/") + "/*")
-                   for c in candidates for pattern in self.exclude)
+        return any_match(self.exclude, forms(os.path.abspath(path), self.exclude_root, self.cwd))
 
     def _problem(self, path: str, message: str) -> None:
         # The same directory entry reached twice (named and walked) is reported once.
@@ -112,26 +108,31 @@ class Walker:
         self.seen_files.add(real)
         return Target(path, display_path(path, self.cwd), named)
 
-    def walk(self, top: str) -> Iterator[Target]:
-        """Every *.yaml / *.yml below `top`, depth first, in a stable (sorted) order."""
+    def walk(self, top: str, wanted: Optional[Callable[[str, bool], bool]] = None) -> Iterator[Target]:
+        """Every *.yaml / *.yml below `top`, depth first, in a stable (sorted) order; with
+        `wanted(path, is_dir)`, only the files it wants, in the folders it wants entered."""
         ignores = _GitIgnores(top)
         stack = [top]
+        # A walk for some files only (an include glob) may not skip a folder another walked.
+        seen_dirs = self.seen_dirs if wanted is None else set()
         while stack:
             folder = stack.pop()
             try:
                 info = os.stat(folder)
             except OSError as exc:
-                self._problem(folder, f"cannot enter the directory: {exc.strerror}")
+                if exc.errno != errno.ENOENT:  # a folder gone since it was listed is no problem
+                    self._problem(folder, f"cannot enter the directory: {exc.strerror}")
                 continue
             key = (info.st_dev, info.st_ino)
-            if key in self.seen_dirs:
+            if key in seen_dirs:
                 continue  # a symlink back into a walked directory: nothing new below it
-            self.seen_dirs.add(key)
+            seen_dirs.add(key)
             try:
                 with os.scandir(folder) as scan:
                     entries = sorted(scan, key=lambda e: e.name)
             except OSError as exc:
-                self._problem(folder, f"cannot list the directory: {exc.strerror}")
+                if exc.errno != errno.ENOENT:
+                    self._problem(folder, f"cannot list the directory: {exc.strerror}")
                 continue
             ignores.enter(folder)
             subdirs = []
@@ -151,14 +152,14 @@ class Walker:
                     # A symlinked directory is not entered: it could lead back up (a loop) or out
                     # of the tree; what it points to inside the tree is walked anyway. A link
                     # back to a directory that holds it is a loop in the repository: say so.
-                    if entry.name in SKIP_DIRS:
+                    if entry.name in SKIP_DIRS or (wanted is not None and not wanted(path, True)):
                         continue
                     if not is_link:
                         subdirs.append(path)
                     elif _is_ancestor(os.path.realpath(path), os.path.realpath(folder)):
                         self._problem(path, "a directory link back to a folder that holds it (a loop); not followed")
                     continue
-                if not entry.name.endswith(SUFFIXES):
+                if not entry.name.endswith(SUFFIXES) or (wanted is not None and not wanted(path, False)):
                     continue
                 try:
                     info = entry.stat()
@@ -241,64 +242,35 @@ class _GitIgnores:
         return False
 
 
-def matches_glob(path: str, pattern: str) -> bool:
-    """Whether `path` ('/'-separated, relative to the config's folder) matches a config glob, as
-    `include` reads globs: `*` and `?` stay within a folder, `**` spans folders, and a pattern
-    without '/' names files in any folder (`"*.draft.yaml"`, as ruff's per-file-ignores do)."""
-    pattern = pattern.removeprefix("./")
-    if "/" not in pattern.rstrip("/"):
-        path = path.rsplit("/", 1)[-1]
-    return _glob_regex(pattern.rstrip("/")).fullmatch(path) is not None
-
-
-@functools.lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern:
-    parts, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            parts.append("(?:[^/]*/)*")
-            index += 3
-        elif pattern.startswith("**", index):
-            parts.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            parts.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            parts.append("[^/]")
-            index += 1
-        elif pattern[index] == "[" and "]" in pattern[index + 2:]:
-            end = pattern.index("]", index + 2)
-            body = pattern[index + 1:end]
-            negated = body[:1] in ("!", "^")  # [!a] as in fnmatch, [^a] as in ruff's globs
-            body = body[1:] if negated else body
-            # Ranges (a-z) kept as written; what a regex class would read otherwise, escaped.
-            body = re.sub(r"[\\\[&|~]", lambda m: "\\" + m.group(), body).replace("--", "-\\-")
-            parts.append("[" + ("^/" if negated else "") + body + "]")
-            index = end + 1
-        else:
-            parts.append(re.escape(pattern[index]))
-            index += 1
-    try:  # a folder names every file below it ("metrics/legacy")
-        return re.compile("".join(parts) + "(?:/.*)?")
-    except re.error:  # a character class that is no class ("[z-a]"): the pattern as plain text
-        return re.compile(re.escape(pattern))
-
-
 def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iterator[Target]:
-    """Files matching the config's include globs (relative to the config's folder)."""
+    """Files matching the config's include globs (globs.py reads them), glob by glob, each
+    glob's in the order of their paths. A glob without a wildcard names a file or a folder;
+    any other is walked from the folders it starts with, as a folder named on the command line
+    is walked (.gitignore, exclude, no symlinked folder entered), for the files it matches."""
     for pattern in patterns:
-        base = root
-        if os.path.isabs(pattern):  # Path.glob takes relative patterns only
-            anchor = Path(pattern).anchor
-            base, pattern = Path(anchor), pattern[len(anchor):]
-        for path in sorted(base.glob(pattern)) if pattern else ():
-            if path.is_dir():
-                yield from walker.walk(str(path))
-            elif path.name.endswith(SUFFIXES) and not walker._excluded(str(path)):
-                target = walker._file(str(path), named=False)
+        glob = Glob(pattern)
+        base = glob.anchor or str(root)
+        literal = glob.literal()
+        if literal is not None:
+            path = os.path.join(base, literal) if literal else base
+            if os.path.isdir(path):
+                yield from walker.walk(path)
+            elif path.endswith(SUFFIXES) and os.path.isfile(path) and not walker._excluded(path):
+                target = walker._file(path, named=False)
                 if target:
                     yield target
+            continue
+        start = glob.folder() or ""
+        top = os.path.join(base, start) if start else base
+        prefix = top if top.endswith(os.sep) else top + os.sep
+        lead = glob.anchor + (start + "/" if start else "")
+
+        def wanted(path: str, is_dir: bool, glob: Glob = glob, prefix: str = prefix, lead: str = lead) -> bool:
+            # The path as the glob reads it: under `top`, which the glob writes as `lead`.
+            form = lead + path[len(prefix):].replace(os.sep, "/")
+            return glob.may_hold(form) if is_dir else glob.matches(form)
+
+        yield from sorted(walker.walk(top, wanted), key=lambda target: target.fs_path.split(os.sep))
 
 
 def repository_root(start: str) -> Optional[str]:

@@ -6,6 +6,7 @@ comments (and which of them went unused: M001) and the order of findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
@@ -33,7 +34,9 @@ class Policy:
 
     selected: set[str]
     severities: dict[str, Severity] = field(default_factory=dict)
-    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)  # (glob, codes): api matches them
+    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)  # (glob, codes)
+    folder: Optional[str] = None  # where the per-file-ignores globs are written: the config's folder
+    cwd: Optional[str] = None  # what the files' paths are relative to (default: the working directory)
 
 
 @dataclass
@@ -47,6 +50,7 @@ class EngineResult:
     diagnostics: list[Diagnostic]
     suppressed: list[SuppressedFinding]
     internal_errors: list[str]
+    file_ignores: dict[str, set[str]] = field(default_factory=dict)  # per-file-ignores' codes, by path as shown
 
 
 def run_rules(
@@ -56,14 +60,15 @@ def run_rules(
     docs: Optional[list[DocItem]] = None,
     per_document: bool = True,
     whole_run: bool = True,
-) -> tuple[dict[int, list[Problem]], list[str]]:
-    """Run every selected rule with a check; problems keyed by id() of their DocItem.
+) -> tuple[dict[int, list[Problem]], list[tuple[str, str]]]:
+    """Run every selected rule with a check; problems keyed by id() of their DocItem, and the
+    faults of rules that raised, as (rule code, message).
 
     `docs` (default: every reported document), `per_document` and `whole_run` let a worker run
     its share of a large run (parallel.py). ctx.counters counts the checks each rule made.
     """
     found: dict[int, list[Problem]] = {}
-    faults: list[str] = []
+    faults: list[tuple[str, str]] = []
     counters = ctx.counters
     reported = workspace.reported_docs if docs is None else docs
     for rule in all_rules().values():
@@ -109,7 +114,8 @@ def run_rules(
     return found, faults
 
 
-def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: list[str], doc: Optional[DocItem]) -> None:
+def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: list[tuple[str, str]],
+           doc: Optional[DocItem]) -> None:
     import traceback  # only on a fault: a run without one starts without it
 
     where = doc.display_path if doc else "the workspace"
@@ -119,7 +125,7 @@ def _fault(rule: Rule, exc: Exception, found: dict[int, list[Problem]], faults: 
         f"{type(exc).__name__}: {exc} [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]; "
         "please report this as a bug"
     )
-    faults.append(message)
+    faults.append((rule.code, message))
     if doc is not None:
         found.setdefault(id(doc), []).append(Problem(rule.code, message, (1, 1, 1, 1)))
 
@@ -144,11 +150,11 @@ def _collect(rule: Rule, findings: list[Finding], found: dict[int, list[Problem]
         )
 
 
-def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace, policy: Policy,
-           file_ignores: Optional[dict[str, set[str]]] = None) -> EngineResult:
-    """Apply selection, ignores and suppressions to every problem; stamp names and severities.
-    `file_ignores`: the codes per-file-ignores turn off, by path as shown (api matches the globs)."""
+def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace,
+           policy: Policy) -> EngineResult:
+    """Apply selection, ignores and suppressions to every problem; stamp names and severities."""
     rules = all_rules()
+    file_ignores = _file_ignores(records, policy)
     diagnostics: list[Diagnostic] = []
     suppressed: list[SuppressedFinding] = []
     for record in records:
@@ -157,7 +163,7 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
             problems.extend(record.doc.problems)
             problems.extend(rule_problems.get(id(record.doc), ()))
         path = record.loaded.path
-        file_ignored = file_ignores.get(path, set()) if file_ignores else set()
+        file_ignored = file_ignores.get(path, set())
         comments = find_suppressions(record.loaded.text, record.loaded.quoted)
         resolved = {id(s): resolve_codes(s.selectors) for s in comments}
         by_line = _by_line(comments)
@@ -176,7 +182,25 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
                 diagnostics.append(_diagnostic(path, problem, rules["M001"], policy))
     diagnostics.sort()
     suppressed.sort(key=lambda s: s.diagnostic)
-    return EngineResult(diagnostics, suppressed, [])
+    return EngineResult(diagnostics, suppressed, [], file_ignores)
+
+
+def _file_ignores(records: list[FileRecord], policy: Policy) -> dict[str, set[str]]:
+    """The codes each file's per-file-ignores turn off, by its path as shown (globs.py reads the
+    globs, relative to the config's folder)."""
+    if not policy.per_file_ignores:
+        return {}
+    from metricspec.globs import Glob, any_match, forms
+
+    cwd = policy.cwd or os.getcwd()
+    folder = policy.folder or cwd
+    globs = [([Glob(pattern)], codes) for pattern, codes in policy.per_file_ignores]
+    ignores: dict[str, set[str]] = {}
+    for record in records:
+        path = record.loaded.path
+        named = forms(path, folder, cwd)
+        ignores[path] = {code for glob, codes in globs if any_match(glob, named) for code in codes}
+    return ignores
 
 
 def _with_subjects(problems: list[Problem], doc: Optional[DocItem]) -> list[Problem]:

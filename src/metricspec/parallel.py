@@ -4,14 +4,9 @@ A run of many files spends its time parsing and validating each file, then runni
 Loading is independent per file; the metric, node and document rules are independent per
 document once the workspace is resolved. Both are spread over worker processes forked from this
 one (nothing is imported twice, and the rule workers see the resolved workspace as it is), and
-both send back compact results:
-
-- a loaded file comes back as its text, its problems, its plain model as nested tuples, its
-  data as a marshal blob and its positions as the loader's compact spans, decoded only when
-  something asks for them (in a large run, mostly the rule workers, each for its own documents);
-- a shard of documents comes back as its problems, merged here in the order one process would
-  have produced them (rule by rule, then document by document), so the report is the same to
-  the byte.
+both send back compact results (transport.py, the wire format). A shard's problems are merged
+here in the order one process would have produced them (rule by rule, then document by
+document), so the report is the same to the byte.
 
 Small runs, platforms without fork, and processes with other threads running (a fork copies
 only the calling thread, and any lock another thread holds stays locked in the child) stay in
@@ -21,25 +16,21 @@ one process. METRICSPEC_JOBS=1 forces one process; METRICSPEC_JOBS=N caps the wo
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 import sys
-from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any, Optional
 
-from metricspec import plain
+from metricspec import transport
 from metricspec.diagnostics import Problem
-from metricspec.loader import LoadedFile, positions_from_spans
+from metricspec.transport import LoadResult
 from metricspec.workspace import DocItem
 
 # Below these, forking and shipping results cost about what the second core saves (measured on
 # 2 cores, whole runs: even at 50 files, about 10% faster at 100, 15-20% from 250 to 1,000).
 # METRICSPEC_PARALLEL_MIN changes both, so that the tests can run small workspaces in parallel.
 MIN_FILES = MIN_DOCS = int(os.environ.get("METRICSPEC_PARALLEL_MIN", "") or 100)
-LoadResult = tuple[Optional[Any], Optional[str]]  # (FileRecord or None to skip, internal error)
 
 
 def jobs() -> int:
@@ -191,13 +182,13 @@ def load(
     def collect(wait: bool = False) -> None:
         for child, got in zip(children, received):
             for piece in child.receive(wait):
-                got.extend(_unship_result(entry) for entry in piece)
+                got.extend(transport.unship_result(entry) for entry in piece)
 
     try:
         for done, target in enumerate(shares[0]):
             if progress is not None:
                 progress(min(done * workers, total - 1), total)  # the children keep about this pace
-            results.append(_packed(load_one(target, skip_unrecognized)))
+            results.append(transport.packed(load_one(target, skip_unrecognized)))
             if done % _PIECE == 0:
                 collect()
         collect(wait=True)
@@ -219,132 +210,13 @@ _PIECE = 8  # files a child sends at a time
 def _load_share(targets: Sequence[Any], skip_unrecognized: bool, load_one: Callable[[Any, bool], LoadResult],
                 send: Callable[[Any], None]) -> None:
     for start in range(0, len(targets), _PIECE):
-        send([_ship_result(load_one(target, skip_unrecognized)) for target in targets[start:start + _PIECE]])
-
-
-def _ship_result(result: LoadResult) -> tuple:
-    record, error = result
-    if record is None:
-        return (None, error)
-    model = record.doc.model if record.doc is not None else None
-    return (
-        _pack(record.loaded),
-        record.problems,
-        None if model is None else plain.to_tuple(model),
-        record.doc.reported if record.doc is not None else True,
-        error,
-    )
-
-
-def _unship_result(entry: tuple) -> LoadResult:
-    from metricspec.engine import FileRecord
-
-    if entry[0] is None:
-        return None, entry[1]
-    packed, problems, model, reported, error = entry
-    loaded = ShippedFile(*packed)
-    record = FileRecord(loaded, problems=problems)
-    if model is not None:
-        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
-    return record, error
-
-
-def _pack(loaded: LoadedFile) -> tuple:
-    """The arguments of a ShippedFile holding `loaded`: its data marshalled, its positions as
-    spans, or compressed for the rare file that needed the careful walk (which keeps them)."""
-    import zlib
-
-    spans = loaded.spans
-    return (
-        loaded.path,
-        loaded.text,
-        loaded.problems,
-        loaded.unreadable,
-        (spans.typecode, spans.tobytes()) if spans is not None else None,
-        zlib.compress(marshal.dumps(loaded.positions), 1) if spans is None else None,
-        marshal.dumps(loaded.data),
-        loaded.quoted,
-    )
-
-
-def _packed(result: LoadResult) -> LoadResult:
-    """A result of this process in the form a child's arrives in: a large run would otherwise
-    hold this process's share of files fully expanded (at 10,000 files, 850 MB in this process
-    instead of 500 MB)."""
-    record = result[0]
-    if record is not None:
-        record.loaded = ShippedFile(*_pack(record.loaded))
-        if record.doc is not None:
-            record.doc.loaded = record.loaded
-    return result
-
-
-class ShippedFile(LoadedFile):
-    """A file of a parallel run, loaded by a child or packed here. Its positions are kept as the
-    loader's compact spans (or, for the rare file that needed the careful walk, compressed) and
-    expanded on demand, for a few files at a time (the most recently used stay expanded): a
-    large run keeps 100,000 metrics' positions in a fraction of their memory. Its data is
-    decoded on first use."""
-
-    def __init__(self, path: str, text: str, problems: list[Problem], unreadable: bool,
-                 spans: Optional[tuple[str, bytes]], positions: Optional[bytes], data: bytes,
-                 quoted: Optional[list]) -> None:
-        # LoadedFile's fields, without its __init__: positions and data are properties here.
-        self.path = path
-        self.text = text
-        self.problems = problems
-        self.unreadable = unreadable
-        self.quoted = quoted
-        self.spans = None
-        if spans is not None:
-            self.spans = array(spans[0])
-            self.spans.frombytes(spans[1])
-        self._positions_blob: Optional[bytes] = positions
-        self._data_blob: Optional[bytes] = data
-
-    @property  # type: ignore[override]
-    def positions(self) -> dict:
-        decoded = _DECODED.get(self)
-        if decoded is None:
-            if self.spans is not None:
-                # The data is read for its shape only: decoding it into `data` would keep every
-                # reported file's data in memory for the rest of the run.
-                data = self.__dict__["_data"] if self._data_blob is None else marshal.loads(self._data_blob)
-                decoded = positions_from_spans(data, self.spans)
-            else:
-                import zlib
-
-                decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
-            _DECODED[self] = decoded
-            while len(_DECODED) > _DECODED_FILES:
-                _DECODED.pop(next(iter(_DECODED)))
-        else:
-            _DECODED.move_to_end(self)
-        return decoded
-
-    @property  # type: ignore[override]
-    def data(self) -> Any:
-        if self._data_blob is not None:
-            self.__dict__["_data"] = marshal.loads(self._data_blob)
-            self._data_blob = None
-        return self.__dict__["_data"]
-
-    @data.setter
-    def data(self, value: Any) -> None:
-        self._data_blob = None
-        self.__dict__["_data"] = value
-
-    __hash__ = object.__hash__  # keys of _DECODED, by identity
-
-
-_DECODED_FILES = 64
-_DECODED: OrderedDict[ShippedFile, dict] = OrderedDict()
+        send([transport.ship_result(load_one(target, skip_unrecognized)) for target in targets[start:start + _PIECE]])
 
 
 # -- rules ------------------------------------------------------------------------------------
 
 
-def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[str]]:
+def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, list[Problem]], list[tuple[str, str]]]:
     """engine.run_rules, with the per-document rules spread over processes when the run is large.
 
     This process takes the first share (and the whole-run rules); forked workers take the
@@ -376,11 +248,10 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
         raise
     rank = {code: index for index, code in enumerate(all_rules())}
     by_doc: dict[int, list[Problem]] = {}
-    faults: list[tuple[int, int, str]] = []
+    faults: list[tuple[int, int, str, str]] = []
     for shard, (found, shard_faults, counters) in enumerate(results):
-        for doc_index, problems in found:
-            by_doc.setdefault(id(workspace.docs[doc_index]), []).extend(problems)
-        faults.extend((rank[code], shard, message) for code, message in shard_faults)
+        transport.unship_found(workspace, found, by_doc)
+        faults.extend((rank[code], shard, code, message) for code, message in shard_faults)
         for key, count in counters.items():
             ctx.counters[key] = ctx.counters.get(key, 0) + count
     for doc_id, problems in whole.items():
@@ -390,9 +261,9 @@ def run_rules(workspace: Any, ctx: Any, selected: set[str]) -> tuple[dict[int, l
     # of documents, or parts of the rules), so a stable sort on the rule restores it exactly.
     for problems in by_doc.values():
         problems.sort(key=lambda problem: rank[problem.code])
-    faults.extend((rank[code], len(results), message) for code, message in _fault_codes(whole_faults))
+    faults.extend((rank[code], len(results), code, message) for code, message in whole_faults)
     faults.sort(key=lambda fault: (fault[0], fault[1]))
-    return by_doc, [message for _, _, message in faults]
+    return by_doc, [(code, message) for _, _, code, message in faults]
 
 
 _ITEMS_PER_FILE = 16  # a typical file: its document, five nodes and ten metrics
@@ -431,7 +302,7 @@ def _run_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem]
 
     saved, ctx.counters = ctx.counters, {}  # only this shard's work is counted here
     found: dict[int, list[Problem]] = {}
-    faults: list[str] = []
+    faults: list[tuple[str, str]] = []
     try:
         # Document by document (every rule on one document, then the next), so that each file's
         # positions are decoded once; run_rules's merge puts the problems back in rule order.
@@ -442,13 +313,7 @@ def _run_shard(workspace: Any, ctx: Any, selected: set[str], docs: list[DocItem]
             faults.extend(doc_faults)
     finally:
         counters, ctx.counters = ctx.counters, saved
-    index = {id(doc): position for position, doc in enumerate(workspace.docs)}
-    return [(index[doc_id], problems) for doc_id, problems in found.items()], _fault_codes(faults), counters
-
-
-def _fault_codes(faults: list[str]) -> list[tuple[str, str]]:
-    # engine writes "internal error in rule CODE (name) ..."; the code orders the faults.
-    return [(message.split("internal error in rule ", 1)[1].split(" ", 1)[0], message) for message in faults]
+    return transport.ship_found(workspace, found), faults, counters
 
 
 class _frozen:
