@@ -255,7 +255,7 @@ _BY_NAME = {cls.__name__: cls for cls in CLASSES}
 def _check(field: v.Field) -> Callable[[Any], Any]:
     if field.form == v.CHOICE:
         return _choice(*field.choices, optional=field.default is None and not field.required)
-    if field.form == v.MODEL:
+    if field.form == v.MODEL and not field.required:
         return _optional_model(_BY_NAME[field.holds])
     if field.form == v.MODELS:
         return _models(_BY_NAME[field.holds])

@@ -11,7 +11,7 @@ Standard library only: the fast paths import this module and must not import pyd
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 # -- choices -----------------------------------------------------------------------------------
 
@@ -59,17 +59,25 @@ MODELS = "models"  # a list of those
 LIST_FORMS = frozenset((TEXTS, IDS, ID_OR_IDS, MODELS))  # default: a new empty list
 
 
-class Field(NamedTuple):
+class Field:
     """One key of a mapping of the format. Unless required, a field has a default: a new empty
     list for the list forms, else `default` (None when the key may be left out or written null)."""
 
-    name: str
-    form: str
-    required: bool = False
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    holds: str = ""  # the class name, for MODEL and MODELS
-    description: str = ""  # shown in the JSON Schema
+    # A plain class, not a NamedTuple: creating one of those costs the start-up of every run.
+    __slots__ = ("name", "form", "required", "default", "choices", "holds", "description")
+
+    def __init__(self, name: str, form: str, *, required: bool = False, default: Any = None,
+                 choices: tuple[str, ...] = (), holds: str = "", description: str = "") -> None:
+        self.name = name
+        self.form = form
+        self.required = required
+        self.default = default
+        self.choices = choices
+        self.holds = holds  # the class name, for MODEL and MODELS
+        self.description = description  # shown in the JSON Schema
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r}, {self.form!r})"
 
 
 def _optional(name: str, form: str, description: str = "") -> Field:
@@ -177,17 +185,20 @@ POSITIVE = "positive"  # a number above 0, whole or not
 TABLE = "table"  # a table of the settings `Setting.holds`
 
 
-class Setting(NamedTuple):
+class Setting:
     """One key of the configuration, written in kebab-case; `attribute` is its Python name."""
 
-    key: str
-    form: str
-    default: Any = None  # a list or a table stands for a new copy of it
-    holds: tuple[Setting, ...] = ()  # for TABLE
+    __slots__ = ("key", "form", "default", "holds", "attribute")
 
-    @property
-    def attribute(self) -> str:
-        return self.key.replace("-", "_")
+    def __init__(self, key: str, form: str, default: Any = None, holds: tuple[Setting, ...] = ()) -> None:
+        self.key = key
+        self.form = form
+        self.default = default  # a list or a table stands for a new copy of it
+        self.holds = holds  # for TABLE
+        self.attribute = key.replace("-", "_")
+
+    def __repr__(self) -> str:
+        return f"Setting({self.key!r}, {self.form!r})"
 
     def new_default(self) -> Any:
         return self.default.copy() if isinstance(self.default, (list, dict)) else self.default
