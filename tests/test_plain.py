@@ -1,4 +1,4 @@
-"""plain.py mirrors model.py: same fields and defaults, and its validator agrees with pydantic.
+"""plain.py's validator agrees with pydantic (tests/test_vocabulary.py: both have the same fields).
 
 The plain validator may leave any input to pydantic (it returns None), but whatever it accepts
 must come out exactly as pydantic would have made it; and every clean document of the
@@ -11,7 +11,6 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +18,6 @@ from metricspec import model, plain
 from metricspec.loader import load_text, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
-PAIRS = [(getattr(plain, cls.__name__), getattr(model, cls.__name__)) for cls in plain.CLASSES]
 
 
 def pydantic_result(data):
@@ -37,27 +35,6 @@ def agree(data) -> bool:
     assert fast == pydantic_result(data), data
     assert plain.from_tuple(plain.to_tuple(fast)) == fast
     return True
-
-
-@pytest.mark.parametrize("light, schema", PAIRS, ids=[cls.__name__ for cls, _ in PAIRS])
-def test_same_fields_in_the_same_order_with_the_same_defaults(light, schema):
-    assert list(light.model_fields) == list(schema.model_fields)
-    for name, default in light.model_fields.items():
-        assert (name in plain._REQUIRED) == schema.model_fields[name].is_required(), name
-        if schema.model_fields[name].is_required():
-            continue
-        expected = schema.model_fields[name].get_default(call_default_factory=True)
-        if isinstance(expected, list):
-            assert default is plain._LIST and expected == [], name
-        else:
-            assert default == expected, name
-    assert list(plain._Node.model_fields) == list(model._Node.model_fields)
-
-
-def test_levels_mirror_the_models():
-    assert [key for key, _ in plain.LEVELS] == [key for key, _ in model.LEVELS]
-    assert [cls.__name__ for _, cls in plain.LEVELS] == [cls.__name__ for _, cls in model.LEVELS]
-    assert plain.LEVEL_NAMES == model.LEVEL_NAMES
 
 
 def _repository_documents():

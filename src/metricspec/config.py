@@ -1,14 +1,17 @@
 """Configuration: discovery of metricspec.toml / .metricspec.toml / [tool.metricspec], and reading it.
 
-The schema is config_model.py (pydantic); a well-formed file is read here without it."""
+The keys are vocabulary.SETTINGS; their schema is config_model.py (pydantic), and a well-formed
+file is read here without it."""
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
 from typing import Optional
 
+from metricspec import vocabulary as v
 from metricspec.fileio import read_text
 
 if sys.version_info >= (3, 11):
@@ -23,42 +26,57 @@ class ConfigError(Exception):
     """A configuration problem: the CLI reports it with the file and key, and exits 2."""
 
 
-class Thresholds:
-    """What the thresholds default to (config_model.Thresholds is the schema)."""
+class _Table:
+    """A table of settings as plain attributes, each set to its default."""
+
+    _SETTINGS: tuple[v.Setting, ...] = ()
 
     def __init__(self) -> None:
-        self.max_metrics_per_node = 3
-        self.max_metrics_per_document = 12
-        self.max_metrics_per_owner = 6
-        self.max_target_change = 3.0
-        self.max_deadline_days = 730
-        self.stale_review_cycles = 2
+        for setting in self._SETTINGS:
+            value = _TABLES[setting.key]() if setting.form == v.TABLE else setting.new_default()
+            setattr(self, setting.attribute, value)
 
 
-class Vanity:
-    def __init__(self) -> None:
-        self.extend_terms: list[str] = []
+class Thresholds(_Table):
+    """What the thresholds default to (vocabulary.THRESHOLDS)."""
+
+    _SETTINGS = v.THRESHOLDS
+    max_metrics_per_node: int
+    max_metrics_per_document: int
+    max_metrics_per_owner: int
+    max_target_change: float
+    max_deadline_days: int
+    stale_review_cycles: float
 
 
-class Config:
-    """The settings of a run, as plain attributes (config_model.Config is the schema).
+class Vanity(_Table):
+    _SETTINGS = v.VANITY
+    extend_terms: list[str]
+
+
+class Config(_Table):
+    """The settings of a run, as plain attributes (vocabulary.SETTINGS; config_model.Config is
+    their schema).
 
     Built without pydantic when the file holds only what `_plain` takes as is: that keeps
     pydantic out of the start-up of a run whose configuration is well-formed.
     """
 
+    _SETTINGS = v.SETTINGS
+    include: list[str]
+    exclude: list[str]
+    select: Optional[list[str]]
+    extend_select: list[str]
+    ignore: list[str]
+    extend_ignore: list[str]
+    fail_on: str
+    severity: dict[str, str]
+    per_file_ignores: dict[str, list[str]]
+    thresholds: Thresholds
+    vanity: Vanity
+
     def __init__(self) -> None:
-        self.include: list[str] = []
-        self.exclude: list[str] = []
-        self.select: Optional[list[str]] = None
-        self.extend_select: list[str] = []
-        self.ignore: list[str] = []
-        self.extend_ignore: list[str] = []
-        self.fail_on: str = "warning"
-        self.severity: dict[str, str] = {}
-        self.per_file_ignores: dict[str, list[str]] = {}
-        self.thresholds = Thresholds()
-        self.vanity = Vanity()
+        super().__init__()
         # Where the config came from: globs are relative to its folder.
         self.source: Optional[Path] = None
 
@@ -67,11 +85,7 @@ class Config:
         return self.source.parent if self.source else Path.cwd()
 
 
-_SEVERITIES = ("error", "warning", "info")
-_LISTS = {"include": "include", "exclude": "exclude", "select": "select", "extend-select": "extend_select",
-          "ignore": "ignore", "extend-ignore": "extend_ignore"}
-_INTS = {"max-metrics-per-node", "max-metrics-per-document", "max-metrics-per-owner", "max-deadline-days"}
-_FLOATS = {"max-target-change", "stale-review-cycles"}
+_TABLES: dict[str, type[_Table]] = {"thresholds": Thresholds, "vanity": Vanity}
 
 
 class _Defer(Exception):
@@ -86,46 +100,75 @@ def _texts(value: object, one_or_many: bool = True) -> list[str]:
     raise _Defer
 
 
+def _severity(value: object) -> str:
+    if type(value) is str and value in v.SEVERITIES:
+        return value
+    raise _Defer
+
+
+def _table(value: object) -> dict:
+    if type(value) is dict:
+        return value
+    raise _Defer
+
+
+def _whole(value: object) -> int:
+    if type(value) is int and value >= 0:
+        return value
+    raise _Defer
+
+
+def _positive(value: object) -> float:
+    if type(value) in (int, float) and math.isfinite(value) and value > 0:  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
+    raise _Defer
+
+
+# How the plain reader takes each form of value (vocabulary.py), converted as the schema would.
+_READERS = {
+    v.TEXT_OR_TEXTS: _texts,
+    v.TEXTS: lambda value: _texts(value, one_or_many=False),
+    v.SEVERITY: _severity,
+    v.SEVERITY_BY_CODE: lambda value: {code: _severity(name) for code, name in _table(value).items()},
+    v.TEXTS_BY_GLOB: lambda value: {glob: _texts(codes, one_or_many=False) for glob, codes in _table(value).items()},
+    v.WHOLE: _whole,
+    v.POSITIVE: _positive,
+}
+
+
 def _plain(data: dict) -> Config:
     """The config from TOML data holding only plainly valid keys and values (kebab-case keys,
     exact types), converted as the pydantic schema would; _Defer on anything else."""
-    import math
-
     config = Config()
-    for key, value in data.items():
-        if key in _LISTS:
-            setattr(config, _LISTS[key], _texts(value))
-        elif key == "fail-on" and type(value) is str and value in _SEVERITIES:
-            config.fail_on = value
-        elif key == "severity" and type(value) is dict and all(type(v) is str and v in _SEVERITIES for v in value.values()):
-            config.severity = dict(value)
-        elif key == "per-file-ignores" and type(value) is dict:
-            config.per_file_ignores = {glob: _texts(codes, one_or_many=False) for glob, codes in value.items()}
-        elif key == "thresholds" and type(value) is dict:
-            for name, number in value.items():
-                if name in _INTS and type(number) is int and number >= 0:
-                    setattr(config.thresholds, name.replace("-", "_"), number)
-                elif name in _FLOATS and type(number) in (int, float) and math.isfinite(number) and number > 0:
-                    setattr(config.thresholds, name.replace("-", "_"), float(number))
-                else:
-                    raise _Defer
-        elif key == "vanity" and type(value) is dict and set(value) <= {"extend-terms"}:
-            if "extend-terms" in value:
-                config.vanity.extend_terms = _texts(value["extend-terms"], one_or_many=False)
-        else:
-            raise _Defer
+    _read(data, config)
     return config
+
+
+def _read(data: dict, table: _Table) -> None:
+    settings = {setting.key: setting for setting in table._SETTINGS}
+    for key, value in data.items():
+        setting = settings.get(key)
+        if setting is None:
+            raise _Defer
+        if setting.form == v.TABLE:
+            _read(_table(value), getattr(table, setting.attribute))
+        else:
+            setattr(table, setting.attribute, _READERS[setting.form](value))
 
 
 def _from_schema(model: object) -> Config:
     config = Config()
-    for name in ("include", "exclude", "select", "extend_select", "ignore", "extend_ignore", "fail_on", "severity",
-                 "per_file_ignores"):
-        setattr(config, name, getattr(model, name))
-    for name in vars(config.thresholds):
-        setattr(config.thresholds, name, getattr(model.thresholds, name))  # type: ignore[attr-defined]
-    config.vanity.extend_terms = model.vanity.extend_terms  # type: ignore[attr-defined]
+    _copy(model, config)
     return config
+
+
+def _copy(model: object, table: _Table) -> None:
+    for setting in table._SETTINGS:
+        value = getattr(model, setting.attribute)
+        if setting.form == v.TABLE:
+            _copy(value, getattr(table, setting.attribute))
+        else:
+            setattr(table, setting.attribute, value)
 
 
 # `[tool.metricspec]`, `[tool."metricspec".severity]`, `tool.metricspec.select = ...`: how a

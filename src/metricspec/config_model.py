@@ -1,48 +1,60 @@
 """The configuration's pydantic model: what config.py falls back on for anything its plain
-reader does not take as is, and what names the key and reason of a configuration error."""
+reader does not take as is, and what names the key and reason of a configuration error.
+
+Its keys, defaults and forms are vocabulary.SETTINGS, which config.py's plain reader is built
+from too."""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-SeverityName = Literal["error", "warning", "info"]
+from metricspec import vocabulary as v
+
+SeverityName = Literal[v.SEVERITIES]  # type: ignore[valid-type]
+
+
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str) else value
 
 
 class _Kebab(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, alias_generator=lambda name: name.replace("_", "-"))
 
 
-class Thresholds(_Kebab):
-    # Strict: `true` is not 1 and `"3"` is not 3 (pydantic's lax mode takes both); a whole
-    # number is still a number where a fraction is allowed.
-    max_metrics_per_node: int = Field(3, ge=0, strict=True)
-    max_metrics_per_document: int = Field(12, ge=0, strict=True)
-    max_metrics_per_owner: int = Field(6, ge=0, strict=True)
-    max_target_change: float = Field(3.0, gt=0, strict=True)
-    max_deadline_days: int = Field(730, ge=0, strict=True)
-    stale_review_cycles: float = Field(2, gt=0, strict=True)
+# Numbers are strict: `true` is not 1 and `"3"` is not 3 (pydantic's lax mode takes both); a
+# whole number is still a number where a fraction is allowed.
+_TYPES: dict[str, Any] = {
+    v.TEXTS: list[str],
+    v.SEVERITY: SeverityName,
+    v.SEVERITY_BY_CODE: dict[str, SeverityName],
+    v.TEXTS_BY_GLOB: dict[str, list[str]],
+    v.WHOLE: Annotated[int, Field(ge=0, strict=True)],
+    v.POSITIVE: Annotated[float, Field(gt=0, strict=True)],
+}
 
 
-class Vanity(_Kebab):
-    extend_terms: list[str] = Field(default_factory=list)
+def _field(setting: v.Setting) -> tuple[Any, Any]:
+    """(annotation, default) of a setting, as create_model takes them."""
+    if setting.form == v.TABLE:
+        table = _model(setting.attribute.capitalize(), setting.holds)
+        return table, Field(default_factory=table)
+    if setting.form == v.TEXT_OR_TEXTS:
+        kind: Any = list[str] if setting.default is not None else Optional[list[str]]
+        kind = Annotated[kind, BeforeValidator(_one_or_many)]
+    else:
+        kind = _TYPES[setting.form]
+    if isinstance(setting.default, (list, dict)):
+        return kind, Field(default_factory=setting.new_default)
+    return kind, setting.default
 
 
-class Config(_Kebab):
-    include: list[str] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    select: Optional[list[str]] = None
-    extend_select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
-    extend_ignore: list[str] = Field(default_factory=list)
-    fail_on: SeverityName = "warning"
-    severity: dict[str, SeverityName] = Field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
-    thresholds: Thresholds = Field(default_factory=Thresholds)
-    vanity: Vanity = Field(default_factory=Vanity)
+def _model(name: str, settings: tuple[v.Setting, ...]) -> Any:
+    return create_model(name, __base__=_Kebab, __module__=__name__,
+                        **{setting.attribute: _field(setting) for setting in settings})
 
-    @field_validator("include", "exclude", "select", "extend_select", "ignore", "extend_ignore", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
+
+Config = _model("Config", v.SETTINGS)
+Thresholds = Config.model_fields["thresholds"].annotation
+Vanity = Config.model_fields["vanity"].annotation

@@ -1,7 +1,10 @@
 """The pydantic models of FORMAT.md: document, the four node levels, metrics and targets.
 
-Values arrive from the loader as the text the user wrote; the annotated types below decide what
-is a number, a date or a choice, so the same rules apply whichever YAML loader produced the text.
+Their fields and choices are vocabulary.py's tables, which plain.py's fast validator is built
+from too; what this module adds is what each form of value is to pydantic, and so the JSON
+Schema and the messages of a broken file. Values arrive from the loader as the text the user
+wrote; the annotated types below decide what is a number, a date or a choice, so the same rules
+apply whichever YAML loader produced the text.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model
 from pydantic_core import PydanticCustomError
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+from metricspec import vocabulary as v
+
+SLUG_PATTERN = v.SLUG_PATTERN
+_DATE = re.compile(f"^{v.DATE}$")
 
 
 def _parse_date(value: Any) -> Any:
@@ -39,125 +44,74 @@ def _version(value: Any) -> Any:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 Date = Annotated[dt.date, BeforeValidator(_parse_date)]
-Status = Literal["active", "proposed", "deprecated"]
-Cadence = Literal["daily", "weekly", "biweekly", "monthly", "quarterly"]
-Stage = Literal["discovery", "mvp", "growth", "maturity"]
-IdList = Annotated[list[Slug], BeforeValidator(_one_or_many)]
+
+# What each form of vocabulary.py is, as a pydantic type.
+_TYPES: dict[str, Any] = {
+    v.ID: Slug,
+    v.TITLE: str,
+    v.TEXT: str,
+    v.NUMBER: Number,
+    v.DATE_TEXT: Date,
+    v.TEXTS: list[str],
+    v.IDS: list[Slug],
+    v.ID_OR_IDS: Annotated[list[Slug], BeforeValidator(_one_or_many)],
+    v.VERSION: Annotated[Literal[1], BeforeValidator(_version)],
+}
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, revalidate_instances="never")
 
 
-class Target(_Strict):
-    """The SMART target: where the metric stands, where it should be, and by when."""
-
-    value: Optional[Number] = Field(None, description="The target value.")
-    baseline: Optional[Number] = Field(None, description="Where the metric stands now.")
-    direction: Optional[Literal["increase", "decrease", "maintain"]] = Field(
-        None, description="Inferred from baseline -> value when absent."
-    )
-    by: Optional[Date] = Field(None, description="The deadline, YYYY-MM-DD.")
-    since: Optional[Date] = Field(None, description="When the baseline was measured, YYYY-MM-DD.")
-
-
-class Metric(_Strict):
-    """A metric definition attached to a node."""
-
-    id: Slug
-    name: str
-    description: Optional[str] = None
-    kind: Optional[Literal["leading", "lagging"]] = None
-    category: Optional[Literal["user", "business", "operational"]] = None
-    perspective: Optional[Literal["financial", "customer", "internal", "learning"]] = None
-    unit: Optional[str] = None
-    window: Optional[str] = None
-    aggregation: Optional[
-        Literal["sum", "count", "unique", "average", "median", "p90", "rate", "cumulative"]
-    ] = None
-    numerator: Optional[str] = None
-    denominator: Optional[str] = None
-    formula: Optional[str] = None
-    event: Optional[str] = None
-    source: Optional[str] = None
-    owner: Optional[str] = None
-    segments: list[str] = Field(default_factory=list)
-    pairs_with: IdList = Field(default_factory=list, description="An id or a list of ids.")
-    guardrails: list[Slug] = Field(default_factory=list)
-    decision: Optional[str] = None
-    review: Optional[Cadence] = None
-    last_reviewed: Optional[Date] = None
-    status: Status = "active"
-    target: Optional[Target] = None
-    tags: list[str] = Field(default_factory=list)
-    lint_ignore: list[str] = Field(default_factory=list)
-    lint_ignore_reason: Optional[str] = None
-
-
-class _Node(_Strict):
-    id: Slug
-    title: str
-    description: Optional[str] = None
-    owner: Optional[str] = None
-    parent: Optional[Slug] = None
-    metrics: list[Metric] = Field(default_factory=list)
-    status: Status = "active"
-    tags: list[str] = Field(default_factory=list)
-    lint_ignore: list[str] = Field(default_factory=list)
-    lint_ignore_reason: Optional[str] = None
-
-
-class Behavior(_Node):
-    """User Behavior: the thing users do that shows the outcome."""
-
-
-class Outcome(_Node):
-    """User Outcome."""
-
-    behaviors: list[Behavior] = Field(default_factory=list)
-
-
-class Goal(_Node):
-    """Product Goal that supports a business objective."""
-
-    outcomes: list[Outcome] = Field(default_factory=list)
-
-
-class Objective(_Node):
-    """Business Objective: a financial or market goal."""
-
-    goals: list[Goal] = Field(default_factory=list)
-
-
-class Document(_Strict):
-    """A metricspec file (format version 1)."""
-
+class _Document(_Strict):
     model_config = ConfigDict(
         title="metricspec document",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    metricspec: Annotated[Literal[1], BeforeValidator(_version)]
-    product: Optional[str] = None
-    stage: Optional[Stage] = None
-    north_star: Optional[Slug] = None
-    owner: Optional[str] = None
-    review: Optional[Cadence] = None
-    objectives: list[Objective] = Field(default_factory=list)
-    goals: list[Goal] = Field(default_factory=list)
-    outcomes: list[Outcome] = Field(default_factory=list)
-    behaviors: list[Behavior] = Field(default_factory=list)
+
+def _field(field: v.Field) -> tuple[Any, Any]:
+    """(annotation, default) of a field of the vocabulary, as create_model takes them."""
+    if field.form == v.CHOICE:
+        kind: Any = Literal[field.choices]
+    elif field.form == v.MODEL:
+        kind = _CLASSES[field.holds]
+    elif field.form == v.MODELS:
+        kind = list[_CLASSES[field.holds]]  # type: ignore[index]
+    else:
+        kind = _TYPES[field.form]
+    extra = {"description": field.description} if field.description else {}
+    if field.required:
+        return kind, Field(..., **extra)
+    if field.form in v.LIST_FORMS:
+        return kind, Field(default_factory=list, **extra)
+    return (kind if field.default is not None else Optional[kind]), Field(field.default, **extra)
 
 
-# The node levels, top down: (list key, model, the level its parent must be).
-LEVELS: tuple[tuple[str, type[_Node]], ...] = (
-    ("objectives", Objective),
-    ("goals", Goal),
-    ("outcomes", Outcome),
-    ("behaviors", Behavior),
-)
-LEVEL_OF_KEY = {key: index for index, (key, _) in enumerate(LEVELS)}
-LEVEL_NAMES = ("objective", "goal", "outcome", "behavior")
+_CLASSES: dict[str, Any] = {}
+
+
+def _model(name: str, base: type[BaseModel], doc: Optional[str], fields: tuple[v.Field, ...]) -> Any:
+    """A model of the format; its docstring is its description in the JSON Schema."""
+    definitions = {field.name: _field(field) for field in fields}
+    _CLASSES[name] = create_model(name, __base__=base, __doc__=doc, __module__=__name__, **definitions)
+    return _CLASSES[name]
+
+
+def _level(level: int, doc: str) -> Any:
+    return _model(v.level_class(level), _Node, doc, v.level_fields(level)[len(v.NODE):])
+
+
+# Each class after the ones it holds.
+Target = _model("Target", _Strict, "The SMART target: where the metric stands, where it should be, and by when.",
+                v.TARGET)
+Metric = _model("Metric", _Strict, "A metric definition attached to a node.", v.METRIC)
+_Node = _model("_Node", _Strict, None, v.NODE)
+Behavior = _level(3, "User Behavior: the thing users do that shows the outcome.")
+Outcome = _level(2, "User Outcome.")
+Goal = _level(1, "Product Goal that supports a business objective.")
+Objective = _level(0, "Business Objective: a financial or market goal.")
+Document = _model("Document", _Document, "A metricspec file (format version 1).", v.DOCUMENT)
 Node = _Node
 
 

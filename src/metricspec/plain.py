@@ -1,8 +1,8 @@
 """The validated document as plain slotted objects, and a pure-Python validator for clean files.
 
-model.py (pydantic) is the definition of the format: its JSON Schema, its error messages, the
-repair of broken files. What the workspace and the rules hold, though, are these plain mirrors
-of its classes, with the same field names, order and defaults:
+Both this module and model.py (pydantic: the JSON Schema, the error messages, the repair of
+broken files) are built from the tables of vocabulary.py. What the workspace and the rules hold
+are these plain classes, with the fields, order and defaults of vocabulary.CLASSES:
 
 - a pydantic instance costs over a kilobyte per metric (a `__dict__` and a set of the fields
   set); a slotted object a quarter of that, which is what keeps 100,000 metrics under 1 GB;
@@ -12,8 +12,9 @@ of its classes, with the same field names, order and defaults:
   slugs matching the pattern from end to end, ...) and returns None on anything else, and
   then validate.py asks pydantic, which reports and repairs, and `from_pydantic` converts.
 
-tests/test_plain.py keeps the two in step: same fields and defaults, and for any input this
-validator accepts, the same values as pydantic's.
+tests/test_vocabulary.py checks that both follow the tables (same fields, defaults and choices),
+and tests/test_plain.py that for any input this validator accepts, it makes the same values as
+pydantic does.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Optional
 
-# The same patterns as model.py, anchored at both ends (pydantic's regex engine matches `$` only
-# at the very end; Python's also before a final line break: such values go to pydantic).
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+from metricspec import vocabulary as v
+from metricspec.vocabulary import LEVEL_NAMES as LEVEL_NAMES, LEVEL_OF_KEY as LEVEL_OF_KEY  # read here by validate, workspace
+
+# The same patterns as model.py, matched from end to end (pydantic's regex engine matches `$`
+# only at the very end; Python's also before a final line break: such values go to pydantic).
+_SLUG = re.compile(v.SLUG)
+_DATE = re.compile(v.DATE)
 # Decimal numbers without sign, exponent or spaces, with `_` between digits (1_000): Python's
 # float() and pydantic read these alike; anything else is left to pydantic.
 _NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?")
@@ -70,135 +74,57 @@ def _dump(value: Any) -> Any:
 _LIST = object()  # the default of list fields: a new empty list
 
 
-def _fields(*names: str, lists: tuple[str, ...] = (), defaults: Optional[dict[str, Any]] = None) -> dict[str, Any]:
-    found = {name: None for name in names}
-    for name in lists:
-        found[name] = _LIST
-    found.update(defaults or {})
-    return {name: found[name] for name in names}
+def _fields(fields: tuple[v.Field, ...]) -> dict[str, Any]:
+    """The names of vocabulary fields, in order, mapped to their defaults (None if required)."""
+    return {field.name: _LIST if field.form in v.LIST_FORMS else field.default for field in fields}
 
 
 class Target(PlainModel):
-    model_fields = _fields("value", "baseline", "direction", "by", "since")
+    model_fields = _fields(v.TARGET)
     __slots__ = tuple(model_fields)
-    value: Optional[float]
-    baseline: Optional[float]
-    direction: Optional[str]
-    by: Optional[dt.date]
-    since: Optional[dt.date]
 
 
 class Metric(PlainModel):
-    model_fields = _fields(
-        "id", "name", "description", "kind", "category", "perspective", "unit", "window", "aggregation",
-        "numerator", "denominator", "formula", "event", "source", "owner", "segments", "pairs_with",
-        "guardrails", "decision", "review", "last_reviewed", "status", "target", "tags", "lint_ignore",
-        "lint_ignore_reason",
-        lists=("segments", "pairs_with", "guardrails", "tags", "lint_ignore"),
-        defaults={"status": "active"},
-    )
+    model_fields = _fields(v.METRIC)
     __slots__ = tuple(model_fields)
-    id: str
-    name: str
-    description: Optional[str]
-    kind: Optional[str]
-    category: Optional[str]
-    perspective: Optional[str]
-    unit: Optional[str]
-    window: Optional[str]
-    aggregation: Optional[str]
-    numerator: Optional[str]
-    denominator: Optional[str]
-    formula: Optional[str]
-    event: Optional[str]
-    source: Optional[str]
-    owner: Optional[str]
-    segments: list[str]
-    pairs_with: list[str]
-    guardrails: list[str]
-    decision: Optional[str]
-    review: Optional[str]
-    last_reviewed: Optional[dt.date]
-    status: str
-    target: Optional[Target]
-    tags: list[str]
-    lint_ignore: list[str]
-    lint_ignore_reason: Optional[str]
-
-
-_NODE_FIELDS = ("id", "title", "description", "owner", "parent", "metrics", "status", "tags", "lint_ignore",
-                "lint_ignore_reason")
-_NODE_LISTS = ("metrics", "tags", "lint_ignore")
 
 
 class _Node(PlainModel):
-    model_fields = _fields(*_NODE_FIELDS, lists=_NODE_LISTS, defaults={"status": "active"})
+    """A node of any level: id, title, metrics... (vocabulary.NODE)."""
+
+    model_fields = _fields(v.NODE)
     __slots__ = ()
-    id: str
-    title: str
-    description: Optional[str]
-    owner: Optional[str]
-    parent: Optional[str]
-    metrics: list[Metric]
-    status: str
-    tags: list[str]
-    lint_ignore: list[str]
-    lint_ignore_reason: Optional[str]
 
 
 class Behavior(_Node):
-    model_fields = _fields(*_NODE_FIELDS, lists=_NODE_LISTS, defaults={"status": "active"})
+    model_fields = _fields(v.level_fields(3))
     __slots__ = tuple(model_fields)
 
 
 class Outcome(_Node):
-    model_fields = _fields(*_NODE_FIELDS, "behaviors", lists=(*_NODE_LISTS, "behaviors"), defaults={"status": "active"})
+    model_fields = _fields(v.level_fields(2))
     __slots__ = tuple(model_fields)
-    behaviors: list[Behavior]
 
 
 class Goal(_Node):
-    model_fields = _fields(*_NODE_FIELDS, "outcomes", lists=(*_NODE_LISTS, "outcomes"), defaults={"status": "active"})
+    model_fields = _fields(v.level_fields(1))
     __slots__ = tuple(model_fields)
-    outcomes: list[Outcome]
 
 
 class Objective(_Node):
-    model_fields = _fields(*_NODE_FIELDS, "goals", lists=(*_NODE_LISTS, "goals"), defaults={"status": "active"})
+    model_fields = _fields(v.level_fields(0))
     __slots__ = tuple(model_fields)
-    goals: list[Goal]
 
 
 class Document(PlainModel):
-    model_fields = _fields(
-        "metricspec", "product", "stage", "north_star", "owner", "review", "objectives", "goals", "outcomes",
-        "behaviors",
-        lists=("objectives", "goals", "outcomes", "behaviors"),
-    )
+    model_fields = _fields(v.DOCUMENT)
     __slots__ = tuple(model_fields)
-    metricspec: int
-    product: Optional[str]
-    stage: Optional[str]
-    north_star: Optional[str]
-    owner: Optional[str]
-    review: Optional[str]
-    objectives: list[Objective]
-    goals: list[Goal]
-    outcomes: list[Outcome]
-    behaviors: list[Behavior]
 
 
 Node = _Node
 CLASSES: tuple[type[PlainModel], ...] = (Document, Objective, Goal, Outcome, Behavior, Metric, Target)
-# The node levels, top down, as in model.py: (list key, class).
-LEVELS: tuple[tuple[str, type[_Node]], ...] = (
-    ("objectives", Objective),
-    ("goals", Goal),
-    ("outcomes", Outcome),
-    ("behaviors", Behavior),
-)
-LEVEL_OF_KEY = {key: index for index, (key, _) in enumerate(LEVELS)}
-LEVEL_NAMES = ("objective", "goal", "outcome", "behavior")
+# The node levels, top down: (list key, class).
+LEVELS: tuple[tuple[str, type[_Node]], ...] = tuple(zip(v.LEVEL_KEYS, (Objective, Goal, Outcome, Behavior)))
 
 
 # -- the validator ----------------------------------------------------------------------------
@@ -251,6 +177,7 @@ def _choice(*choices: str, optional: bool = True) -> Callable[[Any], Any]:
             return value
         raise _Defer
 
+    check.choices = allowed  # type: ignore[attr-defined]  # for tests/test_vocabulary.py
     return check
 
 
@@ -308,77 +235,37 @@ def _models(cls: type[PlainModel]) -> Callable[[Any], Any]:
     return check
 
 
-_STATUS = _choice("active", "proposed", "deprecated", optional=False)
-_CADENCE = _choice("daily", "weekly", "biweekly", "monthly", "quarterly")
-_NODE_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "id": _slug,
-    "title": _title,
-    "description": _optional_text,
-    "owner": _optional_text,
-    "parent": _optional_slug,
-    "metrics": _models(Metric),
-    "status": _STATUS,
-    "tags": _texts,
-    "lint_ignore": _texts,
-    "lint_ignore_reason": _optional_text,
+# The check of each form of value (vocabulary.py), required or not; a combination missing here
+# is a KeyError on import, so a new form cannot be forgotten.
+_FORM_CHECKS: dict[tuple[str, bool], Callable[[Any], Any]] = {
+    (v.ID, True): _slug,
+    (v.ID, False): _optional_slug,
+    (v.TITLE, True): _title,
+    (v.TEXT, False): _optional_text,
+    (v.NUMBER, False): _number,
+    (v.DATE_TEXT, False): _date,
+    (v.TEXTS, False): _texts,
+    (v.IDS, False): _slugs,
+    (v.ID_OR_IDS, False): _one_or_many_slugs,
+    (v.VERSION, True): _version,
 }
-_CHECKS: dict[type[PlainModel], dict[str, Callable[[Any], Any]]] = {
-    Target: {
-        "value": _number,
-        "baseline": _number,
-        "direction": _choice("increase", "decrease", "maintain"),
-        "by": _date,
-        "since": _date,
-    },
-    Metric: {
-        "id": _slug,
-        "name": _title,
-        "description": _optional_text,
-        "kind": _choice("leading", "lagging"),
-        "category": _choice("user", "business", "operational"),
-        "perspective": _choice("financial", "customer", "internal", "learning"),
-        "unit": _optional_text,
-        "window": _optional_text,
-        "aggregation": _choice("sum", "count", "unique", "average", "median", "p90", "rate", "cumulative"),
-        "numerator": _optional_text,
-        "denominator": _optional_text,
-        "formula": _optional_text,
-        "event": _optional_text,
-        "source": _optional_text,
-        "owner": _optional_text,
-        "segments": _texts,
-        "pairs_with": _one_or_many_slugs,
-        "guardrails": _slugs,
-        "decision": _optional_text,
-        "review": _CADENCE,
-        "last_reviewed": _date,
-        "status": _STATUS,
-        "target": _optional_model(Target),
-        "tags": _texts,
-        "lint_ignore": _texts,
-        "lint_ignore_reason": _optional_text,
-    },
-    Behavior: _NODE_CHECKS,
-    Outcome: {**_NODE_CHECKS, "behaviors": _models(Behavior)},
-    Goal: {**_NODE_CHECKS, "outcomes": _models(Outcome)},
-    Objective: {**_NODE_CHECKS, "goals": _models(Goal)},
-    Document: {
-        "metricspec": _version,
-        "product": _optional_text,
-        "stage": _choice("discovery", "mvp", "growth", "maturity"),
-        "north_star": _optional_slug,
-        "owner": _optional_text,
-        "review": _CADENCE,
-        "objectives": _models(Objective),
-        "goals": _models(Goal),
-        "outcomes": _models(Outcome),
-        "behaviors": _models(Behavior),
-    },
-}
-# (name, default, check) per class, in field order; a field without a default is required.
-_REQUIRED = {"id", "name", "title", "metricspec"}
+_BY_NAME = {cls.__name__: cls for cls in CLASSES}
+
+
+def _check(field: v.Field) -> Callable[[Any], Any]:
+    if field.form == v.CHOICE:
+        return _choice(*field.choices, optional=field.default is None and not field.required)
+    if field.form == v.MODEL and not field.required:
+        return _optional_model(_BY_NAME[field.holds])
+    if field.form == v.MODELS:
+        return _models(_BY_NAME[field.holds])
+    return _FORM_CHECKS[field.form, field.required]
+
+
+# (name, default, check, required) per class, in field order.
 _PLAN = {
-    cls: tuple((name, default, _CHECKS[cls][name], name in _REQUIRED) for name, default in cls.model_fields.items())
+    cls: tuple((field.name, cls.model_fields[field.name], _check(field), field.required)
+               for field in v.CLASSES[cls.__name__])
     for cls in CLASSES
 }
 
@@ -417,19 +304,14 @@ def from_pydantic(model: Any) -> Any:
     return plain
 
 
-_BY_NAME = {cls.__name__: cls for cls in CLASSES}
-_INDEX = {cls: index for index, cls in enumerate(CLASSES)}
-
-
-# Per class: all fields at once (attrgetter, in C), and which of them hold models.
-_MODEL_LISTS = frozenset(("objectives", "goals", "outcomes", "behaviors", "metrics"))
+# Per class: all fields at once (attrgetter, in C), and which of them hold models (a list or one).
 _SHIP = {
     cls: (
         index,
         operator.attrgetter(*cls.model_fields),
         tuple(cls.model_fields),
-        tuple((position, name in _MODEL_LISTS) for position, name in enumerate(cls.model_fields)
-              if name in _MODEL_LISTS or name == "target"),
+        tuple((position, field.form == v.MODELS) for position, field in enumerate(v.CLASSES[cls.__name__])
+              if field.form in (v.MODEL, v.MODELS)),
     )
     for index, cls in enumerate(CLASSES)
 }
