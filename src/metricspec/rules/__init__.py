@@ -1,8 +1,11 @@
 """The rule registry: every rule's code, name, family, default severity, scope and manual.
 
-A rule is one function in its family's module, decorated with `@rule(...)`. It only finds
-things: it yields `Finding`s and never decides its own severity, whether it is selected or
-suppressed, or where its output goes; the engine does all of that.
+A rule is one function in its family's module, decorated with `@rule(...)` (V003, a
+field-presence check, sits with the governance rules it resembles). It only finds things: it
+yields `Finding`s and never decides its own severity, whether it is selected or suppressed, or
+where its output goes; the engine does all of that. What the families share (how a metric, node
+or document is named in a message, how text is read as words) is in rules/kit.py; each rule's
+example and fix are files in rules/examples/.
 
 Scopes say what the engine hands the check, so no rule re-walks the workspace:
 - "metric": each metric of a reported document, `check(metric: MetricItem, ctx)`
