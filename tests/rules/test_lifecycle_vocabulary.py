@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from metricspec.rules import lifecycle
+from metricspec.rules.kit import as_words
 
 VOCABULARIES = {**lifecycle.STAGE_TERMS, "retention": lifecycle.RETENTION_TERMS, "revenue": lifecycle.REVENUE_TERMS}
 
@@ -34,7 +35,7 @@ def _texts():
 
 def test_one_pass_finds_what_the_phrase_searches_find():
     for text in _texts():
-        words = lifecycle._words(text)
+        words = as_words(text)
         used = lifecycle._used(words)
         expected = {label for label, phrases in VOCABULARIES.items() if any(f" {p} " in words for p in phrases)}
         assert used == expected, text

@@ -1,8 +1,11 @@
 """The rule registry: every rule's code, name, family, default severity, scope and manual.
 
-A rule is one function in its family's module, decorated with `@rule(...)`. It only finds
-things: it yields `Finding`s and never decides its own severity, whether it is selected or
-suppressed, or where its output goes; the engine does all of that.
+A rule is one function in its family's module, decorated with `@rule(...)` (V003, a
+field-presence check, sits with the governance rules it resembles). It only finds things: it
+yields `Finding`s and never decides its own severity, whether it is selected or suppressed, or
+where its output goes; the engine does all of that. What the families share (how a metric, node
+or document is named in a message, how text is read as words) is in rules/kit.py; each rule's
+example and fix are files in rules/examples/.
 
 Scopes say what the engine hands the check, so no rule re-walks the workspace:
 - "metric": each metric of a reported document, `check(metric: MetricItem, ctx)`
@@ -15,9 +18,11 @@ Scopes say what the engine hands the check, so no rule re-walks the workspace:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from metricspec.diagnostics import Severity
@@ -35,17 +40,44 @@ FAMILIES = {
     "M": ("hygiene", "the linter's own hygiene"),
 }
 SCOPES = ("metric", "node", "document", "workspace", "engine")
+# Each rule's example and fix, as <CODE>.example.yaml and <CODE>.fix.yaml.
+EXAMPLES = Path(__file__).parent / "examples"
 
 
 @dataclass(frozen=True)
 class RuleDoc:
-    """The rule's page for `metricspec rule CODE` and docs/rules.md."""
+    """The rule's page for `metricspec rule CODE` and docs/rules.md.
+
+    Its example and fix are files, rules/examples/<CODE>.example.yaml and <CODE>.fix.yaml, that
+    the fixture test also lints (the example must trigger the rule, the fix must not); they are
+    read when a page shows them, never by a lint.
+    """
 
     what: str
     why: str
-    example: str = ""  # a YAML document that triggers the rule
-    fix: str = ""  # the same document, fixed
     options: tuple[tuple[str, str], ...] = ()  # (config key, meaning and default)
+    code: str = ""  # whose example and fix these are
+
+    @property
+    def example(self) -> str:
+        """A YAML document that triggers the rule."""
+        return example_text(self.code, "example")
+
+    @property
+    def fix(self) -> str:
+        """The same document, fixed."""
+        return example_text(self.code, "fix")
+
+
+@functools.lru_cache(maxsize=None)
+def example_text(code: str, kind: str) -> str:
+    """The text of rules/examples/<code>.<kind>.yaml (`kind` "example" or "fix"); "" when there is none."""
+    if not code:
+        return ""
+    try:
+        return (EXAMPLES / f"{code}.{kind}.yaml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -100,8 +132,6 @@ def rule(
     *,
     what: str,
     why: str,
-    example: str = "",
-    fix: str = "",
     options: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register the decorated check (or, with scope "engine", only the rule's metadata)."""
@@ -116,7 +146,7 @@ def rule(
             severity=Severity(severity),
             scope=scope,
             summary=summary,
-            doc=RuleDoc(what=what, why=why, example=example, fix=fix, options=options),
+            doc=RuleDoc(what=what, why=why, options=options, code=code),
             check=None if scope == "engine" else check,
         )
         return check

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import counted, doc_anchor, doc_name, join_words, metric_name
 from metricspec.workspace import DocItem, MetricItem
 
 CATEGORIES = ("user", "business", "operational")
@@ -18,19 +19,6 @@ _EXAMPLES = {
     "business": "a business metric (revenue, conversion, margin)",
     "operational": "an operational metric (reliability, latency, support load)",
 }
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
-
-
-def _doc_name(doc: DocItem) -> str:
-    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
-
-
-def _doc_anchor(doc: DocItem) -> tuple:
-    return ("product",) if doc.model.product is not None else ("metricspec",)
-
-
-def _join(words: list[str], last: str = "and") -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 @rule(
@@ -44,31 +32,6 @@ def _join(words: list[str], last: str = "and") -> str:
     "targets by squeezing customers; neither notices the slow pages, failures and support "
     "queues that operational metrics show until churn does. A balanced spec, like a "
     "balanced scorecard, keeps one win from hiding another loss.",
-    example=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        category: user
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        category: business
-""",
-    fix=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        category: user
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        category: business
-      - id: report-failure-rate
-        name: Share of report runs that fail or time out
-        category: operational
-""",
 )
 def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     active = [metric for metric in doc.metrics if metric.active]
@@ -80,27 +43,27 @@ def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]
         return
     uncategorised = sum(1 for metric in active if not metric.model.category)
     # Proposed metrics count, deprecated ones do not: "active" would misname the proposed ones.
-    count = f"{len(active)} metric{'s' if len(active) != 1 else ''}"
+    count = counted(len(active), "metric")
     if not present:
-        which = f"the only metric of {_doc_name(doc)} declares no" if len(active) == 1 else (
-            f"none of the {count} of {_doc_name(doc)} declares a"
+        which = f"the only metric of {doc_name(doc)} declares no" if len(active) == 1 else (
+            f"none of the {count} of {doc_name(doc)} declares a"
         )
         message = f"{which} `category`, so nothing shows user, business and operational health side by side"
     else:
         covered = [category for category in CATEGORIES if category in present]
         message = (
-            f"{'the only metric' if len(active) == 1 else 'the ' + count} of {_doc_name(doc)} "
-            f"cover{'s' if len(active) == 1 else ''} {_join(covered)} but no "
-            f"{_join(missing, 'or')} metric"
+            f"{'the only metric' if len(active) == 1 else 'the ' + count} of {doc_name(doc)} "
+            f"cover{'s' if len(active) == 1 else ''} {join_words(covered)} but no "
+            f"{join_words(missing, 'or')} metric"
         )
         if uncategorised:
             message += f" ({uncategorised} declare{'s' if uncategorised == 1 else ''} no `category`)"
     yield Finding(
         doc,
         message,
-        help=f"Add {_join([_EXAMPLES[category] for category in missing])}, or set `category` on "
+        help=f"Add {join_words([_EXAMPLES[category] for category in missing])}, or set `category` on "
         "the metrics that already measure it.",
-        field=_doc_anchor(doc),
+        field=doc_anchor(doc),
     )
 
 
@@ -114,31 +77,6 @@ def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]
     "built with reports that fail. A guardrail such as unsubscribe rate, refund rate or "
     "report failure rate is the counter-metric that must not get worse while the north "
     "star climbs, so that the team wins honestly.",
-    example=_HEAD + """north_star: weekly-report-builders
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-      - id: report-failure-rate
-        name: Share of report runs that fail or time out
-        kind: leading
-""",
-    fix=_HEAD + """north_star: weekly-report-builders
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        guardrails: [report-failure-rate]
-      - id: report-failure-rate
-        name: Share of report runs that fail or time out
-        kind: leading
-""",
 )
 def check_unguarded_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     star = ctx.workspace.north_star(doc)
@@ -155,7 +93,7 @@ def check_unguarded_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         evidence = "it has no `guardrails`"
     yield Finding(
         doc,
-        f"north star '{star.id}' (\"{star.model.name}\") is unguarded: {evidence}, so nothing "
+        f"north star {metric_name(star)} is unguarded: {evidence}, so nothing "
         "shows when it is being gamed",
         help=f"Add `guardrails: [...]` to '{star.id}' naming the counter-metrics that must not "
         "get worse while it climbs (quality, satisfaction, failure or refund rate).",
@@ -172,30 +110,13 @@ def check_unguarded_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     "active count can hide a shrinking core segment behind a wave of low-intent sign-ups, "
     "and a falling one can be a single channel drying up. Reading user metrics by segment "
     "is how a team sees who it is winning and losing, in time to act.",
-    example=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        category: user
-""",
-    fix=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        category: user
-        segments: [plan_tier, account_size]
-""",
 )
 def check_unsegmented_user_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if metric.model.category != "user" or not metric.active or metric.model.segments:
         return
     yield Finding(
         metric,
-        f"user metric '{metric.id}' (\"{metric.model.name}\") has no `segments`: an overall number "
+        f"user metric {metric_name(metric)} has no `segments`: an overall number "
         "can hide a shrinking core segment",
         help="Add `segments:` with the breakdowns it is always read by, e.g. "
         "`segments: [plan_tier, user_type]`.",

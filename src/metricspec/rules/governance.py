@@ -4,7 +4,8 @@ Owners inherit down the tree (metric, then the nodes above it, then the document
 cadences come from the metric or its document. Deprecated metrics are retired: they need no
 owner, source or review any more, but nothing active may still lean on them. Placeholder text
 is checked everywhere, retired or not: a scaffold that was never filled in is wrong wherever
-it stands.
+it stands. V003 (a metric with no `decision`) is a field-presence check like G001 and G002 and
+lives here, under its own code.
 """
 
 from __future__ import annotations
@@ -14,27 +15,11 @@ from collections.abc import Iterator
 from typing import Any, Optional, Union
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import counted, doc_anchor, doc_name, metric_name, node_name
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\n"
 # How many days one review cycle lasts.
 CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 30, "quarterly": 91}
-
-
-def _name(metric: MetricItem) -> str:
-    return f"'{metric.id}' (\"{metric.model.name}\")"
-
-
-def _node_name(node: NodeItem) -> str:
-    return f"{node.level_name} '{node.id}' (\"{node.model.title}\")"
-
-
-def _doc_name(doc: DocItem) -> str:
-    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
-
-
-def _doc_anchor(doc: DocItem) -> tuple:
-    return ("product",) if doc.model.product is not None else ("metricspec",)
 
 
 def _filled(text: Optional[str]) -> bool:
@@ -54,21 +39,6 @@ def _filled(text: Optional[str]) -> bool:
     "another one is looking into it, and the review meeting ends with no name against the "
     "follow-up. Ownership is what turns a dashboard into accountability: one person or team "
     "answers for the number, explains its moves and proposes what to do.",
-    example=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-""",
-    fix=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    owner: pm-analytics
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-""",
 )
 def check_no_owner(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not metric.active or _filled(metric.owner):
@@ -77,8 +47,8 @@ def check_no_owner(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     above = " and the nodes above it" if node.parent is not None else ""
     yield Finding(
         metric,
-        f"{_name(metric)} has no owner: neither the metric, its {node.level_name} '{node.id}'{above}, "
-        f"nor the document ({_doc_name(metric.doc)}) sets `owner`",
+        f"{metric_name(metric)} has no owner: neither the metric, its {node.level_name} '{node.id}'{above}, "
+        f"nor the document ({doc_name(metric.doc)}) sets `owner`",
         help="Add `owner:` naming the person or team who answers for this number: on the metric, on a "
         "node above it (inherited by everything below), or on the document as the default.",
         field=("id",),
@@ -97,42 +67,46 @@ def check_no_owner(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     "teams compute it two ways and argue about whose is right, or nobody computes it at all "
     "until the quarterly review. Naming the source or event makes the number reproducible and "
     "shows early which metrics still need instrumentation.",
-    example=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-""",
-    fix=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        event: report_saved
-        source: amplitude
-""",
 )
 def check_no_source(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not metric.active or _filled(metric.model.source) or _filled(metric.model.event):
         return
     yield Finding(
         metric,
-        f"{_name(metric)} has neither `source` nor `event`: nobody knows where its data comes from",
+        f"{metric_name(metric)} has neither `source` nor `event`: nobody knows where its data comes from",
         help="Add `source:` (the system it is computed in: amplitude, bigquery, stripe, survey, ...) "
         "and, for a behavioral metric, `event:` (the instrumented event it counts).",
         field=("id",),
     )
 
 
+# -- V003 -----------------------------------------------------------------------------------
+# A vanity metric by what it lacks, not by what it counts: a field-presence check like G001 and
+# G002, so it lives with them, keeping its V code (RULES.md lists it with the vanity rules).
+
+
+@rule(
+    "V003", "no-decision", "info", "metric", "a metric with no `decision`",
+    what="An active or proposed metric with no `decision`: no sentence saying what the team would "
+    "do if the number moved 20% tomorrow. Deprecated metrics are not checked.",
+    why="A metric earns its place by changing what the team does. If nobody can say which "
+    "decision a 20% swing would trigger (pause a launch, move budget, staff a fix), the number "
+    "is reported but never acted on: the purest form of a vanity metric, whatever it counts. "
+    "Writing the decision down up front also stops post-hoc stories when the number moves.",
+)
+def check_no_decision(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    if not metric.active or _filled(metric.model.decision):
+        return
+    yield Finding(
+        metric,
+        f"{metric_name(metric)} has no `decision`: nothing says what the team would do if it moved 20% tomorrow",
+        help="Add `decision:` with the action a 20% move would trigger (e.g. \"A 20% drop pauses the "
+        "launch until we know why\"); if there is none, retire the metric with `status: deprecated`.",
+        field=("id",),
+    )
+
+
 # -- G003 -----------------------------------------------------------------------------------
-
-
-def _plural(count: float, noun: str) -> str:
-    return f"{count:g} {noun}{'' if count == 1 else 's'}"
 
 
 @rule(
@@ -145,27 +119,6 @@ def _plural(count: float, noun: str) -> str:
     "it stays on the dashboard out of habit, takes attention from the numbers that matter, and "
     "its definition silently rots as the product changes. Either review it, or retire it with "
     "`status: deprecated` so the spec says what the team really watches.",
-    example=_HEAD + """owner: head-of-product
-review: monthly
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        last_reviewed: 2020-01-15
-""",
-    fix=_HEAD + """owner: head-of-product
-review: monthly
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        last_reviewed: 2020-01-15
-        status: deprecated
-""",
     options=(
         ("thresholds.stale-review-cycles", "how many review cycles may pass since `last_reviewed` "
          "before the metric is stale (default 2)"),
@@ -184,8 +137,8 @@ def check_stale_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     whose = "" if metric.model.review else ", the document's cadence"
     yield Finding(
         metric,
-        f"{_name(metric)} was last reviewed on {reviewed.isoformat()}, {_plural(age, 'day')} ago: more "
-        f"than {_plural(cycles, f'{cadence} review cycle')} ({allowed:g} days{whose})",
+        f"{metric_name(metric)} was last reviewed on {reviewed.isoformat()}, {counted(age, 'day')} ago: more "
+        f"than {counted(cycles, f'{cadence} review cycle')} ({allowed:g} days{whose})",
         help=f"Review it and set `last_reviewed: {ctx.today.isoformat()}`; if it drove no discussion "
         "in the last reviews, retire it with `status: deprecated`.",
         field=("last_reviewed",),
@@ -205,24 +158,6 @@ def check_stale_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     "can move: daily for incidents, weekly for activation, quarterly for revenue retention. "
     "Without an agreed cadence numbers are looked at when they are already bad news, and "
     "nothing can tell a stale metric (G003) from a fresh one.",
-    example=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-""",
-    fix=_HEAD + """owner: head-of-product
-review: monthly
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        review: weekly
-""",
 )
 def check_no_review_cadence(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     if doc.model.review:
@@ -234,17 +169,17 @@ def check_no_review_cadence(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     if len(missing) >= 2 and len(missing) == len(active):
         yield Finding(
             doc,
-            f"{_doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} metrics "
+            f"{doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} metrics "
             "sets one: nobody has agreed when these numbers are looked at",
             help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
             "as the default, and override it on the metrics that move faster or slower.",
-            field=_doc_anchor(doc),
+            field=doc_anchor(doc),
         )
         return
     for metric in missing:
         yield Finding(
             metric,
-            f"{_name(metric)} has no `review` cadence, and its document ({_doc_name(doc)}) sets none",
+            f"{metric_name(metric)} has no `review` cadence, and its document ({doc_name(doc)}) sets none",
             help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) to the metric, or to the "
             "document as the default for all its metrics.",
             field=("id",),
@@ -271,40 +206,6 @@ def _deprecated_metric(ctx: Context, ref: str) -> Optional[MetricItem]:
     "relied on. A leading metric paired with a retired lagging one no longer shows whether it "
     "predicts anything; a guardrail nobody maintains guards nothing; a north star that is "
     "retired means the team steers by a number it no longer watches.",
-    example=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        pairs_with: legacy-seat-revenue
-      - id: legacy-seat-revenue
-        name: Seat revenue under the 2023 pricing
-        kind: lagging
-        status: deprecated
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-""",
-    fix=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        pairs_with: enterprise-arr
-      - id: legacy-seat-revenue
-        name: Seat revenue under the 2023 pricing
-        kind: lagging
-        status: deprecated
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-""",
 )
 def check_deprecated_reference(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     for metric in doc.metrics:
@@ -315,7 +216,7 @@ def check_deprecated_reference(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             if gone is not None and gone is not metric:
                 yield Finding(
                     metric,
-                    f"{_name(metric)} pairs with '{gone.id}' (\"{gone.model.name}\"), which is deprecated: "
+                    f"{metric_name(metric)} pairs with {metric_name(gone)}, which is deprecated: "
                     "the pair leans on a number nobody maintains",
                     help=f"Pair '{metric.id}' with an active metric of the opposite kind instead, or "
                     f"deprecate it too if it only made sense beside '{gone.id}'.",
@@ -326,7 +227,7 @@ def check_deprecated_reference(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             if gone is not None and gone is not metric:
                 yield Finding(
                     metric,
-                    f"{_name(metric)} is guarded by '{gone.id}' (\"{gone.model.name}\"), which is "
+                    f"{metric_name(metric)} is guarded by {metric_name(gone)}, which is "
                     "deprecated: nothing watches for gaming any more",
                     help=f"Replace '{gone.id}' in `guardrails` with an active counter-metric (quality, "
                     "satisfaction, failure or refund rate).",
@@ -336,7 +237,7 @@ def check_deprecated_reference(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     if star is not None and star.model.status == "deprecated":
         yield Finding(
             doc,
-            f"north star '{star.id}' (\"{star.model.name}\") of {_doc_name(doc)} is deprecated: the "
+            f"north star {metric_name(star)} of {doc_name(doc)} is deprecated: the "
             "document steers by a number the team no longer watches",
             help="Point `north_star` at the active metric that now best captures the value the product "
             "delivers, or take the metric out of retirement.",
@@ -422,24 +323,6 @@ def _shown(text: str, limit: int = 60) -> str:
     "of `TBD` means nobody answers for the number, a decision of `TODO` means nobody has "
     "decided anything, an `example.com` contact reaches no one. Catching the leftovers keeps "
     "the spec an honest statement of what the team has actually agreed.",
-    example=_HEAD + """owner: TBD
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        decision: TODO
-""",
-    fix=_HEAD + """owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        decision: A 20% drop pauses feature work until we know which teams stopped building and why.
-""",
 )
 def check_placeholder_text(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     text = doc.loaded.text
@@ -460,11 +343,11 @@ def check_placeholder_text(doc: DocItem, ctx: Context) -> Iterator[Finding]:
                 continue
             key = field[0]
             if isinstance(item, DocItem):
-                whose = f"the document {_doc_name(doc)}"
+                whose = f"the document {doc_name(doc)}"
             elif isinstance(item, NodeItem):
-                whose = _node_name(item)
+                whose = node_name(item)
             else:
-                whose = _name(item)
+                whose = metric_name(item)
             evidence = f"'{found}'" if found == text.strip() else f"'{found}' in \"{_shown(text)}\""
             yield Finding(
                 item,

@@ -13,35 +13,14 @@ from collections.abc import Iterator
 from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, metric_name, node_name, retired
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
 _NEXT_LEVEL = {0: "goals", 1: "outcomes", 2: "behaviors"}
-
-
-def _node_name(node: NodeItem) -> str:
-    return f"{node.level_name} '{node.id}' (\"{node.model.title}\")"
-
-
-def _retired(item: NodeItem | MetricItem) -> bool:
-    return item.model.status == "deprecated"
 
 
 def _active_metrics(node: NodeItem) -> list[MetricItem]:
     return [metric for metric in node.metrics if metric.active]
-
-
-def _doc_name(doc: DocItem) -> str:
-    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
-
-
-def _doc_anchor(doc: DocItem) -> tuple:
-    return ("product",) if doc.model.product is not None else ("metricspec",)
-
-
-def _ids(items: list, limit: int = 4) -> str:
-    shown = ", ".join(f"'{item.id}'" for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 @rule(
@@ -53,51 +32,20 @@ def _ids(items: list, limit: int = 4) -> str:
     "enough users, moves the outcome and then the business objective. A behavior nobody "
     "measures is a hope, not a lever: the team cannot tell whether the feature it built "
     "changed what users do, so every result above it is unexplained.",
-    example=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit
-        outcomes:
-          - id: fast-first-report
-            title: Data teams build a first report in under 5 minutes
-            behaviors:
-              - id: saves-report-week-one
-                title: Creates and saves a custom report in the first week
-""",
-    fix=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit
-        outcomes:
-          - id: fast-first-report
-            title: Data teams build a first report in under 5 minutes
-            behaviors:
-              - id: saves-report-week-one
-                title: Creates and saves a custom report in the first week
-                metrics:
-                  - id: week-one-report-savers
-                    name: Share of new seats that save a custom report in week one
-                    kind: leading
-                    unit: percent
-""",
 )
 def check_unmeasured_behavior(node: NodeItem, ctx: Context) -> Iterator[Finding]:
-    if node.level != 3 or _retired(node):
+    if node.level != 3 or retired(node):
         return
     if _active_metrics(node):
         return
-    retired = [metric for metric in node.metrics if not metric.active]
+    deprecated = [metric for metric in node.metrics if retired(metric)]
     evidence = (
-        (f"its only metric{'s' if len(retired) != 1 else ''} ({_ids(retired)}) "
-         f"{'are' if len(retired) != 1 else 'is'} deprecated") if retired else "it has no `metrics`"
+        (f"its only metric{'s' if len(deprecated) != 1 else ''} ({ids(deprecated)}) "
+         f"{'are' if len(deprecated) != 1 else 'is'} deprecated") if deprecated else "it has no `metrics`"
     )
     yield Finding(
         node,
-        f"{_node_name(node)} is not measured: {evidence}",
+        f"{node_name(node)} is not measured: {evidence}",
         help="Add a leading metric that counts how many users do this, ideally as a share of "
         "the users who could (e.g. 'share of new seats that save a report in week one').",
         field=("id",),
@@ -115,46 +63,18 @@ def check_unmeasured_behavior(node: NodeItem, ctx: Context) -> Iterator[Finding]
     "level is missing, nobody can say which product work serves the objective, or which "
     "user behavior would show that an outcome is happening: the chain is broken and the "
     "roadmap floats free of the business goal.",
-    example=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-        unit: USD
-""",
-    fix=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-        unit: USD
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit
-        outcomes:
-          - id: fast-first-report
-            title: Data teams build a first report in under 5 minutes
-            behaviors:
-              - id: saves-report-week-one
-                title: Creates and saves a custom report in the first week
-""",
 )
 def check_broken_line_of_sight(node: NodeItem, ctx: Context) -> Iterator[Finding]:
-    if node.level >= 3 or _retired(node):
+    if node.level >= 3 or retired(node):
         return
-    children = [child for child in node.children if not _retired(child)]
+    children = [child for child in node.children if not retired(child)]
     if children:
         return
     below = _NEXT_LEVEL[node.level]
-    retired = len(node.children)
-    evidence = f"all its {below} are deprecated" if retired else f"it has no {below}"
+    evidence = f"all its {below} are deprecated" if node.children else f"it has no {below}"
     yield Finding(
         node,
-        f"{_node_name(node)} breaks the line of sight: {evidence}",
+        f"{node_name(node)} breaks the line of sight: {evidence}",
         help=f"Add the {below} that show how it is reached (nested under `{below}:`, or in "
         f"another file with `parent: {node.id}`, linted in the same run).",
         field=("id",),
@@ -184,25 +104,6 @@ def _inherited_north_star(doc: DocItem, ctx: Context) -> Optional[MetricItem]:
     "to its users and leads its long-term revenue. Without it, every team optimises its own "
     "number, trade-offs between them have no referee, and a dashboard of a dozen metrics "
     "never says whether the product as a whole is getting better.",
-    example=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        unit: count
-""",
-    fix=_HEAD + """north_star: weekly-report-builders
-objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        unit: count
-""",
 )
 def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     if doc.model.north_star:
@@ -212,12 +113,12 @@ def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         return
     yield Finding(
         doc,
-        f"{_doc_name(doc)} defines {len(active)} metric{'s' if len(active) != 1 else ''} "
+        f"{doc_name(doc)} defines {counted(len(active), 'metric')} "
         "but no `north_star`: nothing says which one number shows the product delivering value",
         help="Add `north_star: <metric id>` naming the one leading metric that best captures "
         "the value users get (e.g. weekly active report builders), and pair it with the "
         "lagging business metric it predicts.",
-        field=_doc_anchor(doc),
+        field=doc_anchor(doc),
     )
 
 
@@ -230,36 +131,6 @@ def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     "leading measure of delivered value (weekly active report builders, nights booked, "
     "messages sent) moves first and predicts them. Keep the lagging metric, paired with "
     "the north star, as the proof.",
-    example=_HEAD + """north_star: enterprise-arr
-objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-        unit: USD
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        unit: count
-        pairs_with: enterprise-arr
-""",
-    fix=_HEAD + """north_star: weekly-report-builders
-objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-        unit: USD
-      - id: weekly-report-builders
-        name: Weekly active report builders
-        kind: leading
-        unit: count
-        pairs_with: enterprise-arr
-""",
 )
 def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     star = ctx.workspace.north_star(doc)
@@ -267,7 +138,7 @@ def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         return
     leading = [partner for partner in star.partners if partner.model.kind == "leading" and partner.active]
     hint = (
-        f"Make its leading partner {_ids(leading, 1)} the north star and keep '{star.id}' as the "
+        f"Make its leading partner {ids(leading, 1)} the north star and keep '{star.id}' as the "
         "lagging proof it predicts."
         if leading
         else "Name a leading metric of delivered value as the north star (e.g. weekly active "
@@ -275,7 +146,7 @@ def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     )
     yield Finding(
         doc,
-        f"north star '{star.id}' (\"{star.model.name}\") is a lagging metric: it reports success "
+        f"north star {metric_name(star)} is a lagging metric: it reports success "
         "after the fact instead of leading it",
         help=hint,
         field=("north_star",),
@@ -294,60 +165,31 @@ def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     "every leading metric green and nobody able to tell whether the business moved: the "
     "objective cannot be reviewed, and the leading metrics below it cannot be validated "
     "against the result they are supposed to predict.",
-    example=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit
-        metrics:
-          - id: weekly-report-builders
-            name: Weekly active report builders
-            kind: leading
-            unit: count
-""",
-    fix=_HEAD + """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-      - id: enterprise-arr
-        name: Enterprise annual recurring revenue
-        kind: lagging
-        unit: USD
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit
-        metrics:
-          - id: weekly-report-builders
-            name: Weekly active report builders
-            kind: leading
-            unit: count
-""",
 )
 def check_objective_without_outcome_metric(node: NodeItem, ctx: Context) -> Iterator[Finding]:
-    if node.level != 0 or _retired(node):
+    if node.level != 0 or retired(node):
         return
-    goals = [goal for goal in node.children if not _retired(goal)]
+    goals = [goal for goal in node.children if not retired(goal)]
     metrics = _active_metrics(node) + [metric for goal in goals for metric in _active_metrics(goal)]
     if any(metric.model.kind == "lagging" for metric in metrics):
         return
     if goals:
-        where = f"on itself or its {len(goals)} goal{'s' if len(goals) != 1 else ''}"
+        where = f"on itself or its {counted(len(goals), 'goal')}"
     else:
         where = "on itself (all its goals are deprecated)" if node.children else "on itself (it has no goals)"
-    retired = [
+    deprecated = [
         metric for holder in (node, *goals) for metric in holder.metrics
-        if not metric.active and metric.model.kind == "lagging"
+        if retired(metric) and metric.model.kind == "lagging"
     ]
     if metrics:
-        evidence = f"none of the metrics {where} is lagging ({_ids(metrics)})"
+        evidence = f"none of the metrics {where} is lagging ({ids(metrics)})"
     else:
         evidence = f"it has no metric {where}"
-    if retired:
-        evidence += f"; its lagging {_ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated"
+    if deprecated:
+        evidence += f"; its lagging {ids(deprecated)} {'is' if len(deprecated) == 1 else 'are'} deprecated"
     yield Finding(
         node,
-        f"nobody can tell whether {_node_name(node)} was met: {evidence}",
+        f"nobody can tell whether {node_name(node)} was met: {evidence}",
         help="Add a lagging metric of the business result to the objective (ARR, net revenue "
         "retention, market share) with `kind: lagging`, and pair the leading metrics below with it.",
         field=("id",),

@@ -10,11 +10,11 @@ stay out of the vocabulary: a "return rate" is product returns in a shop, not re
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import as_words, counted, doc_name, join_words
 from metricspec.workspace import DocItem, MetricItem
 
 STAGES = ("discovery", "mvp", "growth", "maturity")
@@ -93,12 +93,6 @@ _MEASURES = {
     "growth": "acquisition efficiency",
     "maturity": "expansion and margin",
 }
-_TOKEN = re.compile(r"[a-z0-9]+|[$€£]")
-
-
-def _words(text: str) -> str:
-    """The text as space-separated lowercase words, padded so that ' phrase ' matches whole words."""
-    return " " + " ".join(_TOKEN.findall(text.lower())) + " "
 
 
 def _has(text: str, phrases: tuple[str, ...]) -> bool:
@@ -123,7 +117,7 @@ def _used(words: str) -> set[str]:
     """The vocabularies (stages, "retention", "revenue") of which `words` holds a phrase.
 
     The same as `_has(words, phrases)` for each of them: `words` is single-spaced words, padded,
-    and every phrase is words of _TOKEN, so " phrase " is in `words` exactly when the phrase's
+    and every phrase is such words, so " phrase " is in `words` exactly when the phrase's
     words follow one another in words.split(). One look-up per word instead of one search per
     vocabulary.
     """
@@ -137,7 +131,7 @@ def _used(words: str) -> set[str]:
 
 
 def _metric_words(metric: MetricItem) -> str:
-    return _words(f"{metric.model.name} {metric.id}")
+    return as_words(f"{metric.model.name} {metric.id}")
 
 
 def _is_revenue(metric: MetricItem, words: str, used: set[str]) -> bool:
@@ -158,15 +152,12 @@ def _fits(words: str, used: set[str]) -> list[str]:
     return [stage for stage in STAGES if (mvp if stage == "mvp" else stage in used)]
 
 
-def _ids(items: list, limit: int = 3) -> str:
+def _listed_ids(items: list, limit: int = 3) -> str:
+    """Up to `limit` ids as a sentence lists them: "'a', 'b' and 'c'", "'a', 'b', 'c' and 2 more"."""
     shown = [f"'{item.id}'" for item in items[:limit]]
     if len(items) > limit:
         shown.append(f"{len(items) - limit} more")
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _product(doc: DocItem) -> str:
-    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
+    return join_words(shown)
 
 
 def _best_other(declared: str, fits: dict[str, list[MetricItem]]) -> Optional[str]:
@@ -187,9 +178,6 @@ def _target_text(metric: MetricItem) -> str:
     return f"{value}{unit}{by}"
 
 
-_HEAD = "metricspec: 1\nproduct: Pulse\nowner: pulse-product-lead\n"
-
-
 @rule(
     "L001", "stage-mismatch", "info", "document", "the metrics fit another stage than the declared `stage`",
     what="A document whose metrics fit another lifecycle stage than its `stage` says, read from "
@@ -206,30 +194,6 @@ _HEAD = "metricspec: 1\nproduct: Pulse\nowner: pulse-product-lead\n"
     "(premature scaling); a growth-stage product with no retention or revenue metric is "
     "buying users it cannot keep or monetise. When the metrics fit another stage, either the "
     "declared stage is wrong or the team is answering yesterday's question.",
-    example=_HEAD + """stage: mvp
-goals:
-  - id: member-growth
-    title: Grow the member base
-    metrics:
-      - id: cac-payback
-        name: CAC payback period in months
-        kind: lagging
-      - id: viral-coefficient
-        name: Viral coefficient of member invites
-        kind: leading
-""",
-    fix=_HEAD + """stage: mvp
-goals:
-  - id: proven-retention
-    title: Keep 30% of new members working out in their eighth week
-    metrics:
-      - id: week-8-retention
-        name: Week-8 retention of new members
-        kind: lagging
-      - id: day-one-activation-rate
-        name: Share of new members who complete a workout on day one
-        kind: leading
-""",
 )
 def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     declared = doc.model.stage
@@ -251,7 +215,7 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 metric,
                 f"'{metric.id}' (\"{metric.model.name}\") sets a revenue target ({_target_text(metric)}) in "
-                f"{_LABELS['discovery']} ({_product(doc)}): before the problem is validated, a "
+                f"{_LABELS['discovery']} ({doc_name(doc)}): before the problem is validated, a "
                 "revenue goal pushes the team to sell instead of learn",
                 help="Drop the revenue target (keep the metric without one if you must watch it) "
                 "and set targets on validation: problem interviews, problem score, willingness to "
@@ -264,22 +228,22 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     other = None if fits[declared] else _best_other(declared, fits)
     if not no_core and other is None:
         return
-    count = f"{len(active)} metric{'s' if len(active) != 1 else ''}"
+    count = counted(len(active), "metric")
     parts = []
     if no_core:
         parts.append(
-            f"{_product(doc)} is {label} with no retention or revenue metric: none of its {count} "
+            f"{doc_name(doc)} is {label} with no retention or revenue metric: none of its {count} "
             "shows whether customers stay or pay"
         )
     if other is not None:
         evidence = (
-            f"{_ids(fits[other])} measure{'s' if len(fits[other]) == 1 else ''} "
+            f"{_listed_ids(fits[other])} measure{'s' if len(fits[other]) == 1 else ''} "
             f"{_MEASURES[other]}, and none measures {_FOCUS[declared]}"
         )
         if no_core:
             parts.append(f"its metrics fit {_LABELS[other]}: {evidence}")
         else:
-            parts.append(f"{_product(doc)} is declared {label}, but its metrics fit {_LABELS[other]}: {evidence}")
+            parts.append(f"{doc_name(doc)} is declared {label}, but its metrics fit {_LABELS[other]}: {evidence}")
     helps = []
     if other is not None:
         helps.append(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Union
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, retired
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 
@@ -17,25 +18,6 @@ def _active(metric: MetricItem) -> bool:
     """In use: `status: active` (the default), neither proposed nor deprecated. Not
     `MetricItem.active`, which also holds proposed metrics."""
     return metric.model.status == "active"
-
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\nnorth_star: weekly-report-builders\n"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _ids(items: list, limit: int = 4) -> str:
-    shown = ", ".join(f"'{item.id}'" for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _doc_name(doc: DocItem) -> str:
-    return f"'{doc.model.product}'" if doc.model.product else doc.display_path
-
-
-def _doc_anchor(doc: DocItem) -> tuple:
-    return ("product",) if doc.model.product is not None else ("metricspec",)
 
 
 @rule(
@@ -48,36 +30,11 @@ def _doc_anchor(doc: DocItem) -> tuple:
     "moved the right way, and the node's owner spends the review explaining numbers "
     "instead of acting on one. A crowded node is usually behavior metrics hung too high, "
     "or one metric split by segment into several.",
-    example=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit in 60% of enterprise accounts
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading, unit: count}
-      - {id: reports-created, name: Custom reports created per week, kind: leading, unit: count}
-      - {id: report-edits, name: Report edits per week, kind: leading, unit: count}
-      - {id: reports-shared, name: Reports shared per week, kind: leading, unit: count}
-""",
-    fix=_HEAD + """goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit in 60% of enterprise accounts
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading, unit: count}
-      - {id: reports-created, name: Custom reports created per week, kind: leading, unit: count}
-      - {id: report-edits, name: Report edits per week, kind: leading, unit: count, status: deprecated}
-    outcomes:
-      - id: shared-insights
-        title: Teams act on reports a teammate shared
-        behaviors:
-          - id: shares-report
-            title: Shares a saved report with a teammate
-            metrics:
-              - {id: reports-shared, name: Reports shared per week, kind: leading, unit: count}
-""",
     options=(("thresholds.max-metrics-per-node", "the most active metrics one node may carry directly (default 3)"),),
 )
 def check_crowded_node(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     limit = ctx.thresholds.max_metrics_per_node
-    if node.model.status == "deprecated":
+    if retired(node):
         return
     active = [metric for metric in node.metrics if _active(metric)]
     if len(active) <= limit:
@@ -85,8 +42,8 @@ def check_crowded_node(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     below = " move behavior-level measures down to the behaviors they describe," if node.level < 3 else ""
     yield Finding(
         node,
-        f"{node.level_name} '{node.id}' carries {_plural(len(active), 'active metric')} directly "
-        f"(limit {limit}): {_ids(active, 6)}",
+        f"{node.level_name} '{node.id}' carries {counted(len(active), 'active metric')} directly "
+        f"(limit {limit}): {ids(active, 6)}",
         help=f"Keep the few that decide whether this {node.level_name} is happening;{below} fold per-segment copies into one metric with `segments`, and "
         "set `status: deprecated` on the rest.",
         field=("metrics",),
@@ -102,59 +59,6 @@ def check_crowded_node(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     "becomes a data dump. Every extra metric dilutes attention from the north star, gives "
     "someone a number that happened to go up to present, and costs instrumentation and "
     "review time. Fewer, sharper metrics make for faster decisions.",
-    example="""metricspec: 1
-product: Acme Analytics
-owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading}
-      - {id: account-retention, name: 90-day logo retention, kind: lagging}
-  - id: trial-conversion
-    title: Convert 25% of trials to paid plans
-    metrics:
-      - {id: trial-to-paid-rate, name: Trial-to-paid conversion rate, kind: lagging}
-      - {id: day-one-dashboard-rate, name: Trials with a dashboard on day one, kind: leading}
-  - id: reliability
-    title: Make every report run succeed
-    metrics:
-      - {id: report-failure-rate, name: Share of report runs that fail, kind: leading}
-      - {id: p90-report-latency, name: 90th percentile report run time, kind: leading}
-  - id: reporting-extras
-    title: Everything else the team looks at
-    metrics:
-      - {id: report-edits, name: Report edits per week, kind: leading}
-      - {id: reports-shared, name: Reports shared per week, kind: leading}
-      - {id: dashboards-created, name: Dashboards created per week, kind: leading}
-  - id: more-reporting-extras
-    title: And more
-    metrics:
-      - {id: exports-run, name: Exports run per week, kind: leading}
-      - {id: filters-applied, name: Filters applied per report, kind: leading}
-      - {id: templates-used, name: Templates used per week, kind: leading}
-      - {id: help-articles-read, name: Help articles read per week, kind: leading}
-""",
-    fix="""metricspec: 1
-product: Acme Analytics
-owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading}
-      - {id: account-retention, name: 90-day logo retention, kind: lagging}
-  - id: trial-conversion
-    title: Convert 25% of trials to paid plans
-    metrics:
-      - {id: trial-to-paid-rate, name: Trial-to-paid conversion rate, kind: lagging}
-      - {id: day-one-dashboard-rate, name: Trials with a dashboard on day one, kind: leading}
-  - id: reliability
-    title: Make every report run succeed
-    metrics:
-      - {id: report-failure-rate, name: Share of report runs that fail, kind: leading}
-      - {id: p90-report-latency, name: 90th percentile report run time, kind: leading}
-""",
     options=(("thresholds.max-metrics-per-document", "the most active metrics one document may define (default 12)"),),
 )
 def check_metric_overload(doc: DocItem, ctx: Context) -> Iterator[Finding]:
@@ -168,13 +72,13 @@ def check_metric_overload(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     busiest = max(per_node.values(), key=len)
     yield Finding(
         doc,
-        f"{_doc_name(doc)} defines {_plural(len(active), 'active metric')} (limit {limit}) over "
-        f"{_plural(len(per_node), 'node')}; the busiest, {busiest[0].node.level_name} "
+        f"{doc_name(doc)} defines {counted(len(active), 'active metric')} (limit {limit}) over "
+        f"{counted(len(per_node), 'node')}; the busiest, {busiest[0].node.level_name} "
         f"'{busiest[0].node.id}', carries {len(busiest)}",
         help="Keep the north star, its guardrails and the leading/lagging pairs that drive "
         "decisions; set `status: deprecated` on metrics no decision depends on, or split the "
         "file by team.",
-        field=_doc_anchor(doc),
+        field=doc_anchor(doc),
     )
 
 
@@ -205,44 +109,6 @@ def _owner_source(metric: MetricItem) -> Source:
     "Nobody can do that for a dozen metrics: in practice the owner watches three and the "
     "rest drift unnoticed. Usually a document-wide default owner was never replaced by the "
     "people closest to each goal.",
-    example="""metricspec: 1
-product: Acme Analytics
-owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading}
-      - {id: account-retention, name: 90-day logo retention, kind: lagging}
-      - {id: report-sharing-rate, name: Share of builders who share a report, kind: leading}
-  - id: trial-conversion
-    title: Convert 25% of trials to paid plans
-    metrics:
-      - {id: trial-to-paid-rate, name: Trial-to-paid conversion rate, kind: lagging}
-      - {id: day-one-dashboard-rate, name: Trials with a dashboard on day one, kind: leading}
-      - {id: warehouse-connection-rate, name: Trials that connect a warehouse, kind: leading}
-      - {id: trial-support-tickets, name: Support tickets per trial, kind: leading}
-""",
-    fix="""metricspec: 1
-product: Acme Analytics
-owner: head-of-product
-goals:
-  - id: analytics-adoption
-    title: Make custom reports a weekly habit
-    owner: pm-analytics
-    metrics:
-      - {id: weekly-report-builders, name: Weekly active report builders, kind: leading}
-      - {id: account-retention, name: 90-day logo retention, kind: lagging}
-      - {id: report-sharing-rate, name: Share of builders who share a report, kind: leading}
-  - id: trial-conversion
-    title: Convert 25% of trials to paid plans
-    owner: pm-growth
-    metrics:
-      - {id: trial-to-paid-rate, name: Trial-to-paid conversion rate, kind: lagging}
-      - {id: day-one-dashboard-rate, name: Trials with a dashboard on day one, kind: leading}
-      - {id: warehouse-connection-rate, name: Trials that connect a warehouse, kind: leading}
-      - {id: trial-support-tickets, name: Support tickets per trial, kind: leading}
-""",
     options=(("thresholds.max-metrics-per-owner", "the most active metrics one owner may answer for across the run (default 6)"),),
 )
 def check_owner_overload(ctx: Context) -> Iterator[Finding]:
@@ -272,8 +138,8 @@ def check_owner_overload(ctx: Context) -> Iterator[Finding]:
         where = f"across {files} files" if files > 1 else "in one file"
         yield Finding(
             anchor,
-            f"owner '{owner}' answers for {_plural(len(metrics), 'active metric')} {where} "
-            f"(limit {limit}): {_ids(metrics, 5)}",
+            f"owner '{owner}' answers for {counted(len(metrics), 'active metric')} {where} "
+            f"(limit {limit}): {ids(metrics, 5)}",
             help="Hand goals and outcomes to the people closest to them (`owner:` on the node "
             "or metric), retire metrics no decision depends on, or raise "
             "`max-metrics-per-owner` if this owner is a whole team.",

@@ -13,25 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import ids, metric_name
 from metricspec.rules.smart import rejected
 from metricspec.workspace import MetricItem
 
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
-_OBJECTIVE = """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-"""
 
-
-def _name(metric: MetricItem) -> str:
+def _kind_and_name(metric: MetricItem) -> str:
+    """The metric with its kind, as a pairing finding names it: "leading metric 'id' ("name")"."""
     kind = f"{metric.model.kind} metric" if metric.model.kind else "metric"
-    return f"{kind} '{metric.id}' (\"{metric.model.name}\")"
-
-
-def _ids(items: list, limit: int = 4) -> str:
-    shown = ", ".join(f"'{item.id}'" for item in items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return f"{kind} {metric_name(metric)}"
 
 
 def _partners(metric: MetricItem, ctx: Context) -> list[MetricItem]:
@@ -62,12 +52,12 @@ def _unpaired_evidence(metric: MetricItem, wanted: str, ctx: Context) -> str:
     kindless = [p for p in others if p.active and not p.model.kind]
     retired = [p for p in others if not p.active]
     if same:
-        reasons.append(f"{'its partner' if len(same) == 1 else 'its partners'} {_ids(same)} "
+        reasons.append(f"{'its partner' if len(same) == 1 else 'its partners'} {ids(same)} "
                        f"{'is' if len(same) == 1 else 'are'} {same[0].model.kind} too")
     if kindless:
-        reasons.append(f"{_ids(kindless)} {'has' if len(kindless) == 1 else 'have'} no `kind`")
+        reasons.append(f"{ids(kindless)} {'has' if len(kindless) == 1 else 'have'} no `kind`")
     if retired:
-        reasons.append(f"{_ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated")
+        reasons.append(f"{ids(retired)} {'is' if len(retired) == 1 else 'are'} deprecated")
     return "; ".join(reasons)
 
 
@@ -81,10 +71,6 @@ def _has_partner_of_kind(metric: MetricItem, kind: str, ctx: Context) -> bool:
     return any(p.active and p.model.kind == kind for p in _partners(metric, ctx))
 
 
-def _metric_yaml(*lines: str) -> str:
-    return "".join(f"      {line}\n" for line in lines)
-
-
 @rule(
     "P001", "leading-without-lagging", "warning", "metric", "a leading metric paired with no lagging metric",
     what="An active `kind: leading` metric that is paired with no active lagging metric, from "
@@ -96,30 +82,13 @@ def _metric_yaml(*lines: str) -> str:
     "Without the lagging metric it predicts, nobody can check the bet: the team celebrates "
     "more weekly report builders while revenue stays flat, and never learns that the lever "
     "was the wrong one. Pairing it makes every review ask 'did the result follow?'.",
-    example=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-    ),
-    fix=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  pairs_with: enterprise-arr",
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  kind: lagging",
-        "  unit: USD",
-    ),
 )
 def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not _judged(metric, ctx) or metric.model.kind != "leading" or _has_partner_of_kind(metric, "lagging", ctx):
         return
     yield Finding(
         metric,
-        f"{_name(metric)} is paired with no lagging metric: {_unpaired_evidence(metric, 'lagging', ctx)}",
+        f"{_kind_and_name(metric)} is paired with no lagging metric: {_unpaired_evidence(metric, 'lagging', ctx)}",
         help="Add `pairs_with: <id>` naming the lagging result this metric is meant to predict "
         "(revenue, retention, renewals), or name this metric in that metric's `pairs_with`.",
         field=_pairs_field(metric),
@@ -136,30 +105,13 @@ def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[
     "usually a quarter too late to act on. Without a leading metric that moves first, the "
     "team only learns it missed when the quarter is over and cannot tell which of its "
     "levers to pull. The leading partner is what the team steers by week to week.",
-    example=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  kind: lagging",
-        "  unit: USD",
-    ),
-    fix=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  kind: lagging",
-        "  unit: USD",
-        "  pairs_with: weekly-report-builders",
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-    ),
 )
 def check_lagging_without_leading(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not _judged(metric, ctx) or metric.model.kind != "lagging" or _has_partner_of_kind(metric, "leading", ctx):
         return
     yield Finding(
         metric,
-        f"{_name(metric)} is paired with no leading metric: {_unpaired_evidence(metric, 'leading', ctx)}",
+        f"{_kind_and_name(metric)} is paired with no leading metric: {_unpaired_evidence(metric, 'leading', ctx)}",
         help="Add `pairs_with: <id>` naming the leading metric that moves before this result "
         "(activation, weekly usage, a key behavior), or name this metric in that metric's `pairs_with`.",
         field=_pairs_field(metric),
@@ -183,33 +135,6 @@ def _reports_pair(metric: MetricItem, partner: MetricItem) -> bool:
     "only report the same quarter twice. The pair looks like a checked bet while neither "
     "end can validate the other; a metric paired with itself is a placeholder that was never "
     "filled in.",
-    example=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  pairs_with: reports-shared",
-        "- id: reports-shared",
-        "  name: Share of report builders who share a report",
-        "  kind: leading",
-        "  unit: percent",
-    ),
-    fix=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  pairs_with: enterprise-arr",
-        "- id: reports-shared",
-        "  name: Share of report builders who share a report",
-        "  kind: leading",
-        "  unit: percent",
-        "  pairs_with: enterprise-arr",
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  kind: lagging",
-        "  unit: USD",
-    ),
 )
 def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not _judged(metric, ctx) or not metric.model.pairs_with:
@@ -228,7 +153,7 @@ def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
         if partner is metric:
             yield Finding(
                 metric,
-                f"{_name(metric)} is paired with itself: `pairs_with` names its own id",
+                f"{_kind_and_name(metric)} is paired with itself: `pairs_with` names its own id",
                 help="Name the metric of the other kind it is paired with: for a leading metric "
                 "the lagging result it predicts, for a lagging one the leading metric that moves first.",
                 field=field,
@@ -241,7 +166,7 @@ def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
         role = "the lagging result it predicts" if kind == "leading" else "the leading metric that moves before it"
         yield Finding(
             metric,
-            f"{_name(metric)} is paired with '{partner.id}' (\"{partner.model.name}\"), which is "
+            f"{_kind_and_name(metric)} is paired with {metric_name(partner)}, which is "
             f"{kind} too: a pair links a leading metric to a lagging one",
             help=f"Pair '{metric.id}' with {role} instead; if '{partner.id}' is really {other}, "
             f"set its `kind: {other}`.",
@@ -257,24 +182,13 @@ def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
     "by; lagging metrics (revenue, churn) are the results that prove the steering worked. A "
     "metric that is neither cannot be paired, so it is neither a lever nor a proof: it is a "
     "number on a dashboard. Deciding its kind forces the question of what it is for.",
-    example=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  unit: USD",
-    ),
-    fix=_HEAD + _OBJECTIVE + _metric_yaml(
-        "- id: enterprise-arr",
-        "  name: Enterprise annual recurring revenue",
-        "  kind: lagging",
-        "  unit: USD",
-    ),
 )
 def check_kind_missing(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if not metric.active or metric.model.kind or rejected(metric, "kind"):
         return
     yield Finding(
         metric,
-        f"metric '{metric.id}' (\"{metric.model.name}\") has no `kind`: nobody can tell whether it "
+        f"metric {metric_name(metric)} has no `kind`: nobody can tell whether it "
         "leads or lags, so its pairing cannot be judged",
         help="Add `kind: leading` if it moves first and the team steers by it (usage, "
         "activation), or `kind: lagging` if it reports a result after the fact (revenue, churn).",

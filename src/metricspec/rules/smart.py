@@ -15,20 +15,13 @@ from typing import Optional
 
 from metricspec.plain import Target
 from metricspec.rules import Context, Finding, rule
+from metricspec.rules.kit import as_words, metric_name, node_name
+from metricspec.rules.kit import retired as _retired
+from metricspec.rules.titles import has_number, has_time, vague_verb
 from metricspec.workspace import MetricItem, NodeItem
 
-_HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
-_OBJECTIVE = """objectives:
-  - id: enterprise-revenue
-    title: Grow enterprise ARR by 20% in 2027
-    metrics:
-"""
 _PERCENT_UNITS = {"percent", "percentage", "pct", "%"}
 _TARGET_HELP = "e.g. `target: {baseline: 32, value: 40, by: 2027-06-30}`"
-
-
-def _doc(*metric_lines: str, head: str = _HEAD, objective: str = _OBJECTIVE) -> str:
-    return head + objective + "".join(f"      {line}\n" for line in metric_lines)
 
 
 def _num(value: float) -> str:
@@ -40,10 +33,6 @@ def _num(value: float) -> str:
 def _pct(fraction: float, sign: bool = False) -> str:
     text = f"{fraction * 100:{'+' if sign else ''}.1f}".rstrip("0").rstrip(".")
     return f"{text}%"
-
-
-def _name(metric: MetricItem) -> str:
-    return f"'{metric.id}' (\"{metric.model.name}\")"
 
 
 def rejected(item: MetricItem | NodeItem, *field: str) -> bool:
@@ -60,10 +49,6 @@ def rejected(item: MetricItem | NodeItem, *field: str) -> bool:
         except (KeyError, IndexError, TypeError):
             return True
     return False
-
-
-def _retired(metric: MetricItem) -> bool:
-    return not metric.active
 
 
 def _target(metric: MetricItem) -> Optional[Target]:
@@ -100,9 +85,9 @@ _BELOW_0 = re.compile(
 
 def _percent_bounds(metric: MetricItem) -> tuple[Optional[float], Optional[float]]:
     """The lowest and highest value a percent metric can take, from what it measures."""
-    words = f"{metric.id} {metric.model.name}".lower().replace("-", " ").replace("_", " ")
-    low = None if _BELOW_0.search(words) else 0.0
-    high = None if _OVER_100.search(words) else 100.0
+    said = as_words(f"{metric.id} {metric.model.name}")
+    low = None if _BELOW_0.search(said) else 0.0
+    high = None if _OVER_100.search(said) else 100.0
     return low, high
 
 
@@ -121,26 +106,13 @@ def _days(count: int) -> str:
     "whether 8,500 weekly report builders is good news or bad. The review turns into "
     "reading numbers aloud, and every change can be spun as progress. A target (value, "
     "baseline, deadline) turns the number into a commitment the team can win or miss.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000, by: 2027-09-30}",
-    ),
 )
 def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if metric.model.status != "active" or metric.model.target is not None or rejected(metric, "target"):
         return
     yield Finding(
         metric,
-        f"active metric {_name(metric)} has no `target`: nothing says what number would count as success",
+        f"active metric {metric_name(metric)} has no `target`: nothing says what number would count as success",
         help=f"Add a `target` with the value to reach, the baseline it starts from and the "
         f"deadline ({_TARGET_HELP}), or mark the metric `status: proposed` until it has one.",
         field=("id",),
@@ -157,20 +129,6 @@ def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     "on track this quarter and in five years, so it is never missed and never reviewed. "
     "The deadline is what makes the team plan backwards from it and what tells the "
     "review when to ask whether it was met.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000}",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000, by: 2027-09-30}",
-    ),
 )
 def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
@@ -179,7 +137,7 @@ def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
         metric,
-        f"target of {_name(metric)} has no `by`: {goal} can never be missed",
+        f"target of {metric_name(metric)} has no `by`: {goal} can never be missed",
         help="Add `by: YYYY-MM-DD`, the date by which the value should be reached (usually the "
         "end of a quarter or of the planning year).",
         field=("target",),
@@ -193,20 +151,6 @@ def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     "report builders may be a 5% nudge or a tenfold leap, and nobody can tell which. The "
     "baseline is what makes the ambition visible, lets reviewers judge it, and lets the "
     "team show progress before the deadline. Record when it was measured with `since`.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {value: 11000, by: 2027-09-30}",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000, by: 2027-09-30, since: 2026-06-01}",
-    ),
 )
 def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
@@ -215,7 +159,7 @@ def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
         metric,
-        f"target of {_name(metric)} has no `baseline`: nobody can tell whether {goal} is a "
+        f"target of {metric_name(metric)} has no `baseline`: nobody can tell whether {goal} is a "
         "nudge or a leap",
         help="Add `baseline:` with where the metric stands today (and `since:` with the date it "
         "was measured); if it is not measured yet, measure it before committing to a value.",
@@ -230,20 +174,6 @@ def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     why="A target without a value breaks the file's meaning: it says there is a goal without "
     "saying what it is. It is not Specific, and nothing can be measured against it; it is "
     "usually a scaffold that was never filled in, or a `value` key misspelt.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, direction: increase, by: 2027-09-30}",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000, direction: increase, by: 2027-09-30}",
-    ),
 )
 def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
@@ -253,7 +183,7 @@ def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Fin
     evidence = f"it only sets {', '.join(f'`{key}`' for key in given)}" if given else "it is empty"
     yield Finding(
         metric,
-        f"target of {_name(metric)} has no `value`: {evidence}, so there is no number to reach",
+        f"target of {metric_name(metric)} has no `value`: {evidence}, so there is no number to reach",
         help="Add `value:` with the number the metric should reach by the deadline, or remove "
         "the `target` until one is agreed.",
         field=("target",),
@@ -271,20 +201,6 @@ def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Fin
     "missed, or been quietly forgotten, and the spec still presents it as the plan. "
     "Closing it (record the result, set the next target or retire the metric) is what makes "
     "the next review honest.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 11000, by: 2024-12-31}",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 10200, value: 13000, by: 2027-12-31}",
-    ),
 )
 def check_deadline_passed(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
@@ -293,7 +209,7 @@ def check_deadline_passed(metric: MetricItem, ctx: Context) -> Iterator[Finding]
     late = (ctx.today - target.by).days
     yield Finding(
         metric,
-        f"target of {_name(metric)} was due {target.by.isoformat()}, {_days(late)} before today "
+        f"target of {metric_name(metric)} was due {target.by.isoformat()}, {_days(late)} before today "
         f"({ctx.today.isoformat()})",
         help="Record whether it was met, then set the next target (a new baseline, value and "
         "`by`), or deprecate the metric if the team no longer steers by it.",
@@ -309,20 +225,6 @@ def check_deadline_passed(metric: MetricItem, ctx: Context) -> Iterator[Finding]
     "accountable for it at any review they will attend, and the plan cannot be checked "
     "until it is too late to change. Long-term ambitions belong in the objective; the "
     "metric's target should be the next milestone towards it.",
-    example=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 30000, by: 2035-12-31}",
-    ),
-    fix=_doc(
-        "- id: weekly-report-builders",
-        "  name: Weekly active report builders",
-        "  kind: leading",
-        "  unit: count",
-        "  target: {baseline: 8500, value: 12000, by: 2027-12-31}",
-    ),
     options=(("thresholds.max-deadline-days", "how many days after today a deadline may lie (default 730)"),),
 )
 def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
@@ -335,7 +237,7 @@ def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding
         return
     yield Finding(
         metric,
-        f"target of {_name(metric)} is due {target.by.isoformat()}, {_days(ahead)} after today "
+        f"target of {metric_name(metric)} is due {target.by.isoformat()}, {_days(ahead)} after today "
         f"({ctx.today.isoformat()}), beyond {_days(limit)}",
         help="Set the next milestone instead, due within "
         f"{_days(limit)} (e.g. the end of next year), and keep the long-term ambition in the objective's title.",
@@ -362,20 +264,6 @@ def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding
     "by a mile teaches everyone that targets do not matter. A percent above 100 or below 0 "
     "cannot happen at all, and usually means a count or a ratio was written where a "
     "percent was meant.",
-    example=_doc(
-        "- id: trial-to-paid-rate",
-        "  name: Trial-to-paid conversion rate within 30 days",
-        "  kind: leading",
-        "  unit: percent",
-        "  target: {baseline: 17, value: 95, by: 2027-09-30}",
-    ),
-    fix=_doc(
-        "- id: trial-to-paid-rate",
-        "  name: Trial-to-paid conversion rate within 30 days",
-        "  kind: leading",
-        "  unit: percent",
-        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
-    ),
     options=(("thresholds.max-target-change", "the largest relative change from baseline, 3.0 = 300% (default 3.0)"),),
 )
 def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
@@ -395,7 +283,7 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
             share = "a share cannot exceed 100%" if above else "a share cannot be negative"
             yield Finding(
                 metric,
-                f"target of {_name(metric)} is in percent but its {evidence} "
+                f"target of {metric_name(metric)} is in percent but its {evidence} "
                 f"{'lies' if len(outside) == 1 else 'lie'} outside 0-100: {share}",
                 help="Write percents as 0-100 (35 for 35%); if the number is a count or a ratio, set "
                 "`unit` to what it really is; if it is a rate that can pass 100% or go negative, "
@@ -413,7 +301,7 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
         return
     yield Finding(
         metric,
-        f"target of {_name(metric)} moves from {_num(target.baseline)} to {_num(target.value)} "
+        f"target of {metric_name(metric)} moves from {_num(target.baseline)} to {_num(target.value)} "
         f"({_pct(change, sign=True)}), beyond {_pct(limit)}",
         help="Set a target the team can reach by the deadline (a stretch goal is usually 10-50% "
         "above the baseline), check that baseline and value use the same unit, or split the "
@@ -432,20 +320,6 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
     "target means two things at once: dashboards colour a regression green, and the team "
     "cannot tell whether to push the metric up or down. Lower-is-better metrics (days to "
     "get paid, churn, latency) are where this usually happens.",
-    example=_doc(
-        "- id: days-to-paid",
-        "  name: Median days from invoice sent to invoice paid",
-        "  kind: lagging",
-        "  unit: days",
-        "  target: {baseline: 21, value: 14, direction: increase, by: 2027-12-31}",
-    ),
-    fix=_doc(
-        "- id: days-to-paid",
-        "  name: Median days from invoice sent to invoice paid",
-        "  kind: lagging",
-        "  unit: days",
-        "  target: {baseline: 21, value: 14, direction: decrease, by: 2027-12-31}",
-    ),
 )
 def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
@@ -461,7 +335,7 @@ def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
         moves = f"it moves from {_num(target.baseline)} to {_num(target.value)}, {article} {implied}"
     yield Finding(
         metric,
-        f"target of {_name(metric)} says `direction: {target.direction}` but {moves}",
+        f"target of {metric_name(metric)} says `direction: {target.direction}` but {moves}",
         help=f"Fix whichever is wrong: write `direction: {implied}` (or drop `direction` and let "
         "baseline -> value say it), or correct the value or the baseline.",
         field=("target", "direction"),
@@ -469,117 +343,6 @@ def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
 
 
 # -- T007: the node's title -------------------------------------------------------------------
-
-_VAGUE_VERBS = (
-    "increase", "reduce", "improve", "boost", "grow", "enhance", "optimize", "optimise", "drive",
-    "maximize", "maximise", "minimize", "minimise", "decrease", "raise", "lower", "expand",
-    "accelerate", "strengthen", "deepen", "lift", "elevate", "advance", "foster",
-)
-
-
-def _forms(verb: str) -> tuple[str, ...]:
-    stem = verb[:-1] if verb.endswith("e") else verb
-    return (verb, verb + "s", stem + "ing")
-
-
-_VAGUE_FORMS = {form: verb for verb in _VAGUE_VERBS for form in _forms(verb)}
-# Words a title may open with before its verb: "Q3: Continue to improve", "We will grow ...".
-_LEAD_IN = {"to", "we", "will", "must", "should", "also", "further", "continue", "lets", "let's", "let’s",
-            "us", "keep", "help"}
-# Conjunctions open a new clause: "Retain and grow enterprise accounts".
-_CONJUNCTIONS = {"and", "or", "then", "but", "while"}
-_NUMBER_WORDS = {
-    "double", "doubles", "doubling", "triple", "tripling", "quadruple", "twice", "thrice", "half",
-    "halve", "halving", "twofold", "threefold", "fivefold", "tenfold", "percent", "two", "three",
-    "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty",
-    "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
-    "million", "billion", "dozen",
-}
-# Separators start a new clause; everything else is a run of other characters (linear to split).
-_TOKEN = re.compile(r"[:;,/&()]|\s[-\u2013\u2014]\s|[^\s:;,/&()]+")
-_SEPARATORS = {":", ";", ",", "/", "&", "(", ")", "-", "\u2013", "\u2014"}
-_PUNCTUATION = "()[]{}.,;:!?\"'\u201c\u201d\u2018\u2019"
-# Numbers that only say *when*: years, fiscal years, quarters, halves, dates.
-_TIME = re.compile(
-    r"(?:(?:fy|cy)'?)?(?:19|20)\d{2}|(?:fy|cy)'?\d{2}|[qh][1-4](?:'\d{2})?|(?:19|20)\d{2}-\d{2}(?:-\d{2})?"
-)
-
-
-# A standalone quantity: 20%, +20%, $1M, 14.4m, 10,000 (read as 10 and 000), 2x, 5min, 200ms, 3rd.
-# Digits inside a name (B2B, P95, v2, 3D, G2, L2, S3, 2FA) are no amount.
-_AMOUNT = re.compile(
-    r"[~+\u00b1\u2248<>\u2264\u2265]*[$\u20ac\u00a3\u00a5]?\d[\d.,_]*"
-    r"(?:%|x|\u00d7|k|m|mm|bn|b|pp|pts?|ms|s|secs?|mins?|h|hrs?|st|nd|rd|th)?"
-)
-_HYPHEN = re.compile(r"[-\u2013]")
-# Fractions said in words: "by a third", "one-third", "two-fifths".
-_FRACTIONS = {"third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "half"}
-# A window or a cohort day names a metric ("30-day retention", "day-7", "week 4"); it says how
-# much only after "to", "by", "under" ... ("cut delivery to 3-day").
-_WINDOW = re.compile(r"\d+-(?:day|week|month|year|hour|minute)s?|(?:day|week|month|year)-\d+")
-_WINDOW_UNITS = {"day", "week", "month", "year", "d", "w", "m"}
-_TARGET_WORDS = {"to", "by", "under", "within", "below", "above", "over", "than", "from"}
-# Idioms that hold digits but no amount.
-_IDIOMS = re.compile(r"\b(?:24/7|1:1|one-on-one)\b")
-
-
-def _tokens(title: str) -> list[str]:
-    return [token.strip() for token in _TOKEN.findall(title.lower())]
-
-
-def _vague_verb(title: str) -> Optional[str]:
-    """The vague verb a clause of the title opens with ("Increase ...", "Retain and grow ...")."""
-    at_start = True
-    for token in _tokens(title):
-        word = token.strip(_PUNCTUATION)
-        if token in _SEPARATORS or word in _CONJUNCTIONS:
-            at_start = True
-            continue
-        if word in _LEAD_IN or (word.endswith("ly") and word.isalpha()):
-            continue  # "and", "to", adverbs: the clause has not reached its verb yet
-        if at_start and word in _VAGUE_FORMS:
-            return word
-        at_start = False
-    return None
-
-
-def _is_time(token: str) -> bool:
-    if _TIME.fullmatch(token):
-        return True
-    parts = re.split(r"[-/]", token)
-    return len(parts) > 1 and all(part.isalpha() or _TIME.fullmatch(part) for part in parts if part)
-
-
-def _has_time(title: str) -> bool:
-    return any(
-        any(char.isdigit() for char in word) and _is_time(word)
-        for word in (token.strip(_PUNCTUATION) for token in _tokens(title))
-    )
-
-
-def _is_amount(word: str) -> bool:
-    """A word that is a quantity ("20%", "$1m", "3-day"), not a name holding digits ("b2b", "p95")."""
-    return any(_AMOUNT.fullmatch(part) for part in _HYPHEN.split(word))
-
-
-def _has_number(title: str) -> bool:
-    """A number that says how much: a standalone quantity that is not a year, quarter, date or
-    window, or a number said in words."""
-    words = [token.strip(_PUNCTUATION) for token in _tokens(_IDIOMS.sub(" ", title.lower()))]
-    for index, word in enumerate(words):
-        before = words[index - 1] if index else ""
-        if word in _NUMBER_WORDS or word == "one" or (word in _FRACTIONS and before in ("a", "one")):
-            return True
-        parts = _HYPHEN.split(word)
-        if len(parts) > 1 and all(part in _NUMBER_WORDS or part in _FRACTIONS or part == "one" for part in parts):
-            return True  # "one-third", "two-fifths"
-        if not any(char.isdigit() for char in word) or _is_time(word):
-            continue
-        if (_WINDOW.fullmatch(word) or before in _WINDOW_UNITS) and before not in _TARGET_WORDS:
-            continue  # "30-day retention", "week 4 retention"
-        if _is_amount(word):
-            return True
-    return False
 
 
 @rule(
@@ -595,27 +358,13 @@ def _has_number(title: str) -> bool:
     "objective can never be missed and cannot rank one project above another. Saying how "
     "much, of what, by when, in the title or in a target on the node, is what lets the "
     "team decide what not to do and lets leadership check it was met.",
-    example=_HEAD + """objectives:
-  - id: engagement
-    title: Increase user engagement
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit in 60% of enterprise accounts
-""",
-    fix=_HEAD + """objectives:
-  - id: engagement
-    title: Increase weekly active report builders by 20% by the end of 2027
-    goals:
-      - id: analytics-adoption
-        title: Make custom reports a weekly habit in 60% of enterprise accounts
-""",
 )
 def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
-    if node.level > 1 or node.model.status == "deprecated":
+    if node.level > 1 or _retired(node):
         return
     title = node.model.title
-    verb = _vague_verb(title)
-    if verb is None or _has_number(title):
+    verb = vague_verb(title)
+    if verb is None or has_number(title):
         return
     active = [metric for metric in node.metrics if metric.active]
     if any(metric.model.target is not None for metric in active):
@@ -626,13 +375,13 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
         evidence = f"none of its {len(active)} metrics has a `target`"
     else:
         evidence = "it carries no metric"
-    retired = [metric.id for metric in node.metrics if not metric.active and metric.model.target is not None]
-    if retired:
-        evidence += f" (the target of deprecated '{retired[0]}' no longer counts)"
-    question = "by how much?" if _has_time(title) else "by how much, and by when?"
+    retired_targets = [metric.id for metric in node.metrics if _retired(metric) and metric.model.target is not None]
+    if retired_targets:
+        evidence += f" (the target of deprecated '{retired_targets[0]}' no longer counts)"
+    question = "by how much?" if has_time(title) else "by how much, and by when?"
     yield Finding(
         node,
-        f"{node.level_name} '{node.id}' (\"{title}\") is vague: '{verb}' {question} The title "
+        f"{node_name(node)} is vague: '{verb}' {question} The title "
         f"names no amount and {evidence}",
         help=f"Say how much and by when: put the number in the title (\"{verb.capitalize()} weekly "
         f"active teams by 20% by Q4 2027\"), or give a metric on this {node.level_name} a `target` "
@@ -651,19 +400,6 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     "percent, a count of teams or thousands of dollars? Readers guess, dashboards disagree, "
     "and a target can look ambitious or trivial depending on who reads it. The unit also "
     "lets the linter check that percents stay within 0-100.",
-    example=_doc(
-        "- id: trial-to-paid-rate",
-        "  name: Trial-to-paid conversion rate within 30 days",
-        "  kind: leading",
-        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
-    ),
-    fix=_doc(
-        "- id: trial-to-paid-rate",
-        "  name: Trial-to-paid conversion rate within 30 days",
-        "  kind: leading",
-        "  unit: percent",
-        "  target: {baseline: 17, value: 25, by: 2027-09-30}",
-    ),
 )
 def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     if _retired(metric) or (metric.model.unit or "").strip() or rejected(metric, "unit"):
@@ -675,7 +411,7 @@ def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
         question = "is it a percent, a count or dollars?"
     yield Finding(
         metric,
-        f"metric {_name(metric)} has no `unit`: {question}",
+        f"metric {metric_name(metric)} has no `unit`: {question}",
         help="Add `unit:` (`percent`, `count`, `ratio`, `score`, `seconds`, `days`, or a currency "
         "code such as `USD`).",
         field=("unit",),

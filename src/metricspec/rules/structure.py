@@ -3,8 +3,6 @@ they are registered here so that they can be selected, documented and listed lik
 
 from metricspec.rules import rule
 
-_HEAD = "metricspec: 1\nproduct: Acme\n"
-
 
 @rule(
     "E001", "yaml-syntax", "error", "engine", "the file is not valid YAML",
@@ -13,8 +11,6 @@ _HEAD = "metricspec: 1\nproduct: Acme\n"
     "finding points at the position where the parser gave up.",
     why="A spec that does not parse measures nothing. Every other rule is blind to the file "
     "until it parses, so this one is always reported first.",
-    example=_HEAD + "objectives:\n  - id: revenue\n    title: [Grow revenue\n",
-    fix=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n",
 )
 def _e001() -> None: ...
 
@@ -27,8 +23,6 @@ def _e001() -> None: ...
     "keys starting with `x-` are free for your own extensions.",
     why="A typo in a key silently drops the information: `ownr: ana` leaves the metric "
     "unowned while the file looks fine to a reader. Catching it keeps the spec honest.",
-    example=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n",
-    fix=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    owner: ana\n",
 )
 def _e002() -> None: ...
 
@@ -39,8 +33,6 @@ def _e002() -> None: ...
     "and metrics share one namespace. The finding names both places.",
     why="References (`pairs_with`, `guardrails`, `parent`, `north_star`) would be ambiguous, "
     "and dashboards keyed on the id would mix two different numbers.",
-    example=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n  - id: revenue\n    title: Grow margin\n",
-    fix=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n  - id: margin\n    title: Grow margin\n",
 )
 def _e003() -> None: ...
 
@@ -52,8 +44,6 @@ def _e003() -> None: ...
     "parent is not an objective.",
     why="A broken reference breaks the line of sight the spec exists to show: a leading "
     "metric paired with a metric that does not exist has no lagging partner at all.",
-    example=_HEAD + "north_star: weekly-active-teams\nobjectives:\n  - id: revenue\n    title: Grow revenue\n",
-    fix=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n",
 )
 def _e004() -> None: ...
 
@@ -64,8 +54,6 @@ def _e004() -> None: ...
     "line of the first.",
     why="YAML parsers silently keep only the last value, so half of what the author wrote "
     "is ignored without a word.",
-    example=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    title: Grow margin\n",
-    fix=_HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n",
 )
 def _e005() -> None: ...
 
@@ -76,8 +64,6 @@ def _e005() -> None: ...
     "unsupported version, is empty, binary, or its top level is not a mapping. Files found "
     "by walking a directory are skipped instead; `--skip-unrecognized` skips named ones too.",
     why="A file you asked to lint but that is not checked is a silent gap in CI.",
-    example="product: Acme\nobjectives: []\n",
-    fix="metricspec: 1\nproduct: Acme\nobjectives: []\n",
 )
 def _e006() -> None: ...
 
@@ -91,7 +77,5 @@ def _e006() -> None: ...
     why="These features hide what a metric really is from a reader, and in hostile input "
     "they are how a few hundred bytes exhaust memory (alias bombs). A metrics spec is read "
     "by people first: write every value out in full.",
-    example=_HEAD + "owner: &team growth-team\nobjectives:\n  - id: revenue\n    title: Grow revenue\n    owner: *team\n",
-    fix=_HEAD + "owner: growth-team\nobjectives:\n  - id: revenue\n    title: Grow revenue\n    owner: growth-team\n",
 )
 def _e007() -> None: ...
