@@ -16,6 +16,7 @@ from typing import Optional
 from metricspec.fileio import WriteError, read_bytes, write_atomic
 from metricspec.scaffold.precommit import HOOK_ID, add_hook, entry_block
 from metricspec.scaffold.templates import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, render, slugify
+from metricspec.terminal import escape_controls
 
 __all__ = [
     "DEFAULT_STAGES", "DESCRIPTIONS", "STAGES", "TEMPLATES", "InitOptions", "InitResult",
@@ -88,7 +89,7 @@ def init_project(options: InitOptions) -> InitResult:
         raise InitError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
     directory = Path(options.directory)
     if directory.exists() and not directory.is_dir():
-        raise InitError(f"{directory} exists and is not a directory")
+        raise InitError(f"{escape_controls(str(directory))} exists and is not a directory")
     product = (options.product or "").strip() or default_product(directory)
     slug = slugify(product) or "product"
     today = options.today or dt.date.today()
@@ -102,7 +103,7 @@ def init_project(options: InitOptions) -> InitResult:
         if not options.force:
             result.conflicts.append(spec)
         elif not spec.is_file():
-            raise InitError(f"{spec} exists and is not a regular file")
+            raise InitError(f"{escape_controls(str(spec))} exists and is not a regular file")
     spec_text = render(options.template, product, stage, today)
 
     config_path = _existing_config(directory)
