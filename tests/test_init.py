@@ -295,3 +295,16 @@ def test_a_full_disk_keeps_the_folders_that_were_there(tmp_path, monkeypatch):
     result = init_project(InitOptions(tmp_path, product="Acme"))
     assert result.exit_code == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("product, kept", [
+    ("Acme\x7f", "Acme\x7f"),  # DEL and the C1 controls: JSON leaves them raw, YAML refuses them
+    ("Acme\x85 \x9b", "Acme\x85 \x9b"),
+    ("Acme\u2028Tasks", "Acme\u2028Tasks"),  # a line break to YAML
+    ("Acme\ufffe", "Acme\ufffe"),
+    ("Acme\udcff", "Acme\ufffd"),  # a byte of the command line that is not UTF-8
+])
+def test_any_product_name_makes_a_valid_spec(tmp_path, product, kept):
+    result = init_project(InitOptions(tmp_path, product=product))
+    assert result.exit_code == 0 and result.findings == []
+    assert yaml.safe_load(result.spec.read_text(encoding="utf-8"))["product"] == kept

@@ -90,7 +90,7 @@ def init_project(options: InitOptions) -> InitResult:
     directory = Path(options.directory)
     if directory.exists() and not directory.is_dir():
         raise InitError(f"{escape_controls(str(directory))} exists and is not a directory")
-    product = (options.product or "").strip() or default_product(directory)
+    product = _unicode((options.product or "").strip() or default_product(directory))
     slug = slugify(product) or "product"
     today = options.today or dt.date.today()
 
@@ -159,6 +159,16 @@ def init_project(options: InitOptions) -> InitResult:
     result.findings = _lint(spec, today)
     result.next_steps = _next_steps(directory, precommit_path, edit, clean=not result.findings)
     return result
+
+
+def _unicode(text: str) -> str:
+    """`text` without lone surrogates: a command line's bytes that are not UTF-8 reach Python as
+    surrogates, which no UTF-8 file can hold. Each such byte becomes U+FFFD."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 def _missing_folders(folder: Path) -> list[Path]:
