@@ -167,18 +167,17 @@ def parse_yaml(text: str, path: Path | str) -> Any:
 
 
 def _deeper_than(data: Any, limit: int) -> bool:
-    """Whether lists and mappings nest more than `limit` levels, walked without recursion."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            value = value.values()
-        elif not isinstance(value, list):
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in value if isinstance(child, (dict, list)))
-    return False
+    """Whether lists and mappings (as the JSON and TOML parsers build them) nest more than
+    `limit` levels: walked a level at a time, without recursion."""
+    level = [data] if type(data) in (dict, list) else []
+    for _ in range(limit):
+        if not level:
+            return False
+        below = []
+        for value in level:
+            below += [child for child in (value.values() if type(value) is dict else value) if type(child) in (dict, list)]
+        level = below
+    return bool(level)
 
 
 def _too_deep(path: Path | str, text: str, tokens: re.Pattern) -> AuxFileError:
