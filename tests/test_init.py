@@ -246,3 +246,65 @@ def test_a_file_in_the_way_of_the_metrics_folder_is_named(run, tmp_path):
     assert result.exit_code == 2
     assert "cannot write metrics: File exists" in result.stderr
     assert (tmp_path / "metrics").read_text() == "not a folder"
+
+
+def test_a_product_name_with_control_characters_is_shown_escaped(run, tmp_path):
+    result = run("init", "--no-input", "--product", "Acme\x1b]0;pwned\x07 \x1b[2J[bold]x")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout
+    assert r"Scaffolded metrics for Acme\x1b]0;pwned\x07 \x1b[2J[bold]x:" in result.stdout
+    # The spec keeps the name as given (YAML escapes it); only what is shown is escaped.
+    spec = next((tmp_path / "metrics").glob("*.metrics.yaml"))
+    assert yaml.safe_load(spec.read_text())["product"] == "Acme\x1b]0;pwned\x07 \x1b[2J[bold]x"
+
+
+def test_a_dangling_config_symlink_is_not_followed(run, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "metricspec.toml").symlink_to(tmp_path / "outside.toml")
+    result = run("init", "--no-input", str(project))
+    assert result.exit_code == 0, result.stderr
+    assert not (tmp_path / "outside.toml").exists()
+    assert (project / "metricspec.toml").is_symlink()
+    assert "metricspec.toml  (a symlink to a missing file, not followed; no configuration was written)" in result.stdout
+    assert (project / "metrics" / "project.metrics.yaml").is_file()
+
+
+def _full_disk(monkeypatch):
+    import errno
+
+    from metricspec import fileio
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", no_space)
+
+
+def test_a_full_disk_leaves_no_folder_behind(tmp_path, monkeypatch):
+    _full_disk(monkeypatch)
+    result = init_project(InitOptions(tmp_path / "new" / "project", product="Acme"))
+    assert result.exit_code == 2
+    assert "No space left on device" in result.error and "acme.metrics.yaml" in result.error
+    assert list(tmp_path.iterdir()) == []  # new/, new/project/ and metrics/ were all created by this run
+
+
+def test_a_full_disk_keeps_the_folders_that_were_there(tmp_path, monkeypatch):
+    (tmp_path / "notes.txt").write_text("mine")
+    _full_disk(monkeypatch)
+    result = init_project(InitOptions(tmp_path, product="Acme"))
+    assert result.exit_code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+@pytest.mark.parametrize("product, kept", [
+    ("Acme\x7f", "Acme\x7f"),  # DEL and the C1 controls: JSON leaves them raw, YAML refuses them
+    ("Acme\x85 \x9b", "Acme\x85 \x9b"),
+    ("Acme\u2028Tasks", "Acme\u2028Tasks"),  # a line break to YAML
+    ("Acme\ufffe", "Acme\ufffe"),
+    ("Acme\udcff", "Acme\ufffd"),  # a byte of the command line that is not UTF-8
+])
+def test_any_product_name_makes_a_valid_spec(tmp_path, product, kept):
+    result = init_project(InitOptions(tmp_path, product=product))
+    assert result.exit_code == 0 and result.findings == []
+    assert yaml.safe_load(result.spec.read_text(encoding="utf-8"))["product"] == kept

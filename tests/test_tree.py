@@ -242,3 +242,40 @@ def test_mermaid_marks_what_is_not_active_as_the_text_tree_does(run, write):
     assert '  n_old_revenue["Objective: Grow revenue from the old plan (deprecated)<br/>old-revenue"]' in lines
     assert '  m_old_arr[("Annual recurring revenue<br/>lagging, no target (deprecated)")]' in lines
     assert any(line.startswith('  n_new_revenue["Objective: New revenue (proposed)<br/>new-revenue<br/>') for line in lines)
+
+
+# Sequences a spec could hold to drive the terminal that shows it: clear the screen, set the
+# window's title (OSC ... BEL), a C1 control sequence introducer, a right-to-left override.
+HOSTILE = """\
+metricspec: 1
+product: "Acme\\e]0;pwned\\a"
+owner: ana
+objectives:
+  - id: revenue
+    title: "Grow \\e[2J\\e[H revenue \\x9b31m"
+    metrics:
+      - id: arr
+        name: "ARR \\u202eevil"
+        kind: lagging
+        unit: "USD\\e[31m"
+        target: {value: 1200000, by: 2027-06-30}
+"""
+
+
+@pytest.mark.parametrize("format", ["text", "mermaid"])
+def test_control_characters_from_a_spec_are_shown_escaped(run, write, format):
+    write("a\x1b[1m.metrics.yaml", HOSTILE)
+    result = run("tree", "--today", "2026-06-01", "--format", format)
+    assert result.exit_code == 0
+    for raw in ("\x1b", "\x07", "\x9b", "\u202e"):
+        assert raw not in result.stdout
+    for shown in (r"Grow \x1b[2J\x1b[H revenue \x9b31m", r"ARR \u202eevil", r"USD\x1b[31m", r"a\x1b[1m.metrics.yaml"):
+        assert shown in result.stdout
+    if format == "text":
+        assert r"Acme\x1b]0;pwned\x07" in result.stdout
+
+
+def test_a_file_that_cannot_be_drawn_is_named_escaped(run, write):
+    write("b\x1b[2J.metrics.yaml", "metricspec: 1\nobjectives: [\n")
+    result = run("tree", "b\x1b[2J.metrics.yaml")
+    assert "\x1b" not in result.stdout and r"b\x1b[2J.metrics.yaml" in result.stdout

@@ -112,7 +112,9 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder and `os.replace`.
 
     A symlink is written through (the link stays a link); an existing file keeps its mode;
-    on any failure the original is untouched and the temporary file removed.
+    on any failure the original is untouched and the temporary file removed. With
+    `overwrite=False` nothing may exist at `path`, not even a symlink to nothing: following it
+    would create a file wherever it points, outside the project perhaps.
 
     What is not a regular file is written as it is, never replaced: a standard stream or other
     open descriptor (/dev/stdout, /dev/fd/N) through that descriptor, and an existing device or
@@ -125,6 +127,8 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
             raise WriteError(f"{path} already exists")
         _write_descriptor(descriptor, path, data)
         return
+    if not overwrite and os.path.lexists(path):
+        raise WriteError(f"{path} already exists")
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.exists():
         if not overwrite:
@@ -141,8 +145,9 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
         mode = None
     import tempfile  # only when writing: start-up of a lint that prints to stdout stays lean
 
+    _remove_stale_temporaries(folder, target.name)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
@@ -168,6 +173,50 @@ def write_atomic(path: Path, data: str, *, overwrite: bool = True) -> None:
         if isinstance(exc, OSError):
             raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
+
+
+# A temporary file is `.NAME.PID.XXXXXXXX.tmp` (mkstemp's eight random characters). A writer
+# killed outright (SIGKILL, a power cut) cannot remove its own; the next write of the same NAME
+# removes those whose process is gone, on this machine, and which nothing has written to for
+# STALE_SECONDS (a writer on another machine sharing the folder has a PID that means nothing here,
+# but its file is fresh). Without process ids to check (Windows) they are left alone.
+STALE_SECONDS = 60
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    if os.name != "posix":
+        return
+    import time
+
+    pattern = re.compile(re.escape(f".{name}.") + r"(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}\.tmp")
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return
+    now = time.time()
+    with entries:
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if match is None or _process_exists(int(match["pid"])):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
+                    os.unlink(entry.path)
+            except OSError:
+                pass  # gone already, or not ours to remove
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: nothing is sent, only whether the process exists is checked
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # it exists but is another user's (EPERM), or it cannot be told: kept
+    return True
 
 
 def _write_device(target: Path, path: Path, data: str) -> None:

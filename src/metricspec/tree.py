@@ -17,6 +17,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from metricspec.diagnostics import Diagnostic, Severity
+from metricspec.terminal import escape_controls
 from metricspec.workspace import DocItem, MetricItem, NodeItem, Workspace
 
 LEVEL_STYLES = ("bold magenta", "bold blue", "bold cyan", "bold green")
@@ -37,9 +38,10 @@ class Findings:
 
 
 def one_line(text: object) -> str:
-    """Text from the spec on one line: a title written as a YAML block (`title: |`, or `>` with
-    its closing newline) would break the tree's lines, and a Mermaid label."""
-    return " ".join(str(text).split())
+    """Text from the spec on one line, safe for a terminal: a title written as a YAML block
+    (`title: |`, or `>` with its closing newline) would break the tree's lines, and a Mermaid
+    label; a control character (an ESC sequence in a title, a file name) is shown escaped."""
+    return escape_controls(" ".join(str(text).split()))
 
 
 def format_number(value: float) -> str:
@@ -136,7 +138,7 @@ def _add_node(branch: Tree, node: NodeItem, doc: DocItem, workspace: Workspace, 
     label = Text.assemble((node.level_name, LEVEL_STYLES[node.level]), " ", (one_line(node.id), "bold"), "  ",
                           one_line(node.model.title))
     if node.model.status != "active":
-        label.append(f"  ({node.model.status})", style="dim")
+        label.append(f"  ({one_line(node.model.status)})", style="dim")
     if node.doc is not doc:
         label.append(f"  ({one_line(node.doc.display_path)})", style="dim")
     if node.parent is not None and not node.parent.doc.reported:
@@ -165,7 +167,7 @@ def _metric_label(metric: MetricItem, is_north_star: bool, findings: Findings) -
     label.append("  ")
     label.append(one_line(target_text(metric)), style="" if model.target is not None else "dim italic")
     if model.status != "active":
-        label.append(f"  ({model.status})", style="dim")
+        label.append(f"  ({one_line(model.status)})", style="dim")
     marks = _marks(findings.on(metric.doc.display_path, metric.id))
     label.append("  ")
     label.append_text(marks or Text("✓", style="green"))
@@ -261,7 +263,7 @@ def mermaid(workspace: Optional[Workspace], diagnostics: list[Diagnostic]) -> st
     seen: set[int] = set()
     docs = workspace.reported_docs if workspace is not None else []
     for doc in docs:
-        lines.append(f"  %% {' '.join(doc.display_path.split())}")
+        lines.append(f"  %% {one_line(doc.display_path)}")
         for root in roots(doc):
             for node in _walk(root, seen):
                 name = ids(node, "n_", node.id)

@@ -16,6 +16,7 @@ from typing import Optional
 from metricspec.fileio import WriteError, read_bytes, write_atomic
 from metricspec.scaffold.precommit import HOOK_ID, add_hook, entry_block
 from metricspec.scaffold.templates import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, render, slugify
+from metricspec.terminal import escape_controls
 
 __all__ = [
     "DEFAULT_STAGES", "DESCRIPTIONS", "STAGES", "TEMPLATES", "InitOptions", "InitResult",
@@ -88,8 +89,8 @@ def init_project(options: InitOptions) -> InitResult:
         raise InitError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
     directory = Path(options.directory)
     if directory.exists() and not directory.is_dir():
-        raise InitError(f"{directory} exists and is not a directory")
-    product = (options.product or "").strip() or default_product(directory)
+        raise InitError(f"{escape_controls(str(directory))} exists and is not a directory")
+    product = _unicode((options.product or "").strip() or default_product(directory))
     slug = slugify(product) or "product"
     today = options.today or dt.date.today()
 
@@ -102,13 +103,17 @@ def init_project(options: InitOptions) -> InitResult:
         if not options.force:
             result.conflicts.append(spec)
         elif not spec.is_file():
-            raise InitError(f"{spec} exists and is not a regular file")
+            raise InitError(f"{escape_controls(str(spec))} exists and is not a regular file")
     spec_text = render(options.template, product, stage, today)
 
     config_path = _existing_config(directory)
-    write_config = config_path is None
+    config_file = directory / CONFIG_NAME
+    write_config = config_path is None and not os.path.lexists(config_file)
     if config_path is not None:
         result.kept.append(FileAction(config_path, "kept", "the configuration metricspec reads"))
+    elif not write_config:  # a symlink to nothing (written through, it would create its target), a folder, a FIFO
+        what = "a symlink to a missing file, not followed" if os.path.islink(config_file) else "not a regular file"
+        result.kept.append(FileAction(config_file, "kept", f"{what}; no configuration was written"))
 
     precommit_path = _repository_root(directory) / PRECOMMIT_CONFIG
     try:
@@ -128,13 +133,13 @@ def init_project(options: InitOptions) -> InitResult:
         result.exit_code = 1
         return result
 
+    created_folders = _missing_folders(spec.parent)
     try:
         spec.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(spec, spec_text, overwrite=options.force)
         verb = "overwrote" if overwriting else "created"
         result.written.append(FileAction(spec, verb, f"the {options.template} template, {stage} stage"))
         if write_config:
-            config_file = directory / CONFIG_NAME
             write_atomic(config_file, CONFIG_TEXT, overwrite=False)
             result.written.append(FileAction(config_file, "created", "lint settings and where the specs live"))
         if edit is not None and edit.status in ("create", "add") and edit.text is not None:
@@ -148,11 +153,43 @@ def init_project(options: InitOptions) -> InitResult:
             where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
             result.error = f"cannot write{where}: {exc.strerror or exc}"
         result.exit_code = 2
+        _remove_empty(created_folders)
         return result
 
     result.findings = _lint(spec, today)
     result.next_steps = _next_steps(directory, precommit_path, edit, clean=not result.findings)
     return result
+
+
+def _unicode(text: str) -> str:
+    """`text` without lone surrogates: a command line's bytes that are not UTF-8 reach Python as
+    surrogates, which no UTF-8 file can hold. Each such byte becomes U+FFFD."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders that creating `folder` creates, deepest first."""
+    missing = []
+    folder = Path(os.path.abspath(folder))
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """After a failed write (a full disk), remove the folders this run created, if nothing is in them."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue  # never created: mkdir failed above it
+        except OSError:
+            return  # not empty (a file was written): nor are the folders above it
 
 
 def _lint(spec: Path, today: dt.date) -> list:

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Optional
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.prompt import Prompt
 
 from metricspec.scaffold import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, InitResult, default_product
+from metricspec.terminal import escape_controls
 
 STAGE_HINTS = {
     "discovery": "validating the problem: interviews, problem scores",
@@ -24,7 +25,10 @@ def ask(console: Console, directory: Path, product: Optional[str], template: Opt
         stage: Optional[str]) -> tuple[str, str, str]:
     """Ask for whatever the command line left open; Enter takes the default shown."""
     if not product:
-        product = Prompt.ask("Product name", default=default_product(directory), console=console).strip()
+        # The default (the folder's name) is shown escaped, as everything else; Enter returns it as it is.
+        default = default_product(directory)
+        product = Prompt.ask(f"Product name [prompt.default]({escape(default)})", default=default, console=console,
+                             show_default=False).strip()
     if template is None:
         console.print("Templates:")
         for name in TEMPLATES:
@@ -60,7 +64,7 @@ def show(result: InitResult, out: Console, err: Console) -> None:
                   + (f"  [dim]({escape(action.note)})[/dim]" if action.note else ""))
     if result.manual_hook:
         err.print(f"metricspec: {escape(result.manual_reason)}; add this entry under its `repos:` yourself:")
-        err.print(escape(result.manual_hook.rstrip("\n")), markup=False, highlight=False)
+        err.print(result.manual_hook.rstrip("\n"), markup=False, highlight=False)  # metricspec's own lines
     if result.findings:
         out.print()
         out.print(f"The new spec has {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
@@ -75,6 +79,12 @@ def show(result: InitResult, out: Console, err: Console) -> None:
     width = max(len(command) for command, _ in result.next_steps)
     for command, why in result.next_steps:
         out.print(f"  [bold]{escape(command):<{width}}[/bold]  {escape(why)}")
+
+
+def escape(text: str) -> str:
+    """Text from the user or a file for a console that reads markup: control characters shown
+    escaped (a product name holding ESC must not drive the terminal), `[` not read as markup."""
+    return escape_markup(escape_controls(text))
 
 
 def _shown(path: Path) -> str:

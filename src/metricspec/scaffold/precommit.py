@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-import yaml
-
 from metricspec import __version__
+from metricspec.auxfiles import AuxFileError, parse_yaml
 
 HOOK_ID = "metricspec"
 HOOK_REPO = "https://github.com/metricspec/metricspec"
@@ -59,11 +58,14 @@ def add_hook(existing: Optional[str], rev: str = HOOK_REV) -> HookEdit:
     if existing is None:
         return HookEdit("create", new_config(rev))
     try:
-        data = yaml.safe_load(existing)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        return HookEdit("manual", reason=f"it is not valid YAML{where}")
+        # No alias is expanded and nothing nests past a cap: the old data is compared with the
+        # new below, and comparing a 1 KB alias bomb with its copy would take minutes.
+        data = parse_yaml(existing, ".pre-commit-config.yaml")
+    except AuxFileError as exc:
+        where = f" (line {exc.line})" if exc.line else ""
+        if exc.kind == "invalid":
+            return HookEdit("manual", reason=f"it is not valid YAML{where}")
+        return HookEdit("manual", reason=f"{exc.message}{where}")  # an alias, nesting past the cap
     if data is not None and not isinstance(data, dict):
         return HookEdit("manual", reason="its top level is not a mapping")
     data = data or {}
@@ -185,8 +187,8 @@ def _insert_in_flow_list(text: str, match: re.Match, rev: str) -> Optional[str]:
 
 def _adds_exactly_one_entry(old: dict, text: str, rev: str) -> bool:
     try:
-        new = yaml.safe_load(text)
-    except yaml.YAMLError:
+        new = parse_yaml(text, ".pre-commit-config.yaml")
+    except AuxFileError:
         return False
     if not isinstance(new, dict):
         return False

@@ -39,6 +39,8 @@ _TOKEN = re.compile(r"\{\{(\w+)\}\}")
 # Names that some YAML readers (YAML 1.1) take for booleans or null when written plain.
 _AMBIGUOUS = re.compile(r"^(y|n|yes|no|on|off|true|false|null|~)$", re.IGNORECASE)
 _PLAIN_SAFE = re.compile(r"^[A-Za-z][A-Za-z0-9 .&'()+/-]*$")
+# JSON leaves these raw; YAML refuses them in a file, or takes them for line breaks (U+0085, U+2028, U+2029).
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def slugify(name: str) -> str:
@@ -52,8 +54,9 @@ def yaml_string(text: str) -> str:
     """`text` as a YAML scalar that every YAML reader takes for that exact string."""
     if _PLAIN_SAFE.match(text) and not _AMBIGUOUS.match(text) and not text.endswith(" ") and " #" not in text:
         return text
-    # A JSON string is a valid YAML double-quoted scalar with the same value.
-    return json.dumps(text, ensure_ascii=False)
+    # A JSON string is a valid YAML double-quoted scalar with the same value, once the characters
+    # YAML does not allow in a file (DEL, C1 controls, U+FFFE) or reads as line breaks are escaped.
+    return _NOT_YAML_PRINTABLE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
