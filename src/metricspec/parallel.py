@@ -232,6 +232,7 @@ def _ship_result(result: LoadResult) -> tuple:
         record.problems,
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
+        record.doc.removed if record.doc is not None else frozenset(),
         error,
     )
 
@@ -241,11 +242,11 @@ def _unship_result(entry: tuple) -> LoadResult:
 
     if entry[0] is None:
         return None, entry[1]
-    packed, problems, model, reported, error = entry
+    packed, problems, model, reported, removed, error = entry
     loaded = ShippedFile(*packed)
     record = FileRecord(loaded, problems=problems)
     if model is not None:
-        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
+        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported, removed=removed)
     return record, error
 
 

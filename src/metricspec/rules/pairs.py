@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.smart import rejected
 from metricspec.workspace import MetricItem
 
 _HEAD = "metricspec: 1\nproduct: Acme Analytics\nowner: head-of-product\n"
@@ -270,7 +269,7 @@ def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
     ),
 )
 def check_kind_missing(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind or rejected(metric, "kind"):
+    if not metric.active or metric.model.kind or metric.rejected("kind"):
         return
     yield Finding(
         metric,

@@ -46,22 +46,6 @@ def _name(metric: MetricItem) -> str:
     return f"'{metric.id}' (\"{metric.model.name}\")"
 
 
-def rejected(item: MetricItem | NodeItem, *field: str) -> bool:
-    """True when the YAML holds a value at `field` that validation took out: E002 already
-    reported it, so "missing" would be a second, misleading finding about the same line."""
-    path = item.path + field
-    loaded = item.doc.loaded
-    if loaded.value_span(path) is None:
-        return False
-    data = loaded.data
-    for step in path:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return True
-    return False
-
-
 def _retired(metric: MetricItem) -> bool:
     return not metric.active
 
@@ -136,7 +120,7 @@ def _days(count: int) -> str:
     ),
 )
 def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if metric.model.status != "active" or metric.model.target is not None or rejected(metric, "target"):
+    if metric.model.status != "active" or metric.model.target is not None or metric.rejected("target"):
         return
     yield Finding(
         metric,
@@ -174,7 +158,7 @@ def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.by is not None or rejected(metric, "target", "by"):
+    if target is None or target.by is not None or metric.rejected("target", "by"):
         return
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
@@ -210,7 +194,7 @@ def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.baseline is not None or rejected(metric, "target", "baseline"):
+    if target is None or target.baseline is not None or metric.rejected("target", "baseline"):
         return
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
@@ -247,7 +231,7 @@ def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.value is not None or rejected(metric, "target", "value"):
+    if target is None or target.value is not None or metric.rejected("target", "value"):
         return
     given = [key for key in ("baseline", "direction", "by", "since") if getattr(target, key) is not None]
     evidence = f"it only sets {', '.join(f'`{key}`' for key in given)}" if given else "it is empty"
@@ -666,7 +650,7 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     ),
 )
 def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if _retired(metric) or (metric.model.unit or "").strip() or rejected(metric, "unit"):
+    if _retired(metric) or (metric.model.unit or "").strip() or metric.rejected("unit"):
         return
     target = metric.model.target
     if target is not None and target.value is not None:
