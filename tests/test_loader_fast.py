@@ -1,9 +1,9 @@
 """The loader's lean walk against its careful walk.
 
-A well-formed file is read by `_walk_fast`, which records spans instead of positions; anything
-else falls back to the careful `_walk`. Whichever walk reads a file, a user must see the same
-data, the same positions and the same problems, so every input here is read both ways and the
-results compared.
+A well-formed file is read by the lean walk (lean_walk.py), which records spans instead of
+positions; anything else falls back to the careful walk (careful_walk.py). Whichever walk reads
+a file, a user must see the same data, the same positions and the same problems, so every input
+here is read both ways and the results compared.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metricspec.loader import LoadedFile, _decode, load_text
+from metricspec.decoding import decode
+from metricspec.loader import LoadedFile, load_text
 
 from .conftest import PROJECT, shared_path
 from .robustness.conftest import VALID_SPEC
@@ -39,8 +40,8 @@ def read_both_ways(text: str) -> LoadedFile:
 def _texts(paths) -> list[tuple[str, str]]:
     texts = []
     for path in paths:
-        text = _decode(Path(path).read_bytes(), LoadedFile(str(path)))
-        if text is not None:
+        text, problem = decode(Path(path).read_bytes())
+        if problem is None:
             texts.append((str(path), text))
     return texts
 
@@ -106,8 +107,8 @@ def test_edge_cases_read_the_same_both_ways(text):
 @settings(FUZZ)
 @given(raw=st.one_of(yaml_like, mutated_spec()))
 def test_random_input_reads_the_same_both_ways(raw):
-    text = _decode(raw, LoadedFile("f.yaml"))
-    if text is not None:
+    text, problem = decode(raw)
+    if problem is None:
         read_both_ways(text)
 
 

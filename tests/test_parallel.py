@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from metricspec import api, parallel, transport
+from metricspec import api, documents, parallel, transport
 from metricspec.reporters import RenderOptions, render
 
 pytestmark = pytest.mark.skipif(not parallel._can_fork(), reason="workers are forked on Linux only")
@@ -81,14 +81,14 @@ def test_faults_in_rules_and_files_come_back_in_one_process_order(tmp_path, monk
 
     for code in broken:
         monkeypatch.setitem(rules, code, rules[code].__class__(**{**rules[code].__dict__, "check": crash}))
-    real_load = api._load
+    real_load = documents.load
 
     def load(target, skip):
         if target.display.endswith("t005.metrics.yaml"):
             raise ValueError("bad file")
         return real_load(target, skip)
 
-    monkeypatch.setattr(api, "_load", load)
+    monkeypatch.setattr(documents, "load", load)
     one, one_text = _lint(tmp_path, monkeypatch, 1)
     many, many_text = _lint(tmp_path, monkeypatch, 2)
     assert len(one.internal_errors) > 10
@@ -121,7 +121,7 @@ def test_a_context_file_finds_its_positions_again_from_its_text(tmp_path):
 
     path = tmp_path / "context.metrics.yaml"
     path.write_text(team_file(3, __import__("random").Random(1)))
-    record, _ = api._load_context(Target(str(path), "context.metrics.yaml", False), False)
+    record, _ = documents.load_context(Target(str(path), "context.metrics.yaml", False), False)
     assert record is not None and not record.doc.reported
     shipped, _ = transport.unship_result(transport.ship_result((record, None)))
     assert shipped.loaded._positions_blob is None  # not shipped
@@ -163,7 +163,7 @@ def test_a_worker_that_dies_leaves_its_share_to_this_process(tmp_path, monkeypat
 def test_an_interrupted_run_leaves_no_worker_behind(tmp_path, monkeypatch):
     _workspace(tmp_path, files=60)
     parent, forked = os.getpid(), []
-    real_fork, real_load = os.fork, api._load
+    real_fork, real_load = os.fork, documents.load
 
     def fork():
         pid = real_fork()
@@ -177,7 +177,7 @@ def test_an_interrupted_run_leaves_no_worker_behind(tmp_path, monkeypatch):
         return real_load(target, skip)
 
     monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(api, "_load", load)
+    monkeypatch.setattr(documents, "load", load)
     with pytest.raises(KeyboardInterrupt):
         _lint(tmp_path, monkeypatch, 3)
     assert len(forked) == 2

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metricspec import model, plain
+from metricspec.documents import is_metricspec
 from metricspec.loader import load_text, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +42,7 @@ def _repository_documents():
     for path in sorted(ROOT.glob("examples/**/*.yaml")) + sorted(ROOT.glob("src/metricspec/scaffold/templates/*.yaml")) \
             + sorted(ROOT.glob("tests/rules/fixtures/**/*.yaml")):
         loaded = read_file(str(path), str(path))
-        if loaded.is_metricspec:
+        if is_metricspec(loaded.data):
             yield path, loaded.data
 
 
@@ -51,7 +52,7 @@ def _rule_examples():
     for rule in all_rules().values():
         for text in (rule.doc.example, rule.doc.fix):
             loaded = load_text(text, rule.code) if text else None
-            if loaded is not None and loaded.is_metricspec:
+            if loaded is not None and is_metricspec(loaded.data):
                 yield rule.code, loaded.data
 
 

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from metricspec import parallel
+from metricspec import documents, parallel
 from metricspec.config import Config
-from metricspec.diagnostics import Diagnostic, Problem, Severity
-from metricspec.discovery import Target, Walker, include_targets, repository_root
+from metricspec.diagnostics import Diagnostic, Severity
+from metricspec.discovery import Walker, include_targets, repository_root
 from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
-from metricspec.loader import LoadedFile, read_file
+from metricspec.loader import LoadedFile
 from metricspec.rules import Context
 from metricspec.selection import layered_codes, resolve_codes
-from metricspec.validate import validate_document
-from metricspec.workspace import DocItem, Workspace
-
-# A file that failed to parse is still taken for a metricspec document if it says so.
-_LOOKS_LIKE_METRICSPEC = re.compile(r"^\ufeff?metricspec[ \t]*:", re.MULTILINE)
+from metricspec.workspace import Workspace
 
 
 @dataclass
@@ -100,7 +95,7 @@ def lint(options: LintOptions) -> Report:
     workspace = Workspace()
     internal_errors: list[str] = []
     # Many files load on every core (parallel.py); the results come back in the targets' order.
-    loads = parallel.load(targets, options.skip_unrecognized, _load_target, options.progress)
+    loads = parallel.load(targets, options.skip_unrecognized, documents.load_target, options.progress)
     for target, (record, error) in zip(targets, loads):
         if error is not None:
             internal_errors.append(error)
@@ -149,75 +144,6 @@ def lint(options: LintOptions) -> Report:
     )
 
 
-def _internal_error(display: str, exc: BaseException) -> str:
-    import traceback  # only on a fault: a run without one starts without it
-
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" [{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}]" if frame else ""
-    return f"internal error on {display}: {type(exc).__name__}: {exc}{where}; please report this as a bug"
-
-
-def _load_target(target: Target, skip_unrecognized: bool) -> tuple[Optional[FileRecord], Optional[str]]:
-    """_load, with a fault on the file turned into an E001 and an internal error message."""
-    try:
-        return _load(target, skip_unrecognized), None
-    except Exception as exc:  # a fault on one file must not end the run, nor print a traceback
-        message = _internal_error(target.display, exc)
-        return FileRecord(LoadedFile(target.display), problems=[Problem("E001", message, (1, 1, 1, 1))]), message
-
-
-def _load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
-    """Load and validate one file; None when it is not a metricspec file and may be skipped."""
-    loaded = read_file(target.fs_path, target.display)
-    record = FileRecord(loaded, problems=list(loaded.problems))
-    may_skip = skip_unrecognized or not target.named
-    if loaded.unreadable:
-        binary = any(p.code == "E006" for p in loaded.problems)
-        # Undecodable text is kept (bytes replaced): in a walk, skip it unless it says metricspec.
-        foreign = bool(loaded.text) and not _LOOKS_LIKE_METRICSPEC.search(loaded.text)
-        return None if (binary or foreign) and may_skip else record
-    data = loaded.data
-    if not isinstance(data, dict) or "metricspec" not in data:
-        syntax_error = any(p.code == "E001" for p in loaded.problems)
-        if syntax_error and _LOOKS_LIKE_METRICSPEC.search(loaded.text):
-            return record
-        if may_skip:
-            return None
-        if not syntax_error:
-            record.problems = [p for p in record.problems if p.code != "E007"] + [
-                Problem("E006", _not_metricspec(data, loaded), (1, 1, 1, 1),
-                        help="A metricspec document is a mapping whose first key is `metricspec: 1`.")
-            ]
-        return record
-    version = data["metricspec"]
-    if version not in ("1",):
-        span = loaded.value_span(("metricspec",)) or (1, 1, 1, 1)
-        shown = f"'{version}'" if isinstance(version, str) else "an empty value" if version is None else "a collection"
-        record.problems.append(
-            Problem("E006", f"unsupported format version {shown}; this metricspec reads version 1", span,
-                    help="Write `metricspec: 1`.")
-        )
-        return record
-    model, problems = validate_document(loaded)
-    record.problems.extend(problems)
-    if model is not None:
-        record.doc = DocItem(loaded, model)
-    return record
-
-
-def _not_metricspec(data: object, loaded: LoadedFile) -> str:
-    if data is None:
-        return "empty file: not a metricspec document" if not loaded.text.strip() or _only_comments(loaded.text) else (
-            "the file holds no value: not a metricspec document")
-    if isinstance(data, list):
-        return "the top level is a list, not a mapping: not a metricspec document"
-    if isinstance(data, str):
-        return "the top level is a single value, not a mapping: not a metricspec document"
-    return "no top-level `metricspec:` key: not a metricspec document"
-
-
-def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd: str, walker: Walker) -> None:
@@ -235,20 +161,6 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
             return  # outside a repository there is no workspace beyond what was named
         targets = context_walker.walk(root)
     # A hook run names a few files and reads the whole repository for context: on every core.
-    for record, _ in parallel.load(list(targets), False, _load_context):
+    for record, _ in parallel.load(list(targets), False, documents.load_context):
         if record is not None:
             workspace.add(record.doc)
-
-
-def _load_context(target: Target, _skip_unrecognized: bool) -> tuple[Optional[FileRecord], None]:
-    """A context file's document (definitions only, never reported), or None."""
-    try:
-        loaded = read_file(target.fs_path, target.display)
-        if not loaded.is_metricspec or loaded.data.get("metricspec") != "1":
-            return None, None
-        model, _ = validate_document(loaded)
-    except Exception:  # context only: a file that cannot be read adds no ids
-        return None, None
-    if model is None:
-        return None, None
-    return FileRecord(loaded, doc=DocItem(loaded, model, reported=False)), None

@@ -26,7 +26,6 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Optional
 
 from metricspec import vocabulary as v
-from metricspec.vocabulary import LEVEL_NAMES as LEVEL_NAMES, LEVEL_OF_KEY as LEVEL_OF_KEY  # read here by validate, workspace
 
 # The same patterns as model.py, matched from end to end (pydantic's regex engine matches `$`
 # only at the very end; Python's also before a final line break: such values go to pydantic).

@@ -32,6 +32,7 @@ def ship_result(result: LoadResult) -> tuple:
         record.problems,
         None if model is None else plain.to_tuple(model),
         record.doc.reported if record.doc is not None else True,
+        record.doc.removed if record.doc is not None else frozenset(),
         error,
     )
 
@@ -41,11 +42,11 @@ def unship_result(entry: tuple) -> LoadResult:
 
     if entry[0] is None:
         return None, entry[1]
-    fields, problems, model, reported, error = entry
+    fields, problems, model, reported, removed, error = entry
     loaded = ShippedFile(*fields)
     record = FileRecord(loaded, problems=problems)
     if model is not None:
-        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported)
+        record.doc = DocItem(loaded, plain.from_tuple(model), reported=reported, removed=removed)
     return record, error
 
 

@@ -1,28 +1,35 @@
 """Validate loaded data against the models, turning pydantic's errors into E002 problems.
 
+`validate_document` reads a LoadedFile and returns a Validation: the document as plain objects
+(plain.py), the problems, and the paths of the values it took out. The loaded file is left as
+read: its positions are the document's, since repairs replace items and take keys out without
+moving anything that stays.
+
 A well-formed document is converted by plain.validate without pydantic (the fast path, and
 no pydantic import at all when every file is clean). Otherwise the whole document is validated
-by pydantic in one call; when that fails, every error is
-reported at the YAML position of the offending key or value, the offending values are taken
-out of the data, and validation runs again, so that the rest of the file is still linted and
-its ids still resolve. An id that is text but not a slug (`ARR`, `Goal One`) is read as its slug
-form (`arr`, `goal-one`) wherever it is defined or named, so that the item, its children and the
-references to it stay in the run: taking it out would make the rules report things that are not
-so ("no `pairs_with`", "no lagging metric"). Items that cannot be saved (a metric with no id,
-say) are replaced by placeholders that keep the list positions stable and are skipped by the
-workspace. Either way the result is the document as plain objects (plain.py).
+by pydantic in one call; when that fails, every error is reported at the YAML position of the
+offending key or value, the offending values are taken out of a copy of the data, and
+validation runs again, so that the rest of the file is still linted and its ids still resolve.
+An id that is text but not a slug (`ARR`, `Goal One`) is read as its slug form (`arr`,
+`goal-one`) wherever it is defined or named, so that the item, its children and the references
+to it stay in the run: taking it out would make the rules report things that are not so ("no
+`pairs_with`", "no lagging metric"). Items that cannot be saved (a metric with no id, say) are
+replaced by placeholders that keep the list positions stable and are skipped by the workspace.
 """
 
 from __future__ import annotations
 
 import difflib
+import marshal
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from metricspec import plain
 from metricspec.diagnostics import Problem, Span
-from metricspec.plain import LEVEL_NAMES, LEVEL_OF_KEY, LEVELS, Document, Metric, Target, _Node
+from metricspec.plain import LEVELS, Document, Metric, Target, _Node
+from metricspec.vocabulary import LEVEL_NAMES, LEVEL_OF_KEY
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
     from metricspec.loader import LoadedFile
@@ -42,34 +49,49 @@ _FIELDS_BY_CONTAINER = {
 }
 
 
-def validate_document(loaded: LoadedFile) -> tuple[Document | None, list[Problem]]:
-    """Validate `loaded.data`, a mapping with a `metricspec` key; repairs it in place on errors."""
-    data = loaded.data
-    fast = plain.validate(data)
+Path_ = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Validation:
+    """What validation made of a loaded file."""
+
+    # The document, repaired where it had errors; None when nothing could be saved.
+    document: Document | None
+    problems: list[Problem]
+    # The paths, in the file as read, of the values taken out (an item replaced by a placeholder
+    # stands for everything under it): E002 reported each, so a rule must not call it missing.
+    removed: frozenset[Path_] = frozenset()
+
+
+def validate_document(loaded: LoadedFile) -> Validation:
+    """Validate `loaded.data`, a mapping with a `metricspec` key, without changing `loaded`."""
+    fast = plain.validate(loaded.data)
     if fast is not None:
-        return fast, []  # plain.validate defers a blank title or name to the checks below
+        return Validation(fast, [])  # plain.validate defers a blank title or name to the checks below
     from pydantic import ValidationError
 
     from metricspec.model import Document as Schema
 
     problems: list[Problem] = []
+    removed: set[Path_] = set()
     placeholders = 0
-    # The positions of the data as read: the repairs below change its shape, which the lean
-    # walk's spans follow (a parallel run ships the data and rebuilds positions from spans).
-    loaded.positions = loaded.positions
-    loaded.spans = None
+    # Repairs change the data's shape: they are made on a copy (plain data: dicts, lists, text
+    # and None, which marshal copies in C), and the file keeps the data its positions describe.
+    data = marshal.loads(marshal.dumps(loaded.data))
     for attempt in range(_MAX_REPAIRS):
         try:
             document = plain.from_pydantic(Schema.model_validate(data))
             reported = {problem.span for problem in problems}  # `title:` with no value: said already
-            return document, problems + [p for p in _blank_names(loaded, document) if p.span not in reported]
+            problems += [p for p in _blank_names(loaded, document) if p.span not in reported]
+            return Validation(document, problems, frozenset(removed))
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         if attempt == 0:
             problems.extend(_problem(loaded, error) for error in errors)
         for error in errors:
-            placeholders = _repair(data, tuple(error["loc"]), error["type"], placeholders)
-    return None, problems
+            placeholders = _repair(data, tuple(error["loc"]), error["type"], placeholders, removed)
+    return Validation(None, problems, frozenset(removed))
 
 
 def _blank_names(loaded: LoadedFile, document: Document) -> list[Problem]:
@@ -135,11 +157,12 @@ def _read_id_as_slug(data: Any, loc: tuple) -> bool:
     return True
 
 
-def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
-    """Take the value at `loc` out of the data, or replace the item holding it by a placeholder."""
+def _repair(data: Any, loc: tuple, error_type: str, placeholders: int, removed: set[Path_]) -> int:
+    """Take the value at `loc` out of the data, or replace the item holding it by a placeholder;
+    add the path of what was taken out to `removed`."""
     if error_type == "string_pattern_mismatch" and _read_id_as_slug(data, loc):
         return placeholders
-    parent, key = None, None
+    parent, key, key_depth = None, None, 0
     current = data
     item_parent, item_index, item_depth = None, None, 0
     for index, step in enumerate(loc):
@@ -147,7 +170,7 @@ def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
             # A list of items on the way is never taken out for an error inside it; a list that
             # is itself the error (misplaced, or not a list) is.
             if not (isinstance(step, str) and step in _ITEM_LISTS) or index == len(loc) - 1:
-                parent, key = current, step
+                parent, key, key_depth = current, step, index + 1
             current = current[step]
         elif isinstance(current, list) and isinstance(step, int) and step < len(current):
             if index > 0 and loc[index - 1] in _ITEM_LISTS:
@@ -165,11 +188,13 @@ def _repair(data: Any, loc: tuple, error_type: str, placeholders: int) -> int:
         level_key = [step for step in loc if isinstance(step, str) and step in _ITEM_LISTS][-1]
         title_key = "name" if level_key == "metrics" else "title"
         item_parent[item_index] = {"id": f"{PLACEHOLDER_PREFIX}{placeholders}", title_key: ""}
+        removed.add(loc[:item_depth])
         return placeholders + 1
     if isinstance(item, dict) and field in _TITLES and (parent is item or error_type == "missing"):
         item[field] = ""  # keep the item: its other fields are still worth linting
     elif parent is not None and key in parent:
         del parent[key]
+        removed.add(loc[:key_depth])
     return placeholders
 
 
@@ -345,4 +370,4 @@ def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:
     return (1, 1, 1, 1)
 
 
-__all__ = ["validate_document", "PLACEHOLDER_PREFIX", "with_article"]
+__all__ = ["Validation", "validate_document", "PLACEHOLDER_PREFIX", "with_article"]

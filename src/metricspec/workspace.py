@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional, Union
 
 from metricspec.diagnostics import Problem, Span
-from metricspec.plain import LEVEL_NAMES, LEVELS, Document, Metric, Node
+from metricspec.plain import LEVELS, Document, Metric, Node
+from metricspec.vocabulary import LEVEL_NAMES
 from metricspec.validate import PLACEHOLDER_PREFIX, with_article
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
@@ -24,10 +25,13 @@ _CHILD_KEYS = ("goals", "outcomes", "behaviors")
 class DocItem:
     """A validated document and where it came from."""
 
-    def __init__(self, loaded: LoadedFile, model: Document, reported: bool = True) -> None:
+    def __init__(self, loaded: LoadedFile, model: Document, reported: bool = True,
+                 removed: frozenset[tuple] = frozenset()) -> None:
         self.loaded = loaded
         self.model = model
         self.reported = reported
+        # The paths of the values validation took out of the file (validate.Validation.removed).
+        self.removed = removed
         self.path: tuple = ()
         self.nodes: list[NodeItem] = []
         self.metrics: list[MetricItem] = []
@@ -48,6 +52,14 @@ class DocItem:
             if span:
                 return span
         return (1, 1, 1, 1)
+
+    def rejected(self, path: tuple) -> bool:
+        """True when the file holds a value at `path` that validation took out: E002 reported
+        it, so "missing" would be a second, misleading finding about the same line."""
+        removed = self.removed
+        if not removed or not any(path[:end] in removed for end in range(1, len(path) + 1)):
+            return False
+        return self.loaded.value_span(path) is not None
 
 
 class NodeItem:
@@ -72,6 +84,10 @@ class NodeItem:
     @property
     def level_name(self) -> str:
         return LEVEL_NAMES[self.level]
+
+    def rejected(self, *field: str) -> bool:
+        """True when the file holds a value at `field` of this node that validation took out."""
+        return self.doc.rejected(self.path + field)
 
     @property
     def owner(self) -> Optional[str]:
@@ -111,6 +127,10 @@ class MetricItem:
     @property
     def owner(self) -> Optional[str]:
         return self.model.owner or self.node.owner
+
+    def rejected(self, *field: str) -> bool:
+        """True when the file holds a value at `field` of this metric that validation took out."""
+        return self.doc.rejected(self.path + field)
 
     @property
     def review(self) -> Optional[str]:

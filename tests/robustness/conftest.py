@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metricspec import loader
+from metricspec import yaml_events
 from tests.conftest import lint_paths
 
 # A spec that lints with no E finding: the base the tests mutate.
@@ -45,10 +45,10 @@ def yaml_parser(request, monkeypatch) -> str:
             pytest.skip("PyYAML is built without libyaml here")
         from yaml.cyaml import CParser
 
-        monkeypatch.setattr(loader, "_EventParser", CParser)
+        monkeypatch.setattr(yaml_events, "EventParser", CParser)
     else:
-        monkeypatch.setattr(loader, "_EventParser", loader.PureParser)
-    monkeypatch.setattr(loader, "LOADER_NAME", request.param)
+        monkeypatch.setattr(yaml_events, "EventParser", yaml_events.PureParser)
+    monkeypatch.setattr(yaml_events, "LOADER_NAME", request.param)
     monkeypatch.setenv("METRICSPEC_PURE_YAML", "1" if request.param == "pure" else "0")
     return request.param
 

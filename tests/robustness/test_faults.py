@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from metricspec import api, cli, entry, loader
+from metricspec import api, cli, documents, entry, yaml_events
 from metricspec.cli import app
 
 from .conftest import VALID_SPEC
@@ -29,14 +29,14 @@ def invoke(*args: str):
 
 
 def test_a_parser_that_breaks_on_one_file(project, monkeypatch):
-    real = loader._EventParser
+    real = yaml_events.EventParser
 
     def parser(text):
         if "growth" in text:
             raise ValueError("the parser broke")
         return real(text)
 
-    monkeypatch.setattr(loader, "_EventParser", parser)
+    monkeypatch.setattr(yaml_events, "EventParser", parser)
     result = invoke("good.metrics.yaml", "cursed.metrics.yaml")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
@@ -55,7 +55,7 @@ def test_a_fault_in_the_library_as_a_report(project, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(api, "validate_document", explode)
+    monkeypatch.setattr(documents, "validate_document", explode)
     report = api.lint(api.LintOptions(paths=["good.metrics.yaml", "cursed.metrics.yaml"]))
     assert [message.split(" [")[0] for message in report.internal_errors] == [
         "internal error on good.metrics.yaml: RuntimeError: boom",

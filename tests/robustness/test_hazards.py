@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
-from metricspec import loader
-from metricspec.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_HAZARDS, load_text
+from metricspec import loader, yaml_events
+from metricspec.loader import MAX_FILE_BYTES, load_text
+from metricspec.yaml_events import MAX_DEPTH, MAX_HAZARDS
 
 from .conftest import VALID_SPEC, found, lint_here, messages, run_cli
 
@@ -160,7 +161,7 @@ MANY_VALUES = "- a\n" * (SMALL_NODE_CAP + 10)
 
 @pytest.fixture
 def small_node_cap(monkeypatch):
-    monkeypatch.setattr(loader, "MAX_NODES", SMALL_NODE_CAP)
+    monkeypatch.setattr(yaml_events, "MAX_NODES", SMALL_NODE_CAP)
 
 
 def test_many_values_are_cut_off_before_they_cost_memory(small_node_cap):
@@ -171,7 +172,7 @@ def test_many_values_are_cut_off_before_they_cost_memory(small_node_cap):
 
 
 def test_the_node_cap_leaves_room_for_a_10000_metric_file():
-    assert loader.MAX_NODES >= 400_000
+    assert yaml_events.MAX_NODES >= 400_000
 
 
 def test_a_10_mb_file_is_refused_from_its_size_without_being_read(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from metricspec import loader
+from metricspec import yaml_events
 from metricspec.loader import load_text
 
 from .conftest import VALID_SPEC, found, lint_here, messages
@@ -112,18 +112,18 @@ SAMPLES = [
 @pytest.mark.parametrize("text", SAMPLES)
 def test_both_parsers_agree(text):
     results = []
-    parsers = [loader.PureParser]
+    parsers = [yaml_events.PureParser]
     if getattr(yaml, "__with_libyaml__", False):
         from yaml.cyaml import CParser
 
         parsers.append(CParser)
     for parser in parsers:
-        original = loader._EventParser
-        loader._EventParser = parser
+        original = yaml_events.EventParser
+        yaml_events.EventParser = parser
         try:
             loaded = load_text(text, "x.yaml")
         finally:
-            loader._EventParser = original
+            yaml_events.EventParser = original
         spans = [(p.code, p.span) for p in loaded.problems]
         normalised = [p.message for p in loaded.problems if p.message.startswith((TAB, "invalid YAML: expected ','", "invalid YAML: unknown escape"))]
         results.append((spans, normalised, loaded.data))

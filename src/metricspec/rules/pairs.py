@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 from metricspec.rules import Context, Finding, rule
 from metricspec.rules.kit import ids, metric_name
-from metricspec.rules.smart import rejected
 from metricspec.workspace import MetricItem
 
 
@@ -184,7 +183,7 @@ def check_pair_kind_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
     "number on a dashboard. Deciding its kind forces the question of what it is for.",
 )
 def check_kind_missing(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if not metric.active or metric.model.kind or rejected(metric, "kind"):
+    if not metric.active or metric.model.kind or metric.rejected("kind"):
         return
     yield Finding(
         metric,

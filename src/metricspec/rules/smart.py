@@ -16,7 +16,7 @@ from typing import Optional
 from metricspec.plain import Target
 from metricspec.rules import Context, Finding, rule
 from metricspec.rules.kit import as_words, metric_name, node_name
-from metricspec.rules.kit import retired as _retired
+from metricspec.rules.kit import retired
 from metricspec.rules.titles import has_number, has_time, vague_verb
 from metricspec.workspace import MetricItem, NodeItem
 
@@ -35,25 +35,11 @@ def _pct(fraction: float, sign: bool = False) -> str:
     return f"{text}%"
 
 
-def rejected(item: MetricItem | NodeItem, *field: str) -> bool:
-    """True when the YAML holds a value at `field` that validation took out: E002 already
-    reported it, so "missing" would be a second, misleading finding about the same line."""
-    path = item.path + field
-    loaded = item.doc.loaded
-    if loaded.value_span(path) is None:
-        return False
-    data = loaded.data
-    for step in path:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return True
-    return False
 
 
 def _target(metric: MetricItem) -> Optional[Target]:
     """The target the T rules judge: none on a deprecated metric."""
-    return None if _retired(metric) else metric.model.target
+    return None if retired(metric) else metric.model.target
 
 
 def _implied_direction(target: Target) -> Optional[str]:
@@ -108,7 +94,7 @@ def _days(count: int) -> str:
     "baseline, deadline) turns the number into a commitment the team can win or miss.",
 )
 def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if metric.model.status != "active" or metric.model.target is not None or rejected(metric, "target"):
+    if metric.model.status != "active" or metric.model.target is not None or metric.rejected("target"):
         return
     yield Finding(
         metric,
@@ -132,7 +118,7 @@ def check_no_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.by is not None or rejected(metric, "target", "by"):
+    if target is None or target.by is not None or metric.rejected("target", "by"):
         return
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
@@ -154,7 +140,7 @@ def check_no_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.baseline is not None or rejected(metric, "target", "baseline"):
+    if target is None or target.baseline is not None or metric.rejected("target", "baseline"):
         return
     goal = f"the target of {_num(target.value)}" if target.value is not None else "the target"
     yield Finding(
@@ -177,7 +163,7 @@ def check_no_baseline(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 )
 def check_target_without_value(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     target = _target(metric)
-    if target is None or target.value is not None or rejected(metric, "target", "value"):
+    if target is None or target.value is not None or metric.rejected("target", "value"):
         return
     given = [key for key in ("baseline", "direction", "by", "since") if getattr(target, key) is not None]
     evidence = f"it only sets {', '.join(f'`{key}`' for key in given)}" if given else "it is empty"
@@ -360,7 +346,7 @@ def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
     "team decide what not to do and lets leadership check it was met.",
 )
 def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
-    if node.level > 1 or _retired(node):
+    if node.level > 1 or retired(node):
         return
     title = node.model.title
     verb = vague_verb(title)
@@ -375,7 +361,7 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
         evidence = f"none of its {len(active)} metrics has a `target`"
     else:
         evidence = "it carries no metric"
-    retired_targets = [metric.id for metric in node.metrics if _retired(metric) and metric.model.target is not None]
+    retired_targets = [metric.id for metric in node.metrics if retired(metric) and metric.model.target is not None]
     if retired_targets:
         evidence += f" (the target of deprecated '{retired_targets[0]}' no longer counts)"
     question = "by how much?" if has_time(title) else "by how much, and by when?"
@@ -402,7 +388,7 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     "lets the linter check that percents stay within 0-100.",
 )
 def check_no_unit(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
-    if _retired(metric) or (metric.model.unit or "").strip() or rejected(metric, "unit"):
+    if retired(metric) or (metric.model.unit or "").strip() or metric.rejected("unit"):
         return
     target = metric.model.target
     if target is not None and target.value is not None:
