@@ -193,7 +193,7 @@ FROM b ORDER BY b.metric, b.segment"""
        SUM(CASE WHEN {value_ok} THEN 0 ELSE 1 END),
        SUM(CASE WHEN {at_ok} THEN 0 ELSE 1 END)
 FROM {self._source()} t
-WHERE t.at <= {self._date('today')} OR NOT ({at_ok}) OR t.at IS NULL
+WHERE t.at <= {self._date('today')} OR (CASE WHEN {at_ok} THEN 0 ELSE 1 END) = 1
 GROUP BY t.metric ORDER BY t.metric"""
         return sql, {"today": today}
 

@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -201,7 +201,7 @@ class Source:
         rows = self._query_rows(request, today)
         memory = MemorySource(f"{request.metric.id} query", rows_of=[(request.metric.id, r) for r in rows])
         try:
-            part = memory.read([Request(request.metric, request.start)], today,
+            part = memory.read([Request(replace(request.metric, query=None), request.start)], today,
                                known={request.metric.id}, segment=segment)
         finally:
             memory.close()
@@ -273,7 +273,8 @@ def query_sql(request: Request, today: dt.date) -> tuple:
     """A metric's `query` wrapped as a subquery, filtered to `:start`..`:end`, and its binds."""
     text = request.metric.query.strip().rstrip(";")
     binds = {"start": _bind_day(request.start), "end": today.isoformat()}
-    return f"SELECT * FROM ({text}) AS q WHERE q.at >= :start AND q.at <= :end", binds
+    # The query on lines of its own: a trailing `-- comment` must not swallow the wrapper.
+    return f"SELECT * FROM (\n{text}\n) AS q WHERE q.at >= :start AND q.at <= :end", binds
 
 
 def rows_from_query(rows: Sequence[tuple], names: Sequence[str], metric: str) -> list:
