@@ -83,7 +83,8 @@ def test_series_points_spans_and_today(tmp_path):
                                     Point(dt.date(2026, 11, 30), 130.0))
     (span,) = readings.spans["a"]
     # from the read start (2026-10-31): the first after S (no row on or before it), the last on or before tL
-    assert (span.segment, span.start, span.end, span.rows) == ("tier=pro", 40.0, 30.0, 2)
+    # (the store counts rows only for undeclared dimensions: a declared segment's rows are not visited)
+    assert (span.segment, span.start, span.end, span.rows) == ("tier=pro", 40.0, 30.0, 0)
     (issues,) = readings.issues
     assert issues.unknown_dimensions == {("a", "region"): 1} and issues.label == "metricspec.db"
 
@@ -103,7 +104,7 @@ def test_unknown_ids_and_unusable_rows_are_counted(tmp_path):
     conn = sqlite3.connect(db)
     conn.execute("INSERT INTO actuals VALUES ('a', '2026-11-20', 'n/a', '')")  # a REAL column keeps text
     conn.execute("INSERT INTO actuals VALUES ('a', '2026-11-21', 1e999, '')")  # inf
-    conn.execute("INSERT INTO actuals VALUES ('a', '2026-13-01', 1, '')")
+    conn.execute("INSERT INTO actuals VALUES ('a', '2026-11-31', 1, '')")  # no such day
     conn.execute("INSERT INTO actuals VALUES ('a', '2026-11-22', 1, 'tier')")
     conn.commit()
     conn.close()

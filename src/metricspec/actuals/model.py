@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Mapping, Optional
+from typing import Mapping, NamedTuple, Optional
 
 OVERALL = ""  # the segment of an overall row, as the embedded store keeps it
 
@@ -58,9 +58,9 @@ class Row:
     segment: str = OVERALL
 
 
-@dataclass(frozen=True)
-class Point:
-    """A dated value of one series (one metric, one segment)."""
+class Point(NamedTuple):
+    """A dated value of one series (one metric, one segment): a tuple, as a year of daily
+    values for a thousand metrics is made of them."""
 
     at: dt.date
     value: float

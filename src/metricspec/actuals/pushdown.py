@@ -158,7 +158,7 @@ WHERE at >= start OR recency = 1
 ORDER BY metric, segment, at"""
         return sql, binds
 
-    def span_points(self, requests: Sequence[tuple], today: str) -> tuple:
+    def span_points(self, requests: Sequence[tuple], today: str, declared: Optional[Mapping] = None) -> tuple:
         """`(sql, binds)`: per requested `(metric, start, S, tL)`, one row per segment:
         `(metric, segment, rows, dates, start_at, start_value, end_at, end_value)`."""
         binds: dict = {"today": today}
@@ -197,3 +197,88 @@ WHERE t.at <= {self._date('today')} OR (CASE WHEN {at_ok} THEN 0 ELSE 1 END) = 1
 GROUP BY t.metric ORDER BY t.metric"""
         return sql, {"today": today}
 
+
+
+class StoreBuilder(Builder):
+    """The same three reads, shaped for the embedded store: its primary key (metric, segment,
+    at) is an index, so every point is a seek and no segment row is visited twice or at all.
+
+    A scan of every row (the generic `Builder`'s aggregates) suits a columnar warehouse; in a
+    SQLite file of millions of segment rows it would cost seconds. Here the distinct segments
+    (and ids) are found by a loose index scan (`WITH RECURSIVE`, a seek per value), each
+    span end is a `MAX`/`MIN` seek, and rows are counted only for undeclared dimensions and
+    unknown ids. The store cannot hold repeats (its key), and values are checked as they are
+    read (`sources`), so unusable rows are counted among the rows read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(Layout(), SQLITE_STORE)
+
+    def series(self, requests, today, segment=None, dimension=None):
+        binds: dict = {"today": today}
+        req = self._values([(m, s or EARLIEST) for m, s in requests], ("metric", "start"), (False, False), binds)
+        if segment is not None:
+            binds["segment"] = segment
+            which, seg = "a.segment = :segment", "a.segment"
+        elif dimension is not None:
+            binds["low"], binds["high"] = dimension + "=", dimension + ">"  # '>' follows '=' in BINARY order
+            which, seg = "a.segment >= :low AND a.segment < :high", "a.segment"
+        else:
+            which, seg = "a.segment = ''", "''"
+        sql = f"""WITH {req}
+SELECT r.metric, {seg}, a.at, a.value, 1 FROM req r JOIN actuals a
+  ON a.metric = r.metric AND {which} AND a.at >= r.start AND a.at <= :today"""
+        if segment is None and dimension is None:
+            sql += """
+UNION ALL
+SELECT r.metric, '', a.at, a.value, 1 FROM req r JOIN actuals a
+  ON a.metric = r.metric AND a.segment = '' AND a.at = (
+    SELECT MAX(b.at) FROM actuals b WHERE b.metric = r.metric AND b.segment = '' AND b.at < r.start)"""
+        return sql, binds
+
+    def span_points(self, requests, today, declared=None):
+        """As `Builder.span_points`; `declared` maps each metric to its dimensions, so rows are
+        counted only for the others (A008's count). Rows `n` and `days` are 0 for declared ones."""
+        declared = declared or {}
+        binds: dict = {"today": today}
+        rows = [(m, start, s, tl, "," + ",".join(declared.get(m, ())) + ",") for m, start, s, tl in requests]
+        req = self._values(rows, ("metric", "start", "s", "tl", "dims"), (False,) * 5, binds)
+        seek = "SELECT {fn}(x.at) FROM actuals x WHERE x.metric = g.metric AND x.segment = g.segment AND {cond}"
+        value = "(SELECT v.value FROM actuals v WHERE v.metric = p.metric AND v.segment = p.segment AND v.at = p.{col})"
+        sql = f"""WITH RECURSIVE {req},
+g(metric, segment) AS (
+  SELECT r.metric, (SELECT MIN(a.segment) FROM actuals a WHERE a.metric = r.metric AND a.segment > '') FROM req r
+  UNION ALL
+  SELECT g.metric, (SELECT MIN(a.segment) FROM actuals a WHERE a.metric = g.metric AND a.segment > g.segment)
+  FROM g WHERE g.segment IS NOT NULL
+),
+p AS (
+  SELECT g.metric, g.segment,
+    CASE WHEN instr(r.dims, ',' || substr(g.segment, 1, max(instr(g.segment, '=') - 1, 0)) || ',') = 0
+              OR instr(g.segment, '=') < 2
+         THEN (SELECT COUNT(*) FROM actuals x WHERE x.metric = g.metric AND x.segment = g.segment
+               AND x.at >= r.start AND x.at <= :today) ELSE 0 END AS n,
+    COALESCE(({seek.format(fn='MAX', cond='x.at <= r.s AND x.at >= r.start')}),
+             ({seek.format(fn='MIN', cond='x.at > r.s AND x.at <= :today')})) AS start_at,
+    ({seek.format(fn='MAX', cond='x.at <= r.tl AND x.at >= r.start')}) AS end_at
+  FROM g JOIN req r ON r.metric = g.metric WHERE g.segment IS NOT NULL
+)
+SELECT p.metric, p.segment, p.n, p.n, p.start_at, {value.format(col='start_at')}, p.end_at, {value.format(col='end_at')}
+FROM p"""
+        return sql, binds
+
+    def census(self, today):
+        """Every distinct metric id of the store (a seek each); rows are counted by `unknown_counts`."""
+        sql = """WITH RECURSIVE ids(metric) AS (
+  SELECT MIN(metric) FROM actuals
+  UNION ALL
+  SELECT (SELECT MIN(a.metric) FROM actuals a WHERE a.metric > ids.metric) FROM ids WHERE ids.metric IS NOT NULL
+)
+SELECT metric, NULL, 0, 0 FROM ids WHERE metric IS NOT NULL"""
+        return sql, {}
+
+    def unknown_counts(self, ids, today):
+        binds: dict = {"today": today}
+        req = self._values([(i,) for i in ids], ("metric",), (False,), binds)
+        return (f"WITH {req}\nSELECT r.metric, (SELECT COUNT(*) FROM actuals a WHERE a.metric = r.metric "
+                "AND a.at <= :today) FROM req r"), binds

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
+import math
 import sqlite3
 import time
 from collections import defaultdict
@@ -28,7 +30,7 @@ from typing import Optional
 from metricspec.actuals import store as store_module
 from metricspec.actuals.findings import SegmentSpan
 from metricspec.actuals.model import MetricInfo, Point
-from metricspec.actuals.pushdown import EARLIEST, SQLITE_STORE, SQLITE_TABLE, Builder, Dialect, Layout
+from metricspec.actuals.pushdown import EARLIEST, SQLITE_STORE, SQLITE_TABLE, Builder, Dialect, Layout, StoreBuilder
 from metricspec.actuals.rows import check_header, parse_day, parse_value
 from metricspec.actuals.status import read_start
 
@@ -147,11 +149,20 @@ class Source:
         pairs = [(r.metric.id, _bind_day(r.start)) for r in requests]
         rows = self.run(*self.builder.series(pairs, day), what=self.label)
         grouped: dict = defaultdict(list)
+        fromiso = dt.date.fromisoformat
         for mid, _, at, value, n in rows:
-            grouped[mid].append(Point(_day(at), float(value)))
-            issues.add(issues.invalid, "repeat", int(n) - 1)
+            if n == 1 and type(at) is str and len(at) == 10 and type(value) is float and value - value == 0:
+                try:  # the usual row, read without the general checks
+                    grouped[mid].append(Point(fromiso(at), value))
+                    continue
+                except ValueError:
+                    pass
+            point = self._point(at, value, issues)
+            if point is not None:
+                grouped[mid].append(point)
+                issues.add(issues.invalid, "repeat", int(n) - 1)
         for mid in metrics:
-            readings.series[mid] = tuple(grouped.get(mid, ()))
+            readings.series[mid] = tuple(sorted(grouped.get(mid, ()), key=lambda p: p.at))
 
         spans = []
         for mid, request in metrics.items():
@@ -160,8 +171,10 @@ class Source:
             S = since or (points[0].at if points else today)
             tL = points[-1].at if points else today
             spans.append((mid, _bind_day(request.start), S.isoformat(), tL.isoformat()))
-        for mid, seg, n, days, _, start_value, _, end_value in self.run(*self.builder.span_points(spans, day), what=self.label):
-            seg, n, days = str(seg), int(n), int(days)
+        declared = {mid: r.metric.segments for mid, r in metrics.items()}
+        sql, binds = self.builder.span_points(spans, day, declared)
+        for mid, seg, n, days, _, start_value, _, end_value in self.run(sql, binds, what=self.label):
+            seg, n, days = str(seg), int(n or 0), int(days or 0)
             issues.add(issues.invalid, "repeat", n - days)
             dimension, equals, value = seg.partition("=")
             if not equals or not dimension or not value:
@@ -170,17 +183,23 @@ class Source:
                 issues.add(issues.unknown_dimensions, (mid, dimension), n)
             else:
                 readings.spans.setdefault(mid, []).append(SegmentSpan(
-                    seg, None if start_value is None else float(start_value),
-                    None if end_value is None else float(end_value), n))
+                    seg, self._number(start_value, issues), self._number(end_value, issues), n))
 
+        uncounted = []
         for mid, count, bad_values, bad_dates in self.run(*self.builder.census(day), what=self.label):
             if mid is None:
-                issues.add(issues.invalid, "metric", int(count))
+                issues.add(issues.invalid, "metric", int(count or 0))
             elif str(mid) not in known:
-                issues.add(issues.unknown_ids, str(mid), int(count))
+                if count is None:
+                    uncounted.append(str(mid))
+                else:
+                    issues.add(issues.unknown_ids, str(mid), int(count))
             elif str(mid) in metrics:
                 issues.add(issues.invalid, "value", int(bad_values or 0))
                 issues.add(issues.invalid, "at", int(bad_dates or 0))
+        if uncounted:  # the store lists its ids without counting: count the unknown ones only
+            for mid, count in self.run(*self.builder.unknown_counts(uncounted, day), what=self.label):
+                issues.add(issues.unknown_ids, str(mid), int(count))
 
         if segment is not None:
             dim, equals, _ = segment.partition("=")
@@ -190,10 +209,35 @@ class Source:
                               else self.builder.series(wanted, day, dimension=dim))
                 found: dict = defaultdict(list)
                 for mid, seg, at, value, _ in self.run(sql, binds, what=self.label):
-                    if equals or str(seg).startswith(dim + "="):  # LIKE ignores case in SQLite
-                        found[(mid, str(seg))].append(Point(_day(at), float(value)))
+                    point = self._point(at, value, issues)
+                    if point is not None and (equals or str(seg).startswith(dim + "=")):  # LIKE ignores case
+                        found[(mid, str(seg))].append(point)
                 for key, points in found.items():
-                    readings.segment_series[key] = tuple(points)
+                    readings.segment_series[key] = tuple(sorted(points, key=lambda p: p.at))
+
+    @staticmethod
+    def _number(value, issues: Issues) -> Optional[float]:
+        """A value read as a finite float, else None (counted as unusable)."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, decimal.Decimal)) or not math.isfinite(value):
+            issues.add(issues.invalid, "value", 1)
+            return None
+        return float(value)
+
+    def _point(self, at, value, issues: Issues) -> Optional[Point]:
+        """A row as a point, or None (counted) when its date or value cannot be used."""
+        try:
+            day = _day(at)
+        except (TypeError, ValueError):
+            issues.add(issues.invalid, "at", 1)
+            return None
+        number = self._number(value, issues)
+        if number is None:
+            if value is None:
+                issues.add(issues.invalid, "value", 1)
+            return None
+        return Point(day, number)
 
     def _read_query(self, request: Request, today: dt.date, segment: Optional[str],
                     readings: Readings, issues: Issues) -> None:
@@ -223,7 +267,8 @@ class SQLiteSource(Source):
         super().__init__()
         self.conn = conn
         self.label = label
-        self.builder = Builder(layout, dialect)
+        store_layout = dialect == SQLITE_STORE and layout == Layout()
+        self.builder = StoreBuilder() if store_layout else Builder(layout, dialect)
         self.timeout = timeout
 
     @classmethod
