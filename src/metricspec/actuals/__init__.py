@@ -7,10 +7,11 @@ A library with no command line of its own (ACTUALS.md is its contract):
 - `rows`: reading and checking CSV rows for `actuals import` / `add`.
 - `store`: the embedded SQLite store: schema, locking, writing, listing.
 - `urls`: `${VAR}` expansion, password masking and the choice of a metric's source.
-- `sources`: the reading adapters (SQLite store, CSV in an in-memory SQLite, SQLAlchemy), each
-  pushing the filters and per-series points down into SQL.
+- `pushdown`: the SQL every source runs; `sources`: the reading adapters (the SQLite store, CSV
+  files in an in-memory SQLite), each pushing the filters and per-series points down into SQL.
 - `status`: pure functions from series to figures and a status; `findings`: the A rules'
   predicates; `report`: the JSON report dict.
 
-Only the standard library is imported here; SQLAlchemy is imported when a warehouse URL is read.
+Only the standard library is imported here; SQLAlchemy is to be imported only when a warehouse
+URL is read.
 """

@@ -22,7 +22,6 @@ from metricspec.actuals.status import (
     demotion_partners,
     effective_direction,
     figure,
-    last_on_or_before,
     least_squares,
     period_days,
     ratio,

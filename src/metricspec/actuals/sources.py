@@ -6,7 +6,8 @@ counts A008/A009 report. Nothing above this module knows which database answered
 
 - `SQLiteSource`: the embedded store (or another SQLite file), opened read-only;
 - `CsvSource`: CSV files loaded row by row into an in-memory SQLite database, then read as one;
-- `warehouse.SQLAlchemySource`: any other SQLAlchemy URL (imported only for those).
+- a SQLAlchemy source for warehouse URLs is still to come: it will implement `_execute` over
+  `Builder(layout, GENERIC)` (read-only transaction, rolled back; statement timeout).
 
 Each source counts the `queries` it runs and the `rows_read` it fetches, so a test can assert
 the pushdown: a fixed number of queries per source (plus one per metric with a `query`), rows
