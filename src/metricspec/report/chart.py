@@ -111,13 +111,12 @@ def tick_label(value: float, step: float, unit: Optional[str], largest: float) -
 
 
 def nice_step(span: float, count: int) -> float:
-    """1, 2 or 5 times a power of ten, about `span / count`."""
+    """1, 2 or 5 times a power of ten, the nearest to `span / count` (as d3's ticks choose)."""
     raw = span / count
     magnitude = 10.0 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if raw <= factor * magnitude * (1 + 1e-9):
-            return factor * magnitude
-    return 10 * magnitude
+    error = raw / magnitude
+    factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    return factor * magnitude
 
 
 def value_domain(values: Sequence[float], unit: Optional[str], count: int = 5) -> tuple:

@@ -284,13 +284,19 @@ def _trees(documents: list, roots: list) -> list:
             for i, doc in enumerate(documents)]
 
 
+def _side(side) -> str:
+    """A diff side as diff's text report names it: the revision as given, else the working tree
+    or the short SHA."""
+    side = side if isinstance(side, dict) else {}
+    return side.get("rev") or ("working tree" if side.get("worktree") else (side.get("sha") or "")[:12])
+
+
 def _changes(diff: Optional[dict]) -> Optional[dict]:
     if diff is None:
         return None
     compact = lambda x: "—" if x is None else json.dumps(x, ensure_ascii=False, sort_keys=True)  # noqa: E731
-    side = lambda s: (s or {}).get("rev") or ((s or {}).get("sha") or "")[:12] or ("working tree" if (s or {}).get("worktree") else "")  # noqa: E731
     return {
-        "base": side(diff.get("base")), "head": side(diff.get("head")) or "working tree",
+        "base": _side(diff.get("base")), "head": _side(diff.get("head")),
         "summary": diff.get("summary") or {},
         "changes": [dict(c, before_text=compact(c.get("before")), after_text=compact(c.get("after")))
                     for c in diff.get("changes") or ()],
