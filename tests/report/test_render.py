@@ -336,3 +336,16 @@ def test_lint_never_imports_jinja2():
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=HERE.parent.parent, capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_missing_keys_and_odd_values_render_without_a_traceback():
+    from metricspec.report.render import render_report
+
+    odd = {"id": "x", "target": {"value": "a", "by": "not a date"}, "status": "weird", "unit": None,
+           "series": [{"at": "2026-01-01", "value": "3"}, {"at": "bad", "value": 1}, {"at": "2026-02-01", "value": 2}]}
+    status = {"metrics": [odd, {"id": "y", "target": {}}], "documents": [{}],
+              # a node naming itself, and two naming each other, as parent: none of them is a top node
+              "nodes": [{"id": "a", "parent": "a"}, {"id": "b", "parent": "c"}, {"id": "c", "parent": "b"}]}
+    html = render_report(status, {"diagnostics": [{"code": None}]}, {"changes": [{}]}, version="0.1.0", today=TODAY, source=None)
+    assert html.count('<svg class="chart"') == 2 and html.count("<circle ") == 1  # only 2026-02-01 reads as a point
+    assert render_report({}, {}, version="0.1.0", today=TODAY, source=None).count("<article") == 0

@@ -211,12 +211,23 @@ def _figures(metric: dict, start: tuple, unit) -> list:
 # -- the page -----------------------------------------------------------------------------
 
 
+def _fields(item, keys: tuple) -> dict:
+    """`item`'s `keys`, each present (None when missing): the template reads no other key."""
+    item = item if isinstance(item, dict) else {}
+    return {key: item.get(key) for key in keys}
+
+
+DIAGNOSTIC_FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "subject", "url")
+CHANGE_FIELDS = ("code", "name", "severity", "message", "subject", "side", "path", "line", "before", "after", "acknowledged")
+
+
 def _diagnostics(*reports: Optional[dict]) -> list:
     """Lint's and status's findings, each once, in lint's order (path, line, column, code)."""
     seen, out = set(), []
     for report in reports:
         for d in (report or {}).get("diagnostics") or ():
-            key = (d.get("code"), d.get("path"), d.get("line"), d.get("column"), d.get("subject"), d.get("message"))
+            d = _fields(d, DIAGNOSTIC_FIELDS)
+            key = json.dumps([d[k] for k in ("code", "path", "line", "column", "subject", "message")], default=str)
             if key not in seen:
                 seen.add(key)
                 out.append(d)
@@ -262,8 +273,9 @@ def _card(metric: dict, index: dict, findings: dict, today) -> dict:
 def _tree(nodes: list, cards: list) -> list:
     """The hierarchy: top nodes (no parent, or one not in the report) with `children` and
     `metrics`, in document order."""
-    items = {n.get("id"): dict(n, children=[], metrics=[], anchor=element_id("node", n.get("id")),
-                               badge=badge(n.get("status"))) for n in nodes}
+    items = {n.get("id"): dict(_fields(n, ("id", "level", "title", "parent", "status", "path")), children=[],
+                               metrics=[], anchor=element_id("node", n.get("id")), badge=badge(n.get("status")))
+             for n in nodes}
     roots = []
     for node in nodes:
         item = items[node.get("id")]
@@ -297,9 +309,10 @@ def _changes(diff: Optional[dict]) -> Optional[dict]:
     compact = lambda x: "—" if x is None else json.dumps(x, ensure_ascii=False, sort_keys=True)  # noqa: E731
     return {
         "base": _side(diff.get("base")), "head": _side(diff.get("head")),
-        "summary": diff.get("summary") or {},
-        "changes": [dict(c, before_text=compact(c.get("before")), after_text=compact(c.get("after")))
-                    for c in diff.get("changes") or ()],
+        "summary": _fields(diff.get("summary"), SEVERITIES),
+        "changes": [dict(_fields(c, CHANGE_FIELDS), before_text=compact(c.get("before")), after_text=compact(c.get("after")),
+                         acknowledged=_fields(c["acknowledged"], ("status", "reason")) if c.get("acknowledged") else None)
+                    for c in diff.get("changes") or () if isinstance(c, dict)],
     }
 
 
@@ -320,7 +333,8 @@ def render_report(status_json: dict, lint_json: dict, diff_json: Optional[dict] 
     shown = {c["id"] for c in cards}
     documents = []
     for doc in status_json.get("documents") or ():
-        star = index.get(doc.get("north_star"))
+        doc = _fields(doc, ("path", "product", "stage", "north_star"))
+        star = index.get(doc["north_star"])
         documents.append(dict(doc, star_anchor=star["anchor"] if star else None,
                               star_badge=badge(star["metric"].get("status") if star else None),
                               star_latest=_latest_text(star["metric"].get("latest"), star["metric"].get("unit")) if star else "—"))
