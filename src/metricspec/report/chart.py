@@ -255,7 +255,7 @@ def path_data(frame: Frame, points: Sequence[Point]) -> str:
     return " ".join(f"{'M' if i == 0 else 'L'}{_num(frame.x(d))} {_num(frame.y(v))}" for i, (d, v) in enumerate(points))
 
 
-def _text(x: float, y: float, label: str, anchor: str = "middle", cls: str = "") -> str:
+def _text(x: float, y: float, label: str, anchor: str = "middle", cls: str = "", halo: bool = False) -> str:
     width = len(label) * CHAR_WIDTH
     if anchor == "middle":
         if x - width / 2 < 0:
@@ -265,6 +265,8 @@ def _text(x: float, y: float, label: str, anchor: str = "middle", cls: str = "")
     elif anchor == "end" and x - width < 0:
         anchor, x = "start", 0
     attrs = f' class="{cls}"' if cls else ""
+    if halo:  # white under the letters, where a line may cross them
+        attrs += ' paint-order="stroke" stroke="#ffffff" stroke-width="4"'
     return f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}"{attrs}>{escape(label)}</text>'
 
 
@@ -331,8 +333,6 @@ def render_svg(chart: Chart) -> str:
         out += [f'<circle cx="{_num(frame.x(d))}" cy="{_num(frame.y(v))}" r="3"/>' for d, v in points]
         out.append("</g>")
     else:
-        # White under the letters: the trajectory may cross the middle of the plot.
-        out.append(_text((left + right) / 2, (TOP + bottom) / 2, "no actuals yet", cls="empty")
-                   .replace("<text ", '<text paint-order="stroke" stroke="#ffffff" stroke-width="4" ', 1))
+        out.append(_text((left + right) / 2, (TOP + bottom) / 2, "no actuals yet", cls="empty", halo=True))
     out.append("</svg>")
     return "\n".join(out)
