@@ -1,0 +1,338 @@
+"""A target's trajectory chart as inline SVG: pure functions, no I/O, no clock, no randomness.
+
+ACTUALS.md ("report", Charts) is the contract: a dated time axis, a value axis in the metric's
+unit, the actuals as a line and points (at most 40), the trajectory dashed or the `maintain`
+band, the forecast dotted, labelled rules at the deadline and today, `role="img"` and an
+`aria-label` sentence. Every mark is placed inside the plot area: the domains cover every
+value drawn, so nothing needs clipping. Numbers are written with fixed decimals, so the same
+chart is the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from html import escape
+from typing import Optional, Sequence
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 40, 28  # the top margin holds the two rule labels' rows
+MAX_POINTS = 40
+CHAR_WIDTH = 6.8  # of a 12px sans-serif character (at most), for keeping labels inside the box
+
+Point = tuple  # (datetime.date, float)
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Band:
+    """The `maintain` band: `low`..`high` from `start` to `end` (None: the plot's edge)."""
+
+    low: float
+    high: float
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What one chart shows; `label` is the `aria-label` sentence, written by the caller."""
+
+    label: str
+    points: tuple = ()  # the overall actuals, oldest first, as (date, value)
+    unit: Optional[str] = None
+    trajectory: Optional[tuple] = None  # ((S, B), (D, V))
+    band: Optional[Band] = None
+    forecast: Optional[tuple] = None  # ((tL, value on the fitted line), (D, value at D))
+    deadline: Optional[dt.date] = None
+    today: Optional[dt.date] = None
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """No negative zero: `-0.0` (a tiny negative rounded away) is written `0.0`."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def format_number(value: float) -> str:
+    """Up to 6 significant digits, thousands grouped, no trailing zeros: `1,450.55`, `0.7583`."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    decimals = max(0, 5 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _plain(text)
+
+
+def _is_currency(unit: Optional[str]) -> bool:
+    return unit is not None and len(unit) == 3 and unit.isascii() and unit.isalpha() and unit.isupper()
+
+
+def with_unit(number: str, unit: Optional[str]) -> str:
+    """A formatted number written in `unit`: `45.2%`, `$12,000`, `-$5k`, `12 CHF`, `540 s`."""
+    if unit == "percent":
+        return number + "%"
+    if unit in CURRENCY_SYMBOLS:
+        sign, digits = ("-", number[1:]) if number.startswith("-") else ("", number)
+        return sign + CURRENCY_SYMBOLS[unit] + digits
+    if unit == "seconds":
+        return number + " s"
+    if unit in (None, "", "count", "ratio", "score"):
+        return number
+    return f"{number} {unit}"
+
+
+def format_quantity(value: Optional[float], unit: Optional[str]) -> str:
+    """A value for a table or a sentence: every significant digit kept (see `format_number`)."""
+    return "—" if value is None else with_unit(format_number(value), unit)
+
+
+def tick_label(value: float, step: float, unit: Optional[str], largest: float) -> str:
+    """A value tick, compact (`$12.4M`, `1.5k`, `45%`) with as many decimals as the step needs."""
+    divisor, suffix = 1.0, ""
+    if unit != "percent":
+        for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e4, "k"), (1.0, "")):
+            if largest >= divisor:
+                break
+        if suffix == "k":
+            divisor = 1e3
+    decimals = max(0, -math.floor(math.log10(step / divisor) + 1e-9))
+    text = _plain(f"{value / divisor:,.{decimals}f}") + suffix
+    # Symbols only: a word (`months`, `s`) is said once, in the axis title.
+    return with_unit(text, unit) if unit == "percent" or unit in CURRENCY_SYMBOLS else text
+
+
+def nice_step(span: float, count: int) -> float:
+    """1, 2 or 5 times a power of ten, the nearest to `span / count` (as d3's ticks choose)."""
+    raw = span / count
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    error = raw / magnitude
+    factor = 10 if error >= math.sqrt(50) else 5 if error >= math.sqrt(10) else 2 if error >= math.sqrt(2) else 1
+    return factor * magnitude
+
+
+def value_domain(values: Sequence[float], unit: Optional[str], count: int = 5) -> tuple:
+    """(low, high, ticks, step): `values` widened to whole steps; percent kept within 0–100."""
+    low, high = min(values), max(values)
+    if high == low:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    step = nice_step(high - low, count)
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    nice_low, nice_high = first * step, last * step
+    if unit == "percent":
+        nice_low = max(nice_low, 0.0) if min(values) >= 0 else nice_low
+        nice_high = min(nice_high, 100.0) if max(values) <= 100 else nice_high
+    ticks = [round(k * step, 12) for k in range(first, last + 1)]
+    ticks = [t for t in ticks if nice_low - 1e-9 * step <= t <= nice_high + 1e-9 * step]
+    return nice_low, nice_high, ticks, step
+
+
+# -- dates --------------------------------------------------------------------------------
+
+
+def _month_starts(start: dt.date, end: dt.date, months: int) -> list:
+    ticks, year, month = [], start.year, start.month
+    while True:
+        day = dt.date(year, month, 1)
+        if day > end:
+            return ticks
+        if day >= start and (month - 1) % months == 0:
+            ticks.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def date_ticks(start: dt.date, end: dt.date, most: int = 6) -> list:
+    """(date, label) ticks within start..end: days, weeks (Mondays), months, or years.
+
+    The finest spacing giving at most `most` ticks; labels are locale-free: `2026-11-30`,
+    `Jan 2027`, `2027`.
+    """
+    for days in (1, 2, 7, 14):
+        # Day 1 of the proleptic calendar was a Monday: weekly ticks fall on Mondays.
+        first = start + dt.timedelta(days=(1 - start.toordinal()) % days)
+        ticks = [first + dt.timedelta(days=k * days) for k in range((end - first).days // days + 1)]
+        if len(ticks) <= most:
+            return [(day, day.isoformat()) for day in ticks]
+    for months in (1, 2, 3, 6):
+        ticks = _month_starts(start, end, months)
+        if len(ticks) <= most:
+            return [(day, f"{MONTHS[day.month - 1]} {day.year}") for day in ticks]
+    for years in _years():
+        ticks = [dt.date(y, 1, 1) for y in range(start.year, end.year + 1) if y % years == 0 and dt.date(y, 1, 1) >= start]
+        if len(ticks) <= most:
+            return [(day, str(day.year)) for day in ticks]
+    return []  # unreachable: some step of years gives at most `most` ticks
+
+
+def _years():
+    """1, 2, 5, 10, 20, 50, … years."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            yield factor * power
+        power *= 10
+
+
+# -- downsampling -------------------------------------------------------------------------
+
+
+def downsample(points: Sequence[Point], most: int = MAX_POINTS) -> list:
+    """At most `most` points: beyond, the last point of each of `most` equal slices of the span.
+
+    The span runs from the first point's date to the last's; the last point is always kept.
+    """
+    points = list(points)
+    if len(points) <= most:
+        return points
+    start = points[0][0]
+    span = (points[-1][0] - start).days
+    kept: dict = {}
+    for point in points:
+        kept[min(most - 1, (point[0] - start).days * most // span)] = point
+    return [kept[k] for k in sorted(kept)]
+
+
+# -- drawing ------------------------------------------------------------------------------
+
+
+def _num(x: float) -> str:
+    return _plain(f"{x:.1f}")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where dates and values land: the plot area inside the margins."""
+
+    day0: int
+    day1: int
+    low: float
+    high: float
+
+    def x(self, day: dt.date) -> float:
+        return LEFT + (day.toordinal() - self.day0) / (self.day1 - self.day0) * (WIDTH - LEFT - RIGHT)
+
+    def y(self, value: float) -> float:
+        return HEIGHT - BOTTOM - (value - self.low) / (self.high - self.low) * (HEIGHT - TOP - BOTTOM)
+
+
+def _dates_and_values(chart: Chart, points: Sequence[Point]) -> tuple:
+    dates = [p[0] for p in points]
+    values = [p[1] for p in points]
+    for line in (chart.trajectory, chart.forecast):
+        if line:
+            dates += [line[0][0], line[1][0]]
+            values += [line[0][1], line[1][1]]
+    if chart.band:
+        values += [chart.band.low, chart.band.high]
+        dates += [d for d in (chart.band.start, chart.band.end) if d]
+    dates += [d for d in (chart.deadline, chart.today) if d]
+    return dates, values
+
+
+def frame_for(chart: Chart, points: Sequence[Point]) -> tuple:
+    """(Frame, value ticks, step) covering every date and value the chart draws."""
+    dates, values = _dates_and_values(chart, points)
+    if not dates:
+        dates = [dt.date(1970, 1, 1)]
+    day0, day1 = min(dates).toordinal(), max(dates).toordinal()
+    if day0 == day1:
+        day0, day1 = day0 - 1, day1 + 1
+    low, high, ticks, step = value_domain(values or [0.0], chart.unit)
+    return Frame(day0, day1, low, high), ticks, step
+
+
+def path_data(frame: Frame, points: Sequence[Point]) -> str:
+    """`M x y L x y …` through the points, coordinates to one decimal."""
+    return " ".join(f"{'M' if i == 0 else 'L'}{_num(frame.x(d))} {_num(frame.y(v))}" for i, (d, v) in enumerate(points))
+
+
+def _text(x: float, y: float, label: str, anchor: str = "middle", cls: str = "", halo: bool = False) -> str:
+    width = len(label) * CHAR_WIDTH
+    if anchor == "middle":
+        if x - width / 2 < 0:
+            anchor, x = "start", 0
+        elif x + width / 2 > WIDTH:
+            anchor, x = "end", WIDTH
+    elif anchor == "end" and x - width < 0:
+        anchor, x = "start", 0
+    attrs = f' class="{cls}"' if cls else ""
+    if halo:  # white under the letters, where a line may cross them
+        attrs += ' paint-order="stroke" stroke="#ffffff" stroke-width="4"'
+    return f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}"{attrs}>{escape(label)}</text>'
+
+
+def _rule(frame: Frame, day: dt.date, label: str, row: int, cls: str, colour: str) -> list:
+    x = frame.x(day)
+    y = 14 + row * 13
+    fits_right = x + 4 + len(label) * CHAR_WIDTH <= WIDTH
+    anchor, tx = ("start", x + 4) if fits_right else ("end", x - 4)
+    return [
+        f'<line class="rule {cls}" x1="{_num(x)}" y1="{_num(y + 3)}" x2="{_num(x)}" y2="{HEIGHT - BOTTOM}" '
+        f'stroke="{colour}" stroke-width="1.5"/>',
+        # A white outline keeps the label legible where the other rule crosses it.
+        f'<text class="rule-label {cls}" x="{_num(tx)}" y="{y}" text-anchor="{anchor}" fill="{colour}" '
+        f'paint-order="stroke" stroke="#ffffff" stroke-width="3">{escape(label)}</text>',
+    ]
+
+
+def render_svg(chart: Chart) -> str:
+    """The chart as an `<svg>` element: self-contained, text escaped, marks inside the box."""
+    points = downsample(chart.points)
+    frame, ticks, step = frame_for(chart, points)
+    left, right, bottom = LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM
+    largest = max(abs(t) for t in ticks) if ticks else 0.0
+    out = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-label="{escape(chart.label)}" font-family="sans-serif" font-size="12">',
+        f'<rect class="plot" x="{left}" y="{TOP}" width="{right - left}" height="{bottom - TOP}" fill="#ffffff" stroke="#dadce0"/>',
+        '<g class="value-axis" fill="#3c4043">',
+    ]
+    for tick in ticks:
+        y = frame.y(tick)
+        out.append(f'<line x1="{left}" y1="{_num(y)}" x2="{right}" y2="{_num(y)}" stroke="#e8eaed"/>')
+        out.append(_text(left - 6, y + 4, tick_label(tick, step, chart.unit, largest), anchor="end"))
+    out.append("</g>")
+    out.append('<g class="time-axis" fill="#3c4043">')
+    for day, label in date_ticks(dt.date.fromordinal(frame.day0), dt.date.fromordinal(frame.day1)):
+        x = frame.x(day)
+        out.append(f'<line x1="{_num(x)}" y1="{bottom}" x2="{_num(x)}" y2="{bottom + 4}" stroke="#80868b"/>')
+        out.append(_text(x, bottom + 16, label))
+    out.append("</g>")
+    if chart.unit:
+        out.append(_text(4, 12, f"value ({chart.unit})", anchor="start", cls="unit"))
+    if chart.band:
+        band = chart.band
+        x0 = frame.x(band.start) if band.start else left
+        x1 = frame.x(band.end) if band.end else right
+        y0, y1 = frame.y(band.high), frame.y(band.low)
+        out.append(f'<rect class="band" x="{_num(x0)}" y="{_num(y0)}" width="{_num(x1 - x0)}" '
+                   f'height="{_num(max(y1 - y0, 1.0))}" fill="#1F5FA8" fill-opacity="0.15" stroke="#1F5FA8" '
+                   f'stroke-dasharray="6 4"/>')
+    if chart.trajectory:
+        out.append(f'<path class="trajectory" d="{path_data(frame, chart.trajectory)}" fill="none" '
+                   f'stroke="#1F5FA8" stroke-width="2" stroke-dasharray="6 4"/>')
+    if chart.forecast:
+        out.append(f'<path class="forecast" d="{path_data(frame, chart.forecast)}" fill="none" '
+                   f'stroke="#5F6368" stroke-width="2" stroke-dasharray="2 3"/>')
+    if chart.deadline:
+        out += _rule(frame, chart.deadline, f"deadline {chart.deadline.isoformat()}", 0, "deadline", "#B3261E")
+    if chart.today:
+        out += _rule(frame, chart.today, f"today {chart.today.isoformat()}", 1, "today", "#202124")
+    if points:
+        out.append(f'<path class="actuals" d="{path_data(frame, points)}" fill="none" stroke="#202124" stroke-width="2"/>')
+        out.append('<g class="points" fill="#202124">')
+        out += [f'<circle cx="{_num(frame.x(d))}" cy="{_num(frame.y(v))}" r="3"/>' for d, v in points]
+        out.append("</g>")
+    else:
+        out.append(_text((left + right) / 2, (TOP + bottom) / 2, "no actuals yet", cls="empty", halo=True))
+    out.append("</svg>")
+    return "\n".join(out)

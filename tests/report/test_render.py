@@ -1,0 +1,351 @@
+"""The report page from status's and lint's JSON: escaping, the CSP, no reference leaving the file,
+the same bytes twice, the content in ACTUALS.md's order, badges, tables and the diff section."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from markupsafe import escape
+
+from metricspec.report.render import STATUSES, element_id
+
+from .conftest import HERE, MALICIOUS, TODAY, render
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+REFERENCING = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "background", "data",
+               "manifest", "ping", "codebase", "cite", "longdesc", "usemap"}
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, every text run, and the text of <style> elements."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text, self.styles, self._in = [], [], [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in self._in:
+            del self._in[len(self._in) - 1 - self._in[::-1].index(tag):]
+
+    def handle_data(self, data):
+        (self.styles if self._in and self._in[-1] == "style" else self.text).append(data)
+
+    def find(self, tag: str, **attrs) -> list:
+        return [a for t, a in self.tags if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+@pytest.fixture
+def html(status_json, lint_json) -> str:
+    return render(status_json, lint_json)
+
+
+def test_a_malicious_title_is_text(html):
+    assert "<script" not in html.lower()
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert MALICIOUS in Page(html).text  # what a reader sees, once decoded: the title as written
+    assert not Page(html).find("script")
+
+
+def test_spec_text_with_markup_characters_is_escaped(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    metric = status["metrics"][0]
+    metric["name"] = 'Revenue <b>"net"</b> & gross'
+    metric["definition"]["decision"] = "<img src=x onerror=alert(1)>"
+    html = render(status, lint_json)
+    assert "<b>" not in html and "<img" not in html and 'Revenue <b>"net"' not in html
+    assert "Revenue &lt;b&gt;&#34;net&#34;&lt;/b&gt; &amp; gross" in html
+    assert 'aria-label="Revenue &lt;b&gt;&quot;net&quot;&lt;/b&gt; &amp; gross: 5 actuals' in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'Revenue <b>"net"</b> & gross' in Page(html).text
+
+
+def test_the_content_security_policy_forbids_everything_but_inline_styles(html):
+    page = Page(html)
+    policies = page.find("meta", http_equiv="Content-Security-Policy")
+    assert [p["content"] for p in policies] == [CSP]
+    head = [tag for tag, _ in page.tags[: [t for t, _ in page.tags].index("body")]]
+    assert head.index("meta") < head.index("style") and "link" not in head and "base" not in head
+
+
+def test_nothing_refers_outside_the_file(html):
+    page = Page(html)
+    ids = {a["id"] for _, a in page.tags if "id" in a}
+    for tag, attrs in page.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in REFERENCING:
+                # Only links to elements of the page itself.
+                assert name == "href" and value.startswith("#") and value[1:] in ids, (tag, name, value)
+            if name == "style":
+                assert "url(" not in value.lower(), (tag, value)
+    css = "".join(page.styles).lower()
+    assert css and "url(" not in css and "@import" not in css and "@font-face" not in css
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|data:|javascript:)""", html, re.I)
+
+
+def test_the_same_input_gives_the_same_bytes(status_json, lint_json):
+    assert render(status_json, lint_json) == render(copy.deepcopy(status_json), copy.deepcopy(lint_json))
+
+
+def test_the_same_bytes_across_processes():
+    """Hash seeds change set and dict-of-set orders between runs: nothing on the page may."""
+    probe = (
+        "import json, sys\nfrom tests.report.conftest import load, render\n"
+        "sys.stdout.buffer.write(render(load('status.json'), load('lint.json')).encode('utf-8'))\n"
+    )
+    root = HERE.parent.parent
+    pages = [subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, check=True,
+                            env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")]
+    assert pages[0] == pages[1] and len(pages[0]) > 10_000
+
+
+def test_content_in_the_documented_order(html, status_json, lint_json):
+    diff = json.loads(DIFF)
+    html = render(status_json, lint_json, diff)
+    marks = ["<h1>Acme Analytics</h1>", "weekly-report-builders</a> <span class=\"badge s-at-risk\">",
+             'id="statuses"', 'id="hierarchy"', 'id="metrics"', 'id="findings"', 'id="changes"', "<footer>"]
+    positions = [html.index(mark) for mark in marks]
+    assert positions == sorted(positions)
+    cards = re.findall(r'<article class="card" id="([^"]+)"', html)
+    assert cards == [element_id("metric", m["id"], m["segment"]) for m in status_json["metrics"]]
+    footer = html[html.index("<footer>"):]
+    assert "metricspec 0.1.0" in footer and f"status on {TODAY}" in footer and "<code>metricspec.db</code>" in footer
+
+
+def test_the_header_shows_the_north_star_with_its_status_and_latest_value(html):
+    header = html[html.index("<header>"):html.index("</header>")]
+    assert 'href="#metric--weekly-report-builders">weekly-report-builders</a>' in header
+    assert '<span class="badge s-at-risk">▲ at-risk</span> <span class="muted">latest 1,390 on 2026-11-30</span>' in header
+    assert "<dd>growth</dd>" in header
+
+
+def test_counts_per_status_in_rollup_order(html, status_json):
+    section = html[html.index('id="statuses"'):html.index('id="hierarchy"')]
+    rows = re.findall(r'<span class="badge s-([a-z-]+)">[^<]+</span></td><td class="num">(\d+)</td>', section)
+    assert rows == [(s, str(status_json["statuses"][s])) for s in STATUSES]
+    assert [s for s, _ in rows] == ["missed", "off-track", "at-risk", "stale", "no-data", "unpaced", "on-track", "met"]
+
+
+def test_the_hierarchy_nests_nodes_with_their_rolled_up_status(html):
+    section = html[html.index('id="hierarchy"'):html.index('id="metrics"')]
+    order = re.findall(r'<li id="node--([a-z-]+)"><span class="level">(\w+)</span> <span class="badge s-([a-z-]+)">', section)
+    assert order == [("enterprise-revenue", "objective", "missed"), ("analytics-adoption", "goal", "off-track"),
+                     ("fast-first-report", "outcome", "at-risk"), ("saves-report-week-one", "behavior", "no-data"),
+                     ("shares-report", "behavior", "unpaced"), ("migrate-legacy-dashboards", "goal", "missed")]
+    # Nested: the outcome's list sits inside the goal's item, which sits inside the objective's.
+    goal = section.index('id="node--analytics-adoption"')
+    assert section.count("<ul>", 0, goal) == 2 and section.count("</ul>", 0, goal) == 1
+    assert section.index('id="node--fast-first-report"') < section.index('href="#metric--time-to-first-report"') \
+        < section.index('id="node--saves-report-week-one"')
+
+
+def test_status_is_never_colour_alone(html):
+    badges = re.findall(r'<span class="badge s-([a-z-]+)">([^<]+)</span>', html)
+    assert badges
+    for status, text in badges:
+        if status in STATUSES:
+            assert text == f"{STATUSES[status][0]} {status}"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("status", list(STATUSES))
+def test_white_on_every_status_colour_reads_at_4_5_to_1(status, html):
+    colour = STATUSES[status][2]
+    assert (1.0 + 0.05) / (_luminance(colour) + 0.05) >= 4.5
+    assert f".s-{status} {{ background: {colour}; }}" in html
+
+
+def test_the_contrast_formula_tells_a_bad_colour():
+    assert (1.05) / (_luminance("#FFA500") + 0.05) < 4.5  # orange on white fails
+
+
+def _card(html: str, metric_id: str) -> str:
+    start = html.index(f'<article class="card" id="metric--{metric_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def test_a_table_beside_every_chart(html, status_json):
+    with_target = [m for m in status_json["metrics"] if m["target"]]
+    assert html.count('<svg class="chart"') == len(with_target) == html.count("<caption class=\"muted\">Figures</caption>")
+    card = _card(html, "weekly-report-builders")
+    figures = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="num">([^<]+)</td></tr>', card))
+    assert figures["Baseline (B)"] == "1,200 on 2026-07-01" and figures["Target (V)"] == "1,800 by 2027-06-30"
+    assert figures["Latest (L)"] == "1,390 on 2026-11-30" and figures["Expected at the latest actual"] == "1,450.55"
+    assert figures["Pacing"] == "0.7583" and figures["Progress"] == "31.7%"
+    assert figures["Forecast at the deadline"] == "1,663.42 (8 points)"
+    assert figures["Forecast reaches the target on"] == "2027-10-14"
+    points = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td class=\"num\">([^<]+)</td></tr>", card)
+    assert len(points) == len(status_json["metrics"][2]["series"]) == 21 and points[-1] == ("2026-11-30", "1,390")
+
+
+def test_the_chart_says_its_numbers_in_a_sentence(html):
+    assert ('aria-label="Weekly active report builders: 21 actuals from 2026-07-06 to 2026-11-30; latest 1,390 on '
+            "2026-11-30; trajectory from 1,200 on 2026-07-01 to 1,800 by 2027-06-30; expected 1,450.55 at the latest "
+            'actual; forecast 1,663.42 at the deadline; status at-risk."') in html
+
+
+def test_a_long_series_plots_forty_points(html):
+    card = _card(html, "report-failure-rate")
+    assert card.count("<circle ") == 40 and card.count("<tr><td>2026-") == 40
+    assert "<tr><td>2026-11-30</td><td class=\"num\">3.1%</td></tr>" in card
+
+
+def test_a_maintain_target_draws_its_band(html):
+    card = _card(html, "report-load-p90")
+    assert '<rect class="band"' in card and 'class="trajectory"' not in card
+    assert "<th scope=\"row\">Tolerance</th><td class=\"num\">± 0.25 s</td>" in card
+    assert "target: maintain 2.5 s ± 0.25 s;" in card
+
+
+def test_a_metric_without_data(html):
+    card = _card(html, "week-one-report-savers")
+    assert "no actuals yet" in card and "<circle" not in card and "○ no-data" in card
+    assert '<path class="trajectory"' in card  # S and B are written: the trajectory is known
+    assert '<td class="num">no data</td>' in card
+
+
+def test_an_unpaced_target_has_no_trajectory(html):
+    card = _card(html, "report-sharing-rate")
+    assert '<path class="trajectory"' not in card and 'class="rule deadline"' not in card and "<circle" in card
+
+
+def test_a_card_shows_definition_segments_partners_and_findings(html):
+    card = _card(html, "weekly-report-builders")
+    assert "<dt>event</dt><dd>report_saved</dd>" in card and "<dt>owner</dt><dd>pm-analytics</dd>" in card
+    assert "<dt>actuals from</dt><dd><code>metricspec.db</code></dd>" in card
+    assert "<tr><td><code>plan_tier=enterprise</code></td><td>612 on 2026-11-30</td></tr>" in card
+    assert ('guardrail: <a href="#metric--report-failure-rate">report-failure-rate</a> '
+            '<span class="badge s-off-track">▼ off-track</span>') in card
+    card = _card(html, "legacy-dashboards-migrated")
+    assert re.findall(r'<code>([A-Z]\d{3})</code>', card) == ["A001", "T004"]
+    # A partner that is not on the page is named, not linked.
+    assert "pairs with: <code>trial-to-paid-rate</code>" in _card(html, "cac-payback")
+
+
+def test_demotion_names_the_partner(html):
+    assert "At risk rather than on track: <code>account-retention</code> worsened." in _card(html, "time-to-first-report")
+
+
+def test_findings_summary_by_rule(html):
+    section = html[html.index('id="findings"'):html.index("<footer>")]
+    rows = re.findall(r'<tr><td><code>(\w+)</code></td><td>([a-z-]+)</td><td>([a-z, ]+)</td><td class="num">(\d+)</td>', section)
+    assert rows == [("A001", "off-track-target", "warning", "3"), ("A002", "stale-actuals", "warning", "1"),
+                    ("A003", "metric-myopia", "warning", "1"), ("A007", "target-already-met", "info", "1"),
+                    ("O001", "crowded-node", "warning", "1"), ("T002", "no-deadline", "warning", "1"),
+                    ("T004", "deadline-passed", "warning", "1"), ("V003", "no-decision", "info", "1")]
+    assert "<p>0 errors, 8 warnings, 2 info.</p>" in section
+    # A finding on a node has no card: it is listed below the summary.
+    assert "<code>O001</code> crowded-node <code>analytics-adoption</code>" in section
+
+
+def test_a_finding_in_both_reports_is_shown_once(status_json, lint_json):
+    lint = copy.deepcopy(lint_json)
+    lint["diagnostics"].append(status_json["diagnostics"][0])
+    assert render(status_json, lint).count(escape(status_json["diagnostics"][0]["message"])) == 1
+
+
+DIFF = """{
+  "metricspec": "0.1.0",
+  "base": {"rev": "origin/main", "sha": "1a2b3c4d5e6f1a2b3c4d5e6f1a2b3c4d5e6f1a2b", "worktree": false},
+  "head": {"rev": null, "sha": "9f8e7d6c5b4a9f8e7d6c5b4a9f8e7d6c5b4a9f8e", "worktree": true},
+  "files": {"base": 1, "head": 1}, "summary": {"error": 0, "warning": 1, "info": 1},
+  "changes": [
+    {"code": "D001", "name": "target-lowered", "severity": "info", "message": "value 2400 → 2200 (acknowledged)",
+     "help": "", "subject": "weekly-report-builders", "side": "head", "path": "metrics/acme.metrics.yaml",
+     "line": 31, "column": 19, "url": "", "related": [],
+     "before": {"value": 2400, "baseline": 1800}, "after": {"value": 2200, "baseline": 1800},
+     "acknowledged": {"status": "revised", "reason": "EU launch <moved> to FY2028", "line": 34}},
+    {"code": "D002", "name": "deadline-extended", "severity": "warning", "message": "by 2027-03-31 → 2027-06-30",
+     "help": "", "subject": "report-failure-rate", "side": "head", "path": "metrics/acme.metrics.yaml",
+     "line": 110, "column": 19, "url": "", "related": [],
+     "before": {"by": "2027-03-31"}, "after": {"by": "2027-06-30"}, "acknowledged": null}
+  ]
+}"""
+
+
+def test_without_a_base_there_is_no_changes_section(html):
+    assert 'id="changes"' not in html
+
+
+def test_the_changes_since_a_base(status_json, lint_json):
+    html = render(status_json, lint_json, json.loads(DIFF))
+    section = html[html.index('id="changes"'):html.index("<footer>")]
+    assert "Changes since origin/main</h2>" in section
+    assert "origin/main → working tree: 0 error, 1 warning, 1 info." in section
+    assert re.findall(r"<code>(D\d{3})</code>", section) == ["D001", "D002"]
+    assert "<code>{&#34;baseline&#34;: 1800, &#34;value&#34;: 2400}</code>" in section
+    assert "acknowledged (revised): “EU launch &lt;moved&gt; to FY2028”" in section
+
+
+def test_element_ids_come_from_metric_ids(html):
+    ids = [a["id"] for _, a in Page(html).tags if "id" in a]
+    assert len(ids) == len(set(ids))
+    assert element_id("metric", "weekly-report-builders") == "metric--weekly-report-builders"
+    assert element_id("metric", "arr", "plan_tier=enterprise") == "metric--arr--plan_tier.3d.enterprise"
+    assert element_id("metric", "a b") != element_id("metric", "a_b") != element_id("metric", "a.20.b")
+    assert element_id("node", 'x"><script>') == "node--x.22..3e..3c.script.3e."
+
+
+def test_one_card_per_segment_row(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    status["segment"] = "plan_tier"
+    row = status["metrics"][2]
+    status["metrics"][2:3] = [dict(row, segment="plan_tier=enterprise"), dict(row, segment="plan_tier=team")]
+    html = render(status, lint_json)
+    assert 'id="metric--weekly-report-builders--plan_tier.3d.enterprise"' in html
+    assert 'id="metric--weekly-report-builders--plan_tier.3d.team"' in html
+    assert ", segment <code>plan_tier</code>." in html
+
+
+def test_without_series_the_chart_plots_recent(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    for metric in status["metrics"]:
+        del metric["series"]
+    html = render(status, lint_json)
+    assert _card(html, "report-failure-rate").count("<circle ") == 12
+
+
+def test_lint_never_imports_jinja2():
+    probe = (
+        "import sys, datetime\nfrom metricspec.api import LintOptions, lint\n"
+        "from metricspec.reporters import RenderOptions, render\n"
+        "report = lint(LintOptions(paths=['examples/acme-analytics.metrics.yaml'], today=datetime.date(2026, 6, 1)))\n"
+        "render('json', report, RenderOptions())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe') or m.startswith('metricspec.report.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=HERE.parent.parent, capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_missing_keys_and_odd_values_render_without_a_traceback():
+    from metricspec.report.render import render_report
+
+    odd = {"id": "x", "target": {"value": "a", "by": "not a date"}, "status": "weird", "unit": None,
+           "series": [{"at": "2026-01-01", "value": "3"}, {"at": "bad", "value": 1}, {"at": "2026-02-01", "value": 2}]}
+    status = {"metrics": [odd, {"id": "y", "target": {}}], "documents": [{}],
+              # a node naming itself, and two naming each other, as parent: none of them is a top node
+              "nodes": [{"id": "a", "parent": "a"}, {"id": "b", "parent": "c"}, {"id": "c", "parent": "b"}]}
+    html = render_report(status, {"diagnostics": [{"code": None}]}, {"changes": [{}]}, version="0.1.0", today=TODAY, source=None)
+    assert html.count('<svg class="chart"') == 2 and html.count("<circle ") == 1  # only 2026-02-01 reads as a point
+    assert render_report({}, {}, version="0.1.0", today=TODAY, source=None).count("<article") == 0
