@@ -332,7 +332,7 @@ def ratios(results: dict) -> dict:
         return entry["median"] if entry else None
 
     if "1000" in ws:
-        found["lint_1000_over_floor_1000"] = (med(ws["1000"]["lint"]) / med(ws["1000"]["floor"]), "<=", 1.5)
+        found["lint_1000_over_floor_1000"] = (med(ws["1000"]["lint"]) / med(ws["1000"]["floor"]), "<=", 2.5)
     if "1000" in ws and "10000" in ws:
         found["lint_10000_over_lint_1000"] = (med(ws["10000"]["lint"]) / med(ws["1000"]["lint"]), "<=", 11.0)
     if "single" in results and str(results["single"]["metrics"] // 10) in ws:
@@ -341,11 +341,11 @@ def ratios(results: dict) -> dict:
     if "yamllint_100" in results:
         per_file_yamllint = med(results["yamllint_100"]) / 100
         if "100" in ws:
-            found["yamllint_per_file_over_metricspec_100"] = (per_file_yamllint / (med(ws["100"]["lint"]) / 100), ">=", 30.0)
+            found["yamllint_per_file_over_metricspec_100"] = (per_file_yamllint / (med(ws["100"]["lint"]) / 100), ">=", 20.0)
         biggest = max(int(size) for size in ws)
         if biggest >= 1000:
             per_file = med(ws[str(biggest)]["lint"]) / biggest
-            found[f"yamllint_per_file_over_metricspec_{biggest}"] = (per_file_yamllint / per_file, ">=", 30.0)
+            found[f"yamllint_per_file_over_metricspec_{biggest}"] = (per_file_yamllint / per_file, ">=", 20.0)
     cold = results["single_file"]
     if "metricspec" in cold and "yamllint" in cold:
         found["cold_metricspec_over_yamllint"] = (med(cold["metricspec"]) / med(cold["yamllint"]), "<=", 0.9)
