@@ -27,8 +27,8 @@ from metricspec.diagnostics import Problem
 from metricspec.transport import LoadResult
 from metricspec.workspace import DocItem
 
-# Below these, forking and shipping results cost about what the second core saves (measured on
-# 2 cores, whole runs: even at 50 files, about 10% faster at 100, 15-20% from 250 to 1,000).
+# Below these, forking and shipping results cost about what the second core saves (benchmarks/
+# README.md keeps the measurement).
 # METRICSPEC_PARALLEL_MIN changes both, so that the tests can run small workspaces in parallel.
 MIN_FILES = MIN_DOCS = int(os.environ.get("METRICSPEC_PARALLEL_MIN", "") or 100)
 

@@ -70,8 +70,8 @@ def pack(loaded: LoadedFile) -> tuple:
 
 def packed(result: LoadResult) -> LoadResult:
     """A result of this process in the form a child's arrives in: a large run would otherwise
-    hold this process's share of files fully expanded (at 10,000 files, 850 MB in this process
-    instead of 500 MB)."""
+    hold this process's share of files fully expanded, the largest part of a large run's memory
+    (benchmarks/README.md, peak memory)."""
     record = result[0]
     if record is not None:
         record.loaded = ShippedFile(*pack(record.loaded))

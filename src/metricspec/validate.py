@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 from metricspec import plain
 from metricspec.diagnostics import Problem, Span
 from metricspec.plain import LEVELS, Document, Metric, Target, _Node
-from metricspec.vocabulary import LEVEL_NAMES, LEVEL_OF_KEY
+from metricspec.vocabulary import LEVEL_KEYS, LEVEL_NAMES, LEVEL_OF_KEY
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
     from metricspec.loader import LoadedFile
 
 PLACEHOLDER_PREFIX = "0--metricspec-placeholder--"
-_ITEM_LISTS = {"objectives", "goals", "outcomes", "behaviors", "metrics"}
+_ITEM_LISTS = {*LEVEL_KEYS, "metrics"}
 _TITLES = {"title", "name"}
 _MAX_REPAIRS = 5
 
