@@ -44,7 +44,7 @@ def test_ignore_file_and_unused_suppressions(write):
         + "    ownr: ana\n",
     )
     report = lint_paths(spec, select=["E", "M"])
-    # A name of no rule is a malformed suppression (M002; M001 reported it before 0.2).
+    # A name of no rule is a malformed suppression: M002, which M001 reported before (CHANGELOG.md).
     assert findings(report) == [("M001", None, 5), ("M002", None, 5)]
     assert [d.message for d in report.diagnostics] == [
         "unused suppression of E003: nothing was reported here",
