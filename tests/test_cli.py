@@ -172,6 +172,8 @@ def test_json_report_shape_and_statistics(run, write):
             "help": "Keys starting with 'x-' are free for your own extensions.",
             "path": "a.metrics.yaml", "line": 6, "column": 5, "end_line": 6, "end_column": 9,
             "subject": "revenue",
+            "url": f"https://github.com/metricspec/metricspec/blob/v{__version__}/docs/rules.md#e002-schema",
+            "related": [],
         }
     ]
     assert report["statistics"] == [{"code": "E002", "name": "schema", "severity": "error", "count": 1}]

@@ -57,23 +57,15 @@ SMELLS = {
         ("H002", "grow-the-app", 9),
         ("O001", "grow-the-app", 12),
         ("G001", "total-registered-users", 12),
-        ("V003", "total-registered-users", 12),
         ("V001", "total-registered-users", 13),
-        ("P002", "total-registered-users", 14),
         ("V002", "total-registered-users", 16),
         ("G001", "app-downloads", 19),
-        ("V003", "app-downloads", 19),
         ("V001", "app-downloads", 20),
-        ("P001", "app-downloads", 21),
         ("P004", "page-views", 26),
         ("G001", "page-views", 26),
-        ("T001", "page-views", 26),
-        ("V003", "page-views", 26),
         ("V001", "page-views", 27),
         ("G001", "followers", 30),
-        ("V003", "followers", 30),
         ("V001", "followers", 31),
-        ("P001", "followers", 32),
         ("T005", "followers", 35),
     ],
     "wishful-targets.metrics.yaml": [
@@ -95,6 +87,29 @@ def test_smells_show_what_a_reviewer_would_flag():
     for d in report.diagnostics:
         found.setdefault(Path(d.path).name, []).append((d.code, d.subject, d.line))
     assert found == SMELLS
+
+
+def test_smells_fold_the_advice_on_a_vanity_metric_under_it():
+    """A vanity metric is one finding (RULES.md, "One root cause, one finding"): the pairing,
+    decision and target advice on it are listed under its V001, and reported with --no-fold."""
+    path = EXAMPLES / "smells" / "vanity-dashboard.metrics.yaml"
+    report = lint_paths(path, today=TODAY)
+    folded = {
+        (d.code, d.subject, d.line): [(r.code, r.subject, r.line) for r in d.related]
+        for d in report.diagnostics if d.related
+    }
+    assert folded == {
+        ("V001", "total-registered-users", 13): [("V003", "total-registered-users", 12), ("P002", "total-registered-users", 14)],
+        ("V001", "app-downloads", 20): [("V003", "app-downloads", 19), ("P001", "app-downloads", 21)],
+        ("V001", "page-views", 27): [("V003", "page-views", 26), ("T001", "page-views", 26)],
+        ("V001", "followers", 31): [("V003", "followers", 30), ("P001", "followers", 32)],
+    }
+    unfolded = lint_paths(path, today=TODAY, fold=False)
+    assert all(not d.related for d in unfolded.diagnostics)
+    shown = sorted((d.code, d.subject, d.line) for d in report.diagnostics)
+    hidden = sorted(entry for entries in folded.values() for entry in entries)
+    assert sorted((d.code, d.subject, d.line) for d in unfolded.diagnostics) == sorted(shown + hidden)
+    assert report.summary() == {"error": 0, "warning": 14, "info": 3}, "the summary counts reported findings"
 
 
 def test_vanity_messages_say_why():

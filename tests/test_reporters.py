@@ -89,7 +89,7 @@ def lint_project():
 
 
 def normalise(text: str) -> str:
-    return text.replace(json.dumps(__version__), '"<version>"')
+    return text.replace(json.dumps(__version__), '"<version>"').replace(f"/blob/v{__version__}/", "/blob/v<version>/")
 
 
 def assert_golden(format: str, output: str) -> None:
@@ -149,6 +149,7 @@ def test_json_is_exactly_the_documented_shape(project):
     assert data["summary"] == {"error": 3, "warning": 0, "info": 0}
     assert list(data["diagnostics"][0]) == [
         "code", "name", "severity", "message", "help", "path", "line", "column", "end_line", "end_column", "subject",
+        "url", "related",
     ]
     assert data["diagnostics"][1] == {
         "code": "E002",
@@ -162,6 +163,8 @@ def test_json_is_exactly_the_documented_shape(project):
         "end_line": 7,
         "end_column": 9,
         "subject": "revenue",
+        "url": f"https://github.com/metricspec/metricspec/blob/v{__version__}/docs/rules.md#e002-schema",
+        "related": [],
     }
     keys = [(d["path"], d["line"], d["column"], d["code"]) for d in data["diagnostics"]]
     assert keys == sorted(keys)

@@ -31,6 +31,7 @@ class LintOptions:
     skip_unrecognized: bool = False
     baseline: Optional[Path] = None
     cwd: Optional[str] = None
+    fold: bool = True  # False: follow-on findings reported on their own (--no-fold)
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
     progress: Optional[Callable[[int, int], None]] = None
 
@@ -76,7 +77,7 @@ def policy_for(options: LintOptions) -> Policy:
     cwd = options.cwd or os.getcwd()
     # The globs are written relative to the config's folder, whatever the working directory.
     folder = str(config.source.parent) if config.source is not None else cwd
-    return Policy(selected, severities, per_file, folder, cwd)
+    return Policy(selected, severities, per_file, folder, cwd, fold=options.fold)
 
 
 def lint(options: LintOptions) -> Report:
@@ -129,7 +130,9 @@ def lint(options: LintOptions) -> Report:
         linted = [record.loaded.path for record in records]
         diagnostics, fixed = baseline_file.apply(
             diagnostics, recorded, options.baseline, linted, cwd,
-            suppressed=[entry.diagnostic for entry in result.suppressed],
+            # Suppressed and folded findings still occur: they keep their recorded entries.
+            suppressed=[entry.diagnostic for entry in result.suppressed]
+            + [related for diagnostic in diagnostics for related in diagnostic.related],
             checked=lambda path, code: code in policy.selected and code not in file_ignores.get(path, ()),
         )
     return Report(

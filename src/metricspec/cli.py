@@ -88,6 +88,7 @@ def lint(
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file and exit 0.")] = None,
     skip_unrecognized: Annotated[bool, typer.Option("--skip-unrecognized", help="Skip named files without a `metricspec` key.")] = False,
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings with their reasons.")] = False,
+    no_fold: Annotated[bool, typer.Option("--no-fold", help="Report follow-on findings on their own, not under their root cause.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
 ) -> None:
@@ -99,7 +100,7 @@ def lint(
         extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
-        show_suppressed=show_suppressed, quiet=quiet, verbose=verbose,
+        show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose,
     )
     raise typer.Exit(run(request))
 

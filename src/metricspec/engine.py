@@ -1,12 +1,14 @@
 """Runs the selected rules, then decides for every problem whether and how it is reported.
 
 The one place that knows severities, selection, per-file ignores, `lint_ignore`, suppression
-comments (and which of them went unused: M001) and the order of findings.
+comments (which of them went unused: M001; which only look like one: M002), the folding of
+follow-on findings into their root cause, and the order of findings.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
@@ -15,7 +17,7 @@ from metricspec.diagnostics import Diagnostic, Problem, Severity
 from metricspec.loader import LoadedFile
 from metricspec.rules import Context, Finding, Rule, all_rules
 from metricspec.selection import resolve_codes
-from metricspec.suppressions import Suppression, find_suppressions
+from metricspec.suppressions import Malformed, Suppression, find_suppressions
 from metricspec.workspace import DocItem, MetricItem, NodeItem, Workspace
 
 
@@ -37,6 +39,7 @@ class Policy:
     per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)  # (glob, codes)
     folder: Optional[str] = None  # where the per-file-ignores globs are written: the config's folder
     cwd: Optional[str] = None  # what the files' paths are relative to (default: the working directory)
+    fold: bool = True  # False (--no-fold): follow-on findings are reported on their own
 
 
 @dataclass
@@ -152,7 +155,8 @@ def _collect(rule: Rule, findings: list[Finding], found: dict[int, list[Problem]
 
 def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], workspace: Workspace,
            policy: Policy) -> EngineResult:
-    """Apply selection, ignores and suppressions to every problem; stamp names and severities."""
+    """Apply selection, ignores and suppressions to every problem; stamp names and severities;
+    fold follow-on findings into their root cause (unless policy.fold is off)."""
     rules = all_rules()
     file_ignores = _file_ignores(records, policy)
     diagnostics: list[Diagnostic] = []
@@ -164,25 +168,101 @@ def decide(records: list[FileRecord], rule_problems: dict[int, list[Problem]], w
             problems.extend(rule_problems.get(id(record.doc), ()))
         path = record.loaded.path
         file_ignored = file_ignores.get(path, set())
-        comments = find_suppressions(record.loaded.text, record.loaded.quoted)
+        comments, malformed = find_suppressions(record.loaded.text, record.loaded.quoted)
         resolved = {id(s): resolve_codes(s.selectors) for s in comments}
         by_line = _by_line(comments)
         ignores = _lint_ignores(record.doc, workspace)
+        if malformed or comments or ignores:
+            problems.extend(_malformed(malformed, comments, ignores))
+        reported: list[tuple[Problem, Diagnostic]] = []
         for problem in problems:
             if problem.code not in policy.selected or problem.code in file_ignored:
                 continue
             reason = _suppressed_by(problem, by_line, resolved, ignores)
             diagnostic = _diagnostic(path, problem, rules[problem.code], policy)
             if reason is None:
-                diagnostics.append(diagnostic)
+                reported.append((problem, diagnostic))
             else:
                 suppressed.append(SuppressedFinding(diagnostic, reason))
+        if policy.fold and len(reported) > 1:
+            diagnostics.extend(fold(reported, record.doc, rules))
+        else:
+            diagnostics.extend(diagnostic for _, diagnostic in reported)
         if "M001" in policy.selected and "M001" not in file_ignored:
             for problem in _unused(comments, resolved, ignores, policy.selected, record.doc):
                 diagnostics.append(_diagnostic(path, problem, rules["M001"], policy))
     diagnostics.sort()
     suppressed.sort(key=lambda s: s.diagnostic)
     return EngineResult(diagnostics, suppressed, [], file_ignores)
+
+
+# One root cause, one finding (RULES.md): a metric to be replaced by a rate or a windowed
+# measure (V001, V002) needs no pairing, segmenting, decision, review or better target first.
+VANITY_FOLLOW_ONS = frozenset({"P001", "P002", "B003", "V003", "G004", "T001", "T002", "T003", "T009"})
+FOLDING_ROOTS = {"V001": VANITY_FOLLOW_ONS, "V002": VANITY_FOLLOW_ONS}
+# The findings a known key's absence causes. An unknown key (E002) whose "did you mean" names
+# one of these keys folds them: `tagret` the T001 on its metric, a top-level `north-star` the
+# H003 of its document, `Goals` the H002 of its objectives.
+UNREAD_KEY_CAUSES: dict[str, tuple[str, ...]] = {
+    "target": ("T001",),
+    "by": ("T002",),
+    "baseline": ("T003",),
+    "north_star": ("H003",),
+    "goals": ("H002", "H005"),
+    "outcomes": ("H002",),
+    "behaviors": ("H002",),
+    "metrics": ("H001",),
+    "owner": ("G001",),
+    "kind": ("P004",),
+    "pairs_with": ("P001", "P002"),
+    "guardrails": ("B002",),
+    "decision": ("V003",),
+    "review": ("G004",),
+}
+# H002 says a node lacks its next level: an unread `goals` explains it on objectives only.
+_CHILD_LEVEL = {"goals": 0, "outcomes": 1, "behaviors": 2}
+
+
+def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rules: dict[str, Rule]) -> list[Diagnostic]:
+    """One file's reported findings with each follow-on folded into the `related` of its root.
+
+    A root claims its follow-ons' (code, subject): a V001's on its metric; an E002's on the item
+    the unknown key stands in, or on any item of the document for a key at the top level. Only
+    reported findings take part: a root that is suppressed or not selected folds nothing (the
+    metric stays, so the advice on it stands), and a suppressed follow-on stays suppressed.
+    Roots are taken in the order of the file; a follow-on joins the first that claims it.
+    """
+    reported = sorted(reported, key=lambda entry: entry[1])
+    claims: dict[tuple[str, Optional[str]], tuple[int, Optional[int]]] = {}  # -> (root, node level)
+    for index, (problem, _) in enumerate(reported):
+        if problem.code in FOLDING_ROOTS and problem.subject:
+            for code in FOLDING_ROOTS[problem.code]:
+                claims.setdefault((code, problem.subject), (index, None))
+        elif problem.code == "E002" and problem.meant in UNREAD_KEY_CAUSES:
+            for code in UNREAD_KEY_CAUSES[problem.meant]:
+                claims.setdefault((code, problem.subject), (index, _CHILD_LEVEL.get(problem.meant)))
+    if not claims:
+        return [diagnostic for _, diagnostic in reported]
+    levels = {node.id: node.level for node in doc.nodes} if doc is not None else {}
+    folded: dict[int, list[Diagnostic]] = {}
+    kept: list[int] = []
+    for index, (problem, diagnostic) in enumerate(reported):
+        claim = claims.get((problem.code, problem.subject)) or claims.get((problem.code, None))
+        if claim is not None and (claim[1] is None or levels.get(problem.subject or "") == claim[1]):
+            folded.setdefault(claim[0], []).append(diagnostic)
+        else:
+            kept.append(index)
+    if not folded:
+        return [diagnostic for _, diagnostic in reported]
+    order = {code: rank for rank, code in enumerate(rules)}
+    result = []
+    for index in kept:
+        diagnostic = reported[index][1]
+        if index in folded:
+            related = sorted(folded[index], key=lambda entry: (order.get(entry.code, len(order)), entry))
+            diagnostic = replace(diagnostic, related=tuple(related))
+        result.append(diagnostic)
+    return result
 
 
 def _file_ignores(records: list[FileRecord], policy: Policy) -> dict[str, set[str]]:
@@ -303,6 +383,42 @@ def _suppressed_by(
     return None
 
 
+_NAME_A_RULE = "Use a rule code (V001) or name (vanity-metric); `metricspec rules` lists them."
+
+
+def _malformed(malformed: list[Malformed], comments: list[Suppression], ignores: dict[str, _LintIgnore]) -> Iterable[Problem]:
+    """M002: what was written to silence a finding and silences nothing. Judged like any other
+    finding afterwards (selection, per-file ignores, an `ignore-file[M002]`)."""
+    for entry in malformed:
+        span = (entry.line, entry.column, entry.line, entry.end_column)
+        yield Problem("M002", f"'{entry.text}' is not a suppression: it silences nothing", span,
+                      help=_rewritten(entry.text))
+    for comment in comments:
+        span = (comment.line, comment.column, comment.line, comment.end_column)
+        for selector in comment.selectors:
+            if not resolve_codes([selector]):
+                yield Problem("M002", f"suppression names no rule: '{selector}'", span, help=_NAME_A_RULE)
+        if not comment.selectors:
+            yield Problem("M002", "suppression names no rule", span, help="Name the codes: ignore[V001].")
+    for subject, entry in ignores.items():
+        item = entry.item
+        for index in entry.unknown:
+            yield Problem("M002", f"lint_ignore names no rule: '{item.model.lint_ignore[index]}'",
+                          item.doc.span(item.path + ("lint_ignore", index)), help=_NAME_A_RULE, subject=subject)
+
+
+def _rewritten(text: str) -> str:
+    """The help of an M002 on a look-alike comment: the suppression it meant, when its words
+    name rules."""
+    kind = "ignore-file" if "ignore-file" in text.lower() else "ignore"
+    words = text.lower().split(kind, 1)[-1].split(" -- ", 1)[0]
+    named = [word for word in re.findall(r"[a-z0-9][a-z0-9-]*", words) if resolve_codes([word])]
+    shown = ", ".join(word.upper() if re.fullmatch(r"[a-z]\d{3}", word) else word for word in named)
+    if not named:
+        return f"Write it as `# metricspec: {kind}[V001]`: lowercase, a colon, the codes in brackets."
+    return f"Write it as `# metricspec: {kind}[{shown}]`: lowercase, a colon, the codes in brackets."
+
+
 def _unused(
     comments: list[Suppression],
     resolved: dict[int, set[str]],
@@ -310,24 +426,17 @@ def _unused(
     selected: set[str],
     doc: Optional[DocItem],
 ) -> Iterable[Problem]:
+    """M001: suppressions of selected rules that silenced nothing (one naming no rule is M002)."""
     for comment in comments:
         span = (comment.line, comment.column, comment.line, comment.end_column)
         for selector in comment.selectors:
             codes = resolve_codes([selector])
-            if not codes:
-                yield Problem("M001", f"suppression names no rule: '{selector}'", span,
-                              help="Use a rule code (V001) or name (vanity-metric); see `metricspec rules`.")
-            elif codes & selected and not codes & comment.used:
+            if codes & selected and not codes & comment.used:
                 yield Problem("M001", f"unused suppression of {selector}: nothing was reported here",
                               span, help="Remove it: the problem it silenced is gone.")
-        if not comment.selectors:
-            yield Problem("M001", "suppression names no rule", span, help="Name the codes: ignore[V001].")
     for subject, entry in ignores.items():
         item = entry.item
         path = item.path + ("lint_ignore",)
-        for index in entry.unknown:
-            yield Problem("M001", f"lint_ignore names no rule: '{item.model.lint_ignore[index]}'",
-                          item.doc.span(path + (index,)), subject=subject)
         for index, selector in enumerate(item.model.lint_ignore):
             codes = resolve_codes([selector])
             if codes & selected and not codes & entry.used:
@@ -353,4 +462,4 @@ def _diagnostic(path: str, problem: Problem, rule: Rule, policy: Policy) -> Diag
     )
 
 
-__all__ = ["FileRecord", "Policy", "run_rules", "decide", "EngineResult", "MetricItem", "NodeItem"]
+__all__ = ["FileRecord", "Policy", "run_rules", "decide", "fold", "EngineResult", "MetricItem", "NodeItem"]

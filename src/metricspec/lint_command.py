@@ -109,6 +109,7 @@ class LintRequest:
     write_baseline: Optional[Path] = _option("path")
     skip_unrecognized: bool = _option("flag", False)
     show_suppressed: bool = _option("flag", False)
+    no_fold: bool = _option("flag", False)
     quiet: bool = _option("flag", False, short="q")
     verbose: bool = _option("flag", False, short="v")
 
@@ -130,6 +131,7 @@ class LintRequest:
             extend_ignore=codes(self.extend_ignore) or [],
             today=self.today,
             skip_unrecognized=self.skip_unrecognized,
+            fold=not self.no_fold,
             # A run that writes a baseline records every current finding, whatever an older
             # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
             baseline=self.baseline if self.write_baseline is None else None,

@@ -1,4 +1,8 @@
-"""Suppression comments: `# metricspec: ignore[CODES] -- reason` and `ignore-file[CODES]`."""
+"""Suppression comments: `# metricspec: ignore[CODES] -- reason` and `ignore-file[CODES]`.
+
+A comment that looks like one but is not (`# metricspec:ignore V001`, `# Metricspec: IGNORE[V001]`,
+a missing bracket) silences nothing; find_suppressions returns it as Malformed, for M002.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ _COMMENT = re.compile(
     r"(?:^|(?<=[ \t]))#\s*metricspec:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]\n]*)\]"
     r"(?:[ \t]+--[ \t]*(?P<reason>[^\n\r]*))?"
 )
+# What a reader takes for a suppression: '#', "metricspec", then the word ignore or ignore-file,
+# in any case and spacing ("# metricspec ignores anchors" is prose, not one).
+_LOOKALIKE = re.compile(r"(?:^|(?<=[ \t]))#[ \t]*metricspec[ \t]*[:=]?[ \t]*ignore(?:-file)?(?![a-z])", re.I)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # YAML 1.2's, as the loader counts lines
 
 
@@ -26,16 +33,33 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
-def find_suppressions(text: str, quoted: list[tuple[int, int, int, int, bool]] | None = None) -> list[Suppression]:
-    """The suppression comments of `text`; `quoted`: where its quoted and block scalars stand
-    (LoadedFile.quoted), so that the syntax written inside a value is not taken for a comment."""
-    if "metricspec:" not in text or "ignore" not in text:
-        return []
-    found = []
+@dataclass
+class Malformed:
+    """A comment that looks like a suppression and is not one."""
+
+    line: int
+    column: int
+    end_column: int
+    text: str  # the comment as written, from its '#'
+
+
+def find_suppressions(
+    text: str, quoted: list[tuple[int, int, int, int, bool]] | None = None
+) -> tuple[list[Suppression], list[Malformed]]:
+    """The suppression comments of `text`, and the comments that only look like one; `quoted`:
+    where its quoted and block scalars stand (LoadedFile.quoted), so that the syntax written
+    inside a value is not taken for a comment."""
+    # Every spec holds "metricspec:"; "gnore" in either case is what most files lack.
+    if "gnore" not in text and "GNORE" not in text:
+        return [], []
+    found: list[Suppression] = []
+    malformed: list[Malformed] = []
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
-        if "ignore" not in line:
+        if "#" not in line or ("gnore" not in line and "GNORE" not in line):
             continue
+        valid = set()
         for match in _COMMENT.finditer(line):
+            valid.add(match.start())
             selectors = [part.strip() for part in match["codes"].split(",") if part.strip()]
             comment_only = not line[: match.start()].strip()
             found.append(
@@ -49,10 +73,17 @@ def find_suppressions(text: str, quoted: list[tuple[int, int, int, int, bool]] |
                     covers=number + 1 if comment_only else number,
                 )
             )
-    return _comments_only(found, quoted) if found and quoted else found
+        for match in _LOOKALIKE.finditer(line):
+            if match.start() not in valid:
+                # The comment up to another '#' comment written after it (a note, a marker).
+                written = re.split(r"[ \t]#", line[match.start():], maxsplit=1)[0].rstrip()
+                malformed.append(Malformed(number, match.start() + 1, match.start() + len(written) + 1, written))
+    if quoted:
+        return _comments_only(found, quoted), _comments_only(malformed, quoted)
+    return found, malformed
 
 
-def _comments_only(found: list[Suppression], extents: list[tuple[int, int, int, int, bool]]) -> list[Suppression]:
+def _comments_only(found: list, extents: list[tuple[int, int, int, int, bool]]) -> list:
     """Drop what only looks like a comment: `# metricspec: ignore[...]` written inside a quoted
     or block value (a description quoting the syntax) suppresses nothing. A plain value cannot
     hold one: in it, ` #` starts a comment."""

@@ -205,6 +205,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
     field = _field_name(loc)
     subject, subject_line = _subject(loaded, loc)
     help = ""
+    meant = None
     if error_type == "extra_forbidden":
         key = loc[-1]
         span = loaded.key_span(loc) or _nearest_span(loaded, loc)
@@ -220,6 +221,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
             suggestion = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             if suggestion:
                 message += f"; did you mean '{suggestion[0]}'?"
+                meant = suggestion[0]
             help = "Keys starting with 'x-' are free for your own extensions."
     elif error_type == "missing":
         span = _nearest_span(loaded, loc[:-1])
@@ -229,7 +231,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
     else:
         span = loaded.value_span(loc) or _nearest_span(loaded, loc)
         message, help = _describe(field, error_type, value, error)
-    return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line)
+    return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line, meant=meant)
 
 
 def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str, str]:

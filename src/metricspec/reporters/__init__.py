@@ -28,6 +28,14 @@ def render(format: str, report: object, options: RenderOptions) -> str:
     return module.render(report, options)
 
 
+def with_related(diagnostic) -> str:
+    """The message with its folded follow-ons in one line's form, `message (also: P001, B003)`:
+    how the one-line formats (concise, github, junit) show them."""
+    if not diagnostic.related:
+        return diagnostic.message
+    return f"{diagnostic.message} (also: {diagnostic.related_codes()})"
+
+
 def statistics_rows(report: object) -> list[tuple[int, str, str, str]]:
     """(count, code, name, severity) per rule, most frequent first."""
     counts: dict[str, list] = {}

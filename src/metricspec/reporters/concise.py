@@ -1,8 +1,9 @@
-"""`--format concise`: `path:line:col: CODE message`, one finding a line."""
+"""`--format concise`: `path:line:col: CODE message`, one finding a line; folded follow-ons
+at its end, `(also: P001, B003)`."""
 
 from __future__ import annotations
 
-from metricspec.reporters import statistics_rows
+from metricspec.reporters import statistics_rows, with_related
 
 
 def _one_line(text: str) -> str:
@@ -12,7 +13,7 @@ def _one_line(text: str) -> str:
 
 def render(report, options) -> str:
     lines = [
-        f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(d.message)}"
+        f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(with_related(d))}"
         for d in report.diagnostics
     ]
     if options.statistics:

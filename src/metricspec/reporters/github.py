@@ -7,11 +7,13 @@ title, an unknown key) must never start a line of its own or end a property earl
 and data are escaped exactly as `@actions/core` does (`%`, CR and LF; in properties also `:`
 and `,`), which the runner undoes; other control characters (an ANSI escape, a vertical tab,
 U+2028) are shown as visible escapes, since the log would otherwise render or split on them.
+
+Folded follow-on findings end the message's first line: `(also: P001, B003)`.
 """
 
 from __future__ import annotations
 
-from metricspec.reporters import statistics_rows
+from metricspec.reporters import statistics_rows, with_related
 
 _COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -43,7 +45,7 @@ def render(report, options) -> str:
         else:
             properties.update(endLine=diagnostic.end_line)
         properties["title"] = f"{diagnostic.code} {diagnostic.name}"
-        message = diagnostic.message + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
+        message = with_related(diagnostic) + (f"\nhelp: {diagnostic.help}" if diagnostic.help else "")
         lines.append(command(_COMMANDS[diagnostic.severity.value], properties, message))
     if options.statistics:
         lines.extend(f"{count:5}  {code}  {name}  [{severity}]" for count, code, name, severity in statistics_rows(report))

@@ -6,13 +6,16 @@ files and `failures` the files that failed, as JUnit counts test cases, not fail
 
 ElementTree escapes markup characters; characters XML 1.0 cannot carry at all (an ANSI escape,
 NUL) and CR are written as visible escapes such as `\\x1b`, so any user text yields a parseable file.
-No timestamp or host name: the same run gives the same bytes.
+No timestamp or host name: the same run gives the same bytes. Folded follow-on findings end
+the message: `(also: P001, B003)`.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+
+from metricspec.reporters import with_related
 
 # Outside XML 1.0's Char production: C0 controls but tab/LF/CR, surrogates, U+FFFE and U+FFFF.
 # CR too: a parser folds a raw CR into LF, so it is shown rather than silently changed.
@@ -35,17 +38,18 @@ def render(report, options) -> str:
     for path in sorted(by_path):
         case = ET.SubElement(suite, "testcase", {"classname": "metricspec", "name": _xml_text(path), "file": _xml_text(path)})
         for diagnostic in by_path[path]:
+            message = with_related(diagnostic)
             failure = ET.SubElement(
                 case,
                 "failure",
                 {
                     "type": diagnostic.code,
-                    "message": _xml_text(f"{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}"),
+                    "message": _xml_text(f"{diagnostic.line}:{diagnostic.column} {diagnostic.code} {message}"),
                 },
             )
             body = (
                 f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
-                f"{diagnostic.severity.value} {diagnostic.code} {diagnostic.name}: {diagnostic.message}"
+                f"{diagnostic.severity.value} {diagnostic.code} {diagnostic.name}: {message}"
             )
             if diagnostic.help:
                 body += f"\nhelp: {diagnostic.help}"

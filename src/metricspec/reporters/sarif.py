@@ -12,6 +12,9 @@ directory of the run; a file outside it keeps an absolute `file://` URI.
 `partialFingerprints` lets a service recognise the same finding after lines above it moved:
 it hashes path, subject, code and the message with its numbers blanked out (messages may quote
 line numbers), plus an occurrence count for findings that would otherwise share a hash.
+
+The follow-on findings folded into a result (RULES.md, "One root cause, one finding") are its
+`relatedLocations`, each with its code, name and message.
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ import re
 from urllib.parse import quote
 
 from metricspec import __version__
+from metricspec.diagnostics import rule_url
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/metricspec/metricspec"
-RULES_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
 FINGERPRINT_KEY = "metricspecFinding/v1"
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -95,7 +98,7 @@ def _rule(rule) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.doc.what},
         "help": {"text": _help_text(rule), "markdown": rule_markdown(rule)},
-        "helpUri": f"{RULES_DOC_URI}#{rule.code.lower()}-{rule.name}",
+        "helpUri": rule_url(rule.code, rule.name),
         "defaultConfiguration": {"level": _LEVELS[rule.severity.value]},
         "properties": {"tags": [rule.family]},
     }
@@ -117,11 +120,20 @@ def _result(diagnostic, rule_index, seen: dict[str, int]) -> dict:
         result["ruleIndex"] = rule_index
     result["level"] = _LEVELS[diagnostic.severity.value]
     result["message"] = {"text": text}
-    result["locations"] = [{"physicalLocation": {"artifactLocation": _artifact(diagnostic.path), "region": _region(diagnostic)}}]
+    result["locations"] = [_location(diagnostic)]
+    if diagnostic.related:
+        result["relatedLocations"] = [
+            {"id": number, **_location(entry), "message": {"text": f"{entry.code} {entry.name}: {entry.message}"}}
+            for number, entry in enumerate(diagnostic.related, start=1)
+        ]
     result["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(diagnostic, seen)}
     if diagnostic.subject:
         result["properties"] = {"subject": diagnostic.subject}
     return result
+
+
+def _location(diagnostic) -> dict:
+    return {"physicalLocation": {"artifactLocation": _artifact(diagnostic.path), "region": _region(diagnostic)}}
 
 
 def _artifact(path: str) -> dict:

@@ -153,6 +153,9 @@ def _print_diagnostic(console: Any, Text: Any, report, diagnostic, cache: dict[s
                 console.print(Text(f"{gutter}| ", style="dim") + Text(" " * indent + "^" * width, style=_STYLES[diagnostic.severity.value]))
     if diagnostic.help:
         console.print(Text("    = help: ", style="dim") + Text(_clean(diagnostic.help)))
+    if diagnostic.related:
+        # The follow-on findings folded into this one (RULES.md, "One root cause, one finding").
+        console.print(Text("    = also: ", style="dim") + Text(diagnostic.related_codes()))
 
 
 def _summary(Text: Any, report) -> Any:
