@@ -15,6 +15,7 @@ from rich.console import Console
 from metricspec.schema import SCHEMA_ID
 from metricspec.scaffold import DEFAULT_STAGES, TEMPLATES, InitOptions, init_project
 from metricspec.scaffold.console import ask
+from metricspec.scaffold.precommit import entry_data
 from metricspec.scaffold.templates import add_months, quarter_end, render, slugify, yaml_string
 
 from .conftest import findings, lint_paths
@@ -89,7 +90,8 @@ def test_the_spec_init_writes(run, tmp_path):
         assert target["by"] == quarter_end(target["by"])
         assert add_months(today, 6) <= target["by"] <= quarter_end(add_months(today, 12))
     assert (tmp_path / "metricspec.toml").read_text().startswith("# metricspec configuration")
-    assert yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"] == [{"id": "metricspec"}]
+    # The tests run an editable install: not a release, so the hook runs the metricspec on PATH.
+    assert yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"] == [entry_data("local")]
 
 
 def test_output_names_the_files_and_the_next_commands(run):
@@ -164,7 +166,7 @@ def test_force_overwrites_the_spec_atomically_and_nothing_else(run, tmp_path):
 def test_hook_is_inserted_into_an_existing_config(run, tmp_path):
     old = "# ours\nrepos:\n-   repo: https://github.com/psf/black\n    rev: 24.4.2\n    hooks:\n    -   id: black  # fmt"
     (tmp_path / ".pre-commit-config.yaml").write_text(old)
-    assert run("init", "--no-input").exit_code == 0
+    assert run("init", "--no-input", "--hook", "remote").exit_code == 0
     new = (tmp_path / ".pre-commit-config.yaml").read_text()
     assert new.startswith(old + "\n-   repo: https://github.com/metricspec/metricspec\n")
     assert run("init", "--no-input", "--product", "Other").exit_code == 0
@@ -198,6 +200,9 @@ def test_pre_commit_config_goes_to_the_repository_root(run, tmp_path):
 def test_usage_errors(run, tmp_path):
     assert run("init", "--no-input", "--template", "crm").exit_code == 2
     assert run("init", "--no-input", "--stage", "scale").exit_code == 2
+    bad_hook = run("init", "--no-input", "--hook", "global")
+    assert bad_hook.exit_code == 2 and "global" in bad_hook.stderr
+    assert not (tmp_path / "metrics").exists()
     (tmp_path / "afile").write_text("")
     result = run("init", "afile", "--no-input")
     assert result.exit_code == 2 and "not a directory" in result.stderr
