@@ -1,9 +1,13 @@
 """The pre-commit hook: adding it to a user's config by editing text, and running it for real.
 
 The end-to-end tests build the hook the way pre-commit does (a virtualenv installed from a git
-copy of this checkout, dependencies from PyPI) and run it on a scratch repository: a clean spec
-passes, a broken one fails with its finding, a spec whose references point into a file that is
-not part of the run still passes, and a real `git commit` is stopped by the hook.
+copy of this checkout, dependencies from pip's configured sources) and run it on a scratch
+repository: a clean spec passes, a broken one fails with its finding, a spec whose references
+point into a file that is not part of the run still passes, and a real `git commit` is stopped by
+the hook, both as `init --hook local` writes it and as `init --hook remote` does (against a
+file:// copy tagged with the version). Those two run with HTTP(S) sent to a closed port: the
+remote one needs pip to find hatchling and the dependencies on this machine (a local mirror or
+wheels in pip's config), as CI's is set up.
 """
 
 from __future__ import annotations
