@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metricspec.scaffold.precommit import HOOK_REPO, HOOK_REV
+from metricspec.scaffold.precommit import HOOK_REPO, HOOK_REV, entry_data
 
 from .conftest import PROJECT
 
@@ -110,8 +110,9 @@ def _blocks(language: str) -> list[str]:
 
 def test_readme_yaml_blocks_parse_and_name_this_hook():
     blocks = [yaml.safe_load(block) for block in _blocks("yaml")]
-    precommit, workflow = blocks[0], blocks[1]
+    precommit, local, workflow = blocks[0], blocks[1], blocks[2]
     assert precommit == {"repos": [{"repo": HOOK_REPO, "rev": HOOK_REV, "hooks": [{"id": "metricspec"}]}]}
+    assert local == {"repos": [entry_data("local")]}  # the local recipe is what `init --hook local` writes
     steps = workflow["jobs"]["metricspec"]["steps"]
     assert steps[1]["uses"] == f"metricspec/metricspec@{HOOK_REV}"
     assert set(steps[1]["with"]) <= set(_action()["inputs"])

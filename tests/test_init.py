@@ -15,7 +15,11 @@ from rich.console import Console
 from metricspec.schema import SCHEMA_ID
 from metricspec.scaffold import DEFAULT_STAGES, TEMPLATES, InitOptions, init_project
 from metricspec.scaffold.console import ask
+from metricspec.scaffold.precommit import entry_data
 from metricspec.scaffold.templates import add_months, quarter_end, render, slugify, yaml_string
+
+from metricspec.api import LintOptions, lint
+from metricspec.config import Config
 
 from .conftest import findings, lint_paths
 
@@ -42,6 +46,7 @@ def test_another_stage_is_written_and_its_findings_explained(run, tmp_path):
     assert "L001 metrics/acme.metrics.yaml:" in result.stdout
     assert "The minimal template is written for the mvp stage" in result.stdout
     assert "see what to adapt" in result.stdout
+    assert "starts clean" not in result.stdout  # no promise of a clean spec above its findings
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -63,6 +68,32 @@ def test_templates_hold_a_complete_hierarchy(template):
     assert {m["kind"] for m in metrics} == {"leading", "lagging"}
     assert {m["category"] for m in metrics} == {"user", "business", "operational"}
     assert data["north_star"] in {m["id"] for m in metrics}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_templates_leave_a_third_of_every_overload_limit_free(write, template):
+    """The first metrics a team adds must not trip O001-O003: each template stays within two
+    thirds of every overload limit (a node holds at most 2 of 3, the file at most 8 of 12,
+    an owner at most 4 of 6), checked by the rules themselves at those tighter limits."""
+    day = dt.date(2026, 6, 1)
+    spec = write(f"{template}.metrics.yaml", render(template, "Acme Tasks", DEFAULT_STAGES[template], day))
+    config = Config()
+    limits = config.thresholds
+    defaults = (limits.max_metrics_per_node, limits.max_metrics_per_document, limits.max_metrics_per_owner)
+    assert defaults == (3, 12, 6)
+    limits.max_metrics_per_node, limits.max_metrics_per_document, limits.max_metrics_per_owner = (
+        limit * 2 // 3 for limit in defaults)
+    report = lint(LintOptions(paths=[str(spec)], config=config, select=["O001", "O002", "O003"], today=day))
+    assert findings(report) == []
+    assert len(_metrics(yaml.safe_load(spec.read_text()))) <= 8  # four more fit under the file's limit of 12
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_templates_say_to_replace_their_metrics_not_add_beside_them(run, tmp_path, template):
+    assert run("init", "--no-input", "--template", template, "--product", "Acme").exit_code == 0
+    head = (tmp_path / "metrics" / "acme.metrics.yaml").read_text().split("\nmetricspec: 1\n")[0]
+    assert "Replace these metrics with your own rather than adding yours beside them" in " ".join(
+        line.lstrip("# ") for line in head.splitlines())
 
 
 def _metrics(node: dict) -> list[dict]:
@@ -89,7 +120,8 @@ def test_the_spec_init_writes(run, tmp_path):
         assert target["by"] == quarter_end(target["by"])
         assert add_months(today, 6) <= target["by"] <= quarter_end(add_months(today, 12))
     assert (tmp_path / "metricspec.toml").read_text().startswith("# metricspec configuration")
-    assert yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"] == [{"id": "metricspec"}]
+    # The tests run an editable install: not a release, so the hook runs the metricspec on PATH.
+    assert yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"] == [entry_data("local")]
 
 
 def test_output_names_the_files_and_the_next_commands(run):
@@ -164,7 +196,7 @@ def test_force_overwrites_the_spec_atomically_and_nothing_else(run, tmp_path):
 def test_hook_is_inserted_into_an_existing_config(run, tmp_path):
     old = "# ours\nrepos:\n-   repo: https://github.com/psf/black\n    rev: 24.4.2\n    hooks:\n    -   id: black  # fmt"
     (tmp_path / ".pre-commit-config.yaml").write_text(old)
-    assert run("init", "--no-input").exit_code == 0
+    assert run("init", "--no-input", "--hook", "remote").exit_code == 0
     new = (tmp_path / ".pre-commit-config.yaml").read_text()
     assert new.startswith(old + "\n-   repo: https://github.com/metricspec/metricspec\n")
     assert run("init", "--no-input", "--product", "Other").exit_code == 0
@@ -198,6 +230,9 @@ def test_pre_commit_config_goes_to_the_repository_root(run, tmp_path):
 def test_usage_errors(run, tmp_path):
     assert run("init", "--no-input", "--template", "crm").exit_code == 2
     assert run("init", "--no-input", "--stage", "scale").exit_code == 2
+    bad_hook = run("init", "--no-input", "--hook", "global")
+    assert bad_hook.exit_code == 2 and "global" in bad_hook.stderr
+    assert not (tmp_path / "metrics").exists()
     (tmp_path / "afile").write_text("")
     result = run("init", "afile", "--no-input")
     assert result.exit_code == 2 and "not a directory" in result.stderr

@@ -1,9 +1,13 @@
 """The pre-commit hook: adding it to a user's config by editing text, and running it for real.
 
 The end-to-end tests build the hook the way pre-commit does (a virtualenv installed from a git
-copy of this checkout, dependencies from PyPI) and run it on a scratch repository: a clean spec
-passes, a broken one fails with its finding, a spec whose references point into a file that is
-not part of the run still passes, and a real `git commit` is stopped by the hook.
+copy of this checkout, dependencies from pip's configured sources) and run it on a scratch
+repository: a clean spec passes, a broken one fails with its finding, a spec whose references
+point into a file that is not part of the run still passes, and a real `git commit` is stopped by
+the hook, both as `init --hook local` writes it and as `init --hook remote` does (against a
+file:// copy tagged with the version). Those two run with HTTP(S) sent to a closed port: the
+remote one needs pip to find hatchling and the dependencies on this machine (a local mirror or
+wheels in pip's config), as CI's is set up.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metricspec.scaffold.precommit import HOOK_ID, HOOK_REPO, HOOK_REV, add_hook
+from metricspec.scaffold import precommit
+from metricspec.scaffold.precommit import HOOK_ID, HOOK_REPO, HOOK_REV, LOCAL_HOOK, add_hook, entry_data, is_release
 from metricspec.scaffold.templates import render, tokens
 
 from .conftest import PROJECT
@@ -131,6 +136,76 @@ def test_new_config_and_present_hook():
     assert add_hook(local).status == "present"
 
 
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_local_hook_is_added_keeping_every_byte(name):
+    old = LAYOUTS[name]
+    edit = add_hook(old, hook="local")
+    assert edit.status == "add", edit.reason
+    before = yaml.safe_load(old) or {}
+    assert yaml.safe_load(edit.text) == {**before, "repos": [*(before.get("repos") or []), entry_data("local")]}
+    assert add_hook(edit.text, hook="local").status == "present"
+
+
+def test_local_hook_is_the_published_hook_run_from_path():
+    published = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text())[0]
+    same = ("id", "name", "entry", "types", "require_serial")
+    assert {key: LOCAL_HOOK[key] for key in same} == {key: published[key] for key in same}
+    assert LOCAL_HOOK["language"] == "system" and published["language"] == "python"
+    assert add_hook(None, hook="local").text == (
+        "# pre-commit hooks, run before every commit: https://pre-commit.com\n"
+        "repos:\n"
+        "  - repo: local\n"
+        "    hooks:\n"
+        "      - id: metricspec\n"
+        "        name: metricspec\n"
+        "        entry: metricspec lint --skip-unrecognized\n"
+        "        language: system\n"
+        "        types: [yaml]\n"
+        "        require_serial: true\n"
+    )
+
+
+class _Distribution:
+    def __init__(self, direct_url):
+        self.direct_url = direct_url
+
+    def read_text(self, name):
+        assert name == "direct_url.json"
+        return self.direct_url
+
+
+@pytest.mark.parametrize("version, direct_url, released", [
+    ("0.1.0", None, True),  # installed from the index or a wheel
+    ("0.1.0", '{"url": "https://github.com/metricspec/metricspec", "vcs_info": {"vcs": "git", "requested_revision": "v0.1.0"}}', True),
+    ("0.1.0", '{"url": "file:///src/metricspec", "dir_info": {"editable": true}}', False),
+    ("0.1.0", '{"url": "file:///src/metricspec", "dir_info": {}}', False),  # `pip install .` of a checkout
+    ("0.2.0.dev3", None, False),
+    ("0.2.0rc1", None, False),
+    ("0.1.0+g1a2b3c", None, False),
+])
+def test_what_counts_as_a_released_version(monkeypatch, version, direct_url, released):
+    from importlib import metadata
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: _Distribution(direct_url))
+    assert is_release(version) is released
+
+
+def test_not_installed_is_not_released(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "distribution", missing)
+    assert is_release("0.1.0") is False
+    assert precommit.default_hook() == "local"
+
+
+def test_the_tests_run_a_checkout_so_init_defaults_to_the_local_hook():
+    # The suite runs an editable install (.ci/run), which may be ahead of any tag.
+    assert is_release() is False and precommit.default_hook() == "local"
+
+
 @pytest.mark.parametrize("text", ["repos: [\n", "- a list\n", "repos: {a: 1}\n", "repos: [\n  {repo: local, hooks: []},\n]\n"])
 def test_files_it_cannot_extend_are_left_alone(text):
     edit = add_hook(text)
@@ -223,6 +298,7 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
     _git(repo, env, "init", "-q")
     _git(repo, env, "add", "-A")
     _git(repo, env, "commit", "-q", "-m", "metricspec under test")
+    _git(repo, env, "tag", HOOK_REV)  # the tag a release carries, which `init --hook remote` names
     return repo, _git(repo, env, "rev-parse", "HEAD"), env
 
 
@@ -278,34 +354,80 @@ def test_hook_fails_a_broken_spec_with_its_finding(user_repo, hook_repo):
     assert "T001" in result.stdout and "referral-sender-rate" in result.stdout
 
 
-@needs_git
-def test_hook_stops_a_commit(tmp_path, hook_repo):
-    """The README's path: init, a clean commit, a broken metric, the commit stopped."""
-    repo, rev, env = hook_repo
-    project = tmp_path / "acme"
+def _offline(env: dict[str, str]) -> dict[str, str]:
+    """`env` with every HTTP(S) request sent to a closed port: pip and git must make do with what
+    is on this machine (pip's configured local sources, the already built wheels)."""
+    closed = "http://127.0.0.1:9"
+    return {**env, "http_proxy": closed, "https_proxy": closed, "HTTP_PROXY": closed, "HTTPS_PROXY": closed,
+            "no_proxy": "", "NO_PROXY": "", "PIP_NO_INPUT": "1", "PIP_RETRIES": "0"}
+
+
+def _commit(project: Path, env: dict[str, str], message: str) -> subprocess.CompletedProcess:
+    _git(project, env, "add", "-A")
+    return _run(["git", "commit", "-m", message], project, env)
+
+
+def _first_hour(project: Path, env: dict[str, str], hook: str) -> str:
+    """`git init`, `metricspec init --hook HOOK`, `pre-commit install`: what the README says to run.
+    Returns the .pre-commit-config.yaml that init wrote."""
     project.mkdir()
     _git(project, env, "init", "-q")
-    init = _run([sys.executable, "-m", "metricspec", "init", "--no-input", "--template", "minimal", "--product", "Acme"],
-                project, env)
-    assert init.returncode == 0, init.stderr
-    config = project / ".pre-commit-config.yaml"
-    # The hook as init wrote it, pointed at this checkout instead of the published repository.
-    text = config.read_text()
-    assert f"repo: {HOOK_REPO}" in text and f"rev: {HOOK_REV}" in text
-    config.write_text(text.replace(HOOK_REPO, str(repo)).replace(HOOK_REV, rev))
-    assert _run([sys.executable, "-m", "pre_commit", "install"], project, env).returncode == 0
-    # The installed hook script runs pre-commit with this interpreter.
-    _git(project, env, "add", "-A")
-    first = _run(["git", "commit", "-m", "metrics"], project, env)
+    init = _run([sys.executable, "-m", "metricspec", "init", "--no-input", "--template", "minimal", "--product", "Acme",
+                 "--hook", hook], project, env)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "created  .pre-commit-config.yaml" in init.stdout and "pre-commit install" in init.stdout
+    installed = _run([sys.executable, "-m", "pre_commit", "install"], project, env)  # the hook script runs this interpreter
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return (project / ".pre-commit-config.yaml").read_text()
+
+
+def _blocked_then_passing(project: Path, env: dict[str, str]) -> None:
+    """A clean commit passes; a metric without its target is stopped with T001; put back, it passes."""
+    first = _commit(project, env, "metrics")
     assert first.returncode == 0, first.stdout + first.stderr
+    assert re.search(r"metricspec\.+Passed", first.stdout + first.stderr)
     head = _git(project, env, "rev-parse", "HEAD")
 
     spec = project / "metrics" / "acme.metrics.yaml"
-    spec.write_text(re.sub(r"\n +target: \{baseline: 52,[^\n]*", "", spec.read_text()))
-    _git(project, env, "add", "-A")
-    second = _run(["git", "commit", "-m", "drop a target"], project, env)
-    assert second.returncode != 0
+    good = spec.read_text()
+    broken = re.sub(r"\n +target: \{baseline: 52,[^\n]*", "", good)
+    assert broken != good
+    spec.write_text(broken)
+    second = _commit(project, env, "drop a target")
+    assert second.returncode == 1
     output = second.stdout + second.stderr  # git hands the hook's output to stderr
     assert re.search(r"metricspec\.+Failed", output)
     assert "T001" in output and "setup-completion-rate" in output
     assert _git(project, env, "rev-parse", "HEAD") == head
+
+    spec.write_text(good.replace("Acme", "Acme Tasks", 1))  # fixed, and something to commit
+    third = _commit(project, env, "targets back")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert _git(project, env, "rev-parse", "HEAD") != head
+
+
+@needs_git
+def test_local_hook_as_written_stops_a_commit(tmp_path, hook_repo):
+    """From `git init` to a blocked commit with the hook exactly as `init --hook local` wrote it."""
+    _, _, env = hook_repo
+    env = _offline(env)
+    # The hook runs the `metricspec` on PATH: this environment's (its bin folder leads PATH).
+    assert shutil.which("metricspec", path=env["PATH"]) == os.path.join(os.path.dirname(sys.executable), "metricspec")
+    project = tmp_path / "acme"
+    written = _first_hour(project, env, "local")
+    assert yaml.safe_load(written)["repos"] == [entry_data("local")]
+    _blocked_then_passing(project, env)
+
+
+@needs_git
+def test_remote_hook_at_the_version_tag_stops_a_commit(tmp_path, hook_repo):
+    """`init --hook remote` names the repository and `v<version>`: against a file:// copy of this
+    checkout tagged so, pre-commit installs metricspec from it and stops the commit."""
+    repo, _, env = hook_repo
+    env = _offline(env)
+    project = tmp_path / "acme"
+    written = _first_hour(project, env, "remote")
+    assert yaml.safe_load(written)["repos"] == [{"repo": HOOK_REPO, "rev": HOOK_REV, "hooks": [{"id": HOOK_ID}]}]
+    # Only the address changes: the tag is the one init wrote.
+    (project / ".pre-commit-config.yaml").write_text(written.replace(HOOK_REPO, repo.as_uri()))
+    _blocked_then_passing(project, env)

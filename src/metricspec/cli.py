@@ -152,6 +152,11 @@ class Stage(str, Enum):
     maturity = "maturity"
 
 
+class Hook(str, Enum):
+    remote = "remote"
+    local = "local"
+
+
 def _console(stream, width: Optional[int] = None, soft_wrap: bool = False):
     from rich.console import Console
 
@@ -168,6 +173,7 @@ def init(
     stage: Annotated[Optional[Stage], typer.Option("--stage", help="The product's stage (default: the template's).")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Ask nothing; take the defaults.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing spec (atomically).")] = False,
+    hook: Annotated[Optional[Hook], typer.Option("--hook", help="remote: this repository at the running version's tag; local: the metricspec on PATH [default: remote for a released version, else local].")] = None,
 ) -> None:
     """Scaffold a starter spec, a config and the pre-commit hook."""
     from metricspec import scaffold
@@ -180,7 +186,8 @@ def init(
             chosen = ask(out, directory, *chosen)
         except EOFError:
             raise _fail("no answer; run with --no-input to take the defaults") from None
-    options = scaffold.InitOptions(directory, template=chosen[1] or "saas", product=chosen[0], stage=chosen[2], force=force)
+    options = scaffold.InitOptions(directory, template=chosen[1] or "saas", product=chosen[0], stage=chosen[2], force=force,
+                                   hook=hook.value if hook else None)
     try:
         result = scaffold.init_project(options)
     except scaffold.InitError as exc:

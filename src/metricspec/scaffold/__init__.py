@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from metricspec.fileio import WriteError, read_bytes, write_atomic
-from metricspec.scaffold.precommit import HOOK_ID, add_hook, entry_block
+from metricspec.scaffold.precommit import HOOK_ID, HOOK_KINDS, HOOK_REV, add_hook, default_hook, entry_block
 from metricspec.scaffold.templates import DEFAULT_STAGES, DESCRIPTIONS, STAGES, TEMPLATES, render, slugify
 from metricspec.terminal import escape_controls
 
@@ -34,6 +34,12 @@ fail-on = "warning"
 """
 
 
+_HOOK_NOTES = {
+    "remote": f"the {HOOK_ID} pre-commit hook, {HOOK_REV} from its repository",
+    "local": f"the {HOOK_ID} pre-commit hook, running the metricspec on PATH",
+}
+
+
 class InitError(Exception):
     """A usage problem (an unknown template, a folder that is a file): exit 2."""
 
@@ -46,6 +52,7 @@ class InitOptions:
     stage: Optional[str] = None  # default: the stage the template is written for
     force: bool = False
     today: Optional[dt.date] = None
+    hook: Optional[str] = None  # "remote" or "local"; default: remote for a released metricspec
 
 
 @dataclass
@@ -87,6 +94,9 @@ def init_project(options: InitOptions) -> InitResult:
     stage = options.stage or DEFAULT_STAGES[options.template]
     if stage not in STAGES:
         raise InitError(f"unknown stage '{stage}'; choose one of {', '.join(STAGES)}")
+    hook = options.hook or default_hook()
+    if hook not in HOOK_KINDS:
+        raise InitError(f"unknown hook '{hook}'; choose one of {', '.join(HOOK_KINDS)}")
     directory = Path(options.directory)
     if directory.exists() and not directory.is_dir():
         raise InitError(f"{escape_controls(str(directory))} exists and is not a directory")
@@ -122,12 +132,12 @@ def init_project(options: InitOptions) -> InitResult:
         edit = None
         result.manual_reason = f"{precommit_path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
     else:
-        edit = add_hook(existing)
+        edit = add_hook(existing, hook=hook)
     if edit is not None and edit.status == "present":
         result.kept.append(FileAction(precommit_path, "kept", f"it already runs the {HOOK_ID} hook"))
     elif edit is None or edit.status == "manual":
         result.manual_reason = result.manual_reason or f"{precommit_path} was left as it is: {edit.reason}"
-        result.manual_hook = entry_block()
+        result.manual_hook = entry_block(hook=hook)
 
     if result.conflicts:
         result.exit_code = 1
@@ -145,7 +155,7 @@ def init_project(options: InitOptions) -> InitResult:
         if edit is not None and edit.status in ("create", "add") and edit.text is not None:
             write_atomic(precommit_path, edit.text, overwrite=edit.status == "add")
             verb = "created" if edit.status == "create" else "added the hook to"
-            result.written.append(FileAction(precommit_path, verb, f"the {HOOK_ID} pre-commit hook"))
+            result.written.append(FileAction(precommit_path, verb, _HOOK_NOTES[hook]))
     except (OSError, WriteError) as exc:
         if isinstance(exc, WriteError):
             result.error = str(exc)
