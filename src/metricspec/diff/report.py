@@ -118,11 +118,10 @@ def escape(value: Any) -> str:
 
 
 def _yaml(value: Any) -> str:
-    """before/after as YAML, for a code block: only the fence is escaped (backticks)."""
+    """before/after as YAML's flow form (JSON is YAML), escaped by the caller."""
     if value is None:
         return "null"
-    body = json.dumps(value, ensure_ascii=False)
-    return body.replace("`", "'")
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _location(c: Change, result: Any, server: Optional[str], repository: Optional[str]) -> str:
@@ -194,5 +193,5 @@ def _detail(c: Change) -> str:
              "", escape(c.message), ""]
     if c.acknowledged:
         lines += [f"> {escape(c.acknowledged['reason'])}", ""]
-    lines += ["```yaml", f"before: {_yaml(c.before)}", f"after: {_yaml(c.after)}", "```", "", "</details>"]
+    lines += [f"before: {escape(_yaml(c.before))}<br>", f"after: {escape(_yaml(c.after))}", "", "</details>"]
     return "\n".join(lines)
