@@ -1,0 +1,197 @@
+"""A DiffResult as JSON (a dict), text and markdown (DIFF.md, Reports): pure functions, no I/O.
+
+The markdown goes into pull-request comments, where GitHub refuses anything over 65,536
+characters and renders whatever a spec's text holds: it stays under LIMIT by dropping details
+first, then table rows (info, then warning, then error), and every piece of spec text is
+escaped and defused so that a spec cannot ping anyone, link an issue or inject markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+from metricspec import __version__
+from metricspec.diff.changes import Change
+
+LIMIT = 60_000
+SEVERITIES = ("error", "warning", "info")
+_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def side_name(rev: Optional[str], sha: str, worktree: bool) -> str:
+    if worktree:
+        return "working tree"
+    return f"{rev or 'merge-base'} ({sha[:7]})"
+
+
+def _summary(changes: list[Change]) -> dict[str, int]:
+    counts = {severity: 0 for severity in SEVERITIES}
+    for change in changes:
+        counts[change.severity] += 1
+    return counts
+
+
+def fails(changes: list[Change], fail_on: str) -> bool:
+    return any(_RANK[c.severity] >= _RANK[fail_on] for c in changes)
+
+
+# -- json -----------------------------------------------------------------------------------------
+
+
+def as_json(result: Any, docs_base: Optional[str] = None) -> dict:
+    r = result.revisions
+    return {
+        "metricspec": __version__,
+        "base": {"rev": r.base_rev, "sha": r.base_sha, "worktree": False},
+        "head": {"rev": r.head_rev, "sha": r.head_sha, "worktree": r.worktree},
+        "files": {"base": result.base_files, "head": result.head_files},
+        "summary": _summary(result.changes),
+        "changes": [change_json(c, docs_base) for c in result.changes],
+    }
+
+
+def change_json(change: Change, docs_base: Optional[str] = None) -> dict:
+    return {
+        "code": change.code, "name": change.name, "severity": change.severity, "message": change.message,
+        "help": change.help, "subject": change.subject, "side": change.side, "path": change.path,
+        "line": change.line, "column": change.column,
+        "url": f"{docs_base.rstrip('/')}/rules/{change.code}" if docs_base else None,
+        "related": list(change.related), "before": change.before, "after": change.after,
+        "acknowledged": change.acknowledged,
+    }
+
+
+def json_text(result: Any, docs_base: Optional[str] = None) -> str:
+    return json.dumps(as_json(result, docs_base), indent=2, ensure_ascii=False) + "\n"
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "none"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def text(result: Any) -> str:
+    lines = []
+    for severity in SEVERITIES:
+        for c in (c for c in result.changes if c.severity == severity):
+            lines.append(f"{c.path}:{c.line}:{c.column}: {c.code} {c.name} {c.subject or '-'}: {_one_line(c.message)}")
+            if c.before is not None or c.after is not None:
+                lines.append(f"    {_value(c.before)} → {_value(c.after)}")
+            if c.acknowledged:
+                lines.append(f"    acknowledged ({c.acknowledged['status']}): {_one_line(c.acknowledged['reason'])}")
+    r = result.revisions
+    counts = _summary(result.changes)
+    shown = ", ".join(f"{n} {s}{'s' if n > 1 and s != 'info' else ''}" for s, n in counts.items() if n)
+    files = result.head_files if r.worktree or result.head_files else result.base_files
+    lines.append(f"metricspec diff: {side_name(r.base_rev, r.base_sha, False)} → "
+                 f"{side_name(r.head_rev, r.head_sha, r.worktree)}: {files} file{'s' if files != 1 else ''}, "
+                 f"{shown or 'no moved goalposts'}")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+# -- markdown -------------------------------------------------------------------------------------
+
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_ISSUE = re.compile(r"#(?=[0-9])")
+
+
+def escape(value: Any) -> str:
+    """Spec text safe in a table cell or a paragraph: no markup, no line break, no ping."""
+    out = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = out.replace("|", "&#124;").replace("`", "&#96;").replace("\\", "&#92;")
+    out = out.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    for char in ("\u2028", "\u2029", "\x85"):
+        out = out.replace(char, " ")
+    # A zero-width joiner after `@` and `#` keeps the text readable but neither pings nor links.
+    out = _MENTION.sub("@\u200d", out)
+    return _ISSUE.sub("#\u200d", out)
+
+
+def _yaml(value: Any) -> str:
+    """before/after as YAML's flow form (JSON is YAML), escaped by the caller."""
+    if value is None:
+        return "null"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _location(c: Change, result: Any, server: Optional[str], repository: Optional[str]) -> str:
+    where = f"{escape(c.path)}:{c.line}"
+    r = result.revisions
+    sha = r.base_sha if c.side == "base" else (None if r.worktree else r.head_sha)
+    if server and repository and sha:
+        from urllib.parse import quote
+
+        return f"[{where}]({server.rstrip('/')}/{repository}/blob/{sha}/{quote(c.path)}#L{c.line})"
+    return where
+
+
+def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None,
+             repository: Optional[str] = None, limit: int = LIMIT) -> str:
+    r = result.revisions
+    changes = result.changes
+    counts = _summary(changes)
+    shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no moved goalposts"
+    failing = fails(changes, fail_on)
+    head = f"{r.head_rev or 'HEAD'} ({r.head_sha[:7]})" + (" + working tree" if r.worktree else "")
+    summary = (f"**metricspec diff**: {escape(r.base_rev or 'merge-base')} ({r.base_sha[:7]}) → {escape(head)}: "
+               f"{shown}; {'fails' if failing else 'passes'} at `--fail-on {fail_on}`")
+    rows = {s: [c for c in changes if c.severity == s] for s in SEVERITIES}
+    row_text = {id(c): f"| {c.code} {c.name} | {escape(c.subject or '-')} | "
+                f"{escape(_value(c.before))} → {escape(_value(c.after))} | "
+                f"{_location(c, result, server, repository)} |" for c in changes}
+    detail_text = {id(c): _detail(c) for c in changes}
+    # What is left out, in order: details (info, warning, error), then rows in the same order.
+    kept_rows = {id(c) for c in changes}
+    kept_details = {id(c) for c in changes}
+    order = [c for s in reversed(SEVERITIES) for c in reversed(rows[s])]
+
+    def render(note: str = "") -> str:
+        parts = [summary, ""]
+        for severity in SEVERITIES:
+            present = [c for c in rows[severity] if id(c) in kept_rows]
+            if not present:
+                continue
+            table = ["| code | subject | before → after | where |", "| --- | --- | --- | --- |"]
+            table += [row_text[id(c)] for c in present]
+            title = f"{severity} ({len(rows[severity])})"
+            if severity == "info":
+                parts += [f"<details><summary>{title}</summary>", "", *table, "", "</details>", ""]
+            else:
+                parts += [f"### {title}", "", *table, ""]
+        for c in changes:
+            if id(c) in kept_details:
+                parts += [detail_text[id(c)], ""]
+        if note:
+            parts.append(note)
+        return "\n".join(parts).rstrip("\n") + "\n"
+
+    out = render()
+    queue = [("detail", c) for c in order] + [("row", c) for c in order]
+    while len(out) > limit and queue:
+        kind, c = queue.pop(0)
+        (kept_details if kind == "detail" else kept_rows).discard(id(c))
+        hidden = sum(1 for x in changes if id(x) not in kept_rows)
+        what = f"{hidden} of {len(changes)} changes" if hidden else (
+            f"the details of {len(changes) - len(kept_details)} of {len(changes)} changes")
+        again = f"{r.base_sha} {r.head_sha}" if not r.worktree else r.base_sha
+        out = render(f"{what} not shown; full report: metricspec diff --format json {again}, or the job log")
+    return out
+
+
+def _detail(c: Change) -> str:
+    lines = [f"<details><summary>{c.code} {c.name} {escape(c.subject or '')} ({escape(c.path)}:{c.line})</summary>",
+             "", escape(c.message), ""]
+    if c.acknowledged:
+        lines += [f"> {escape(c.acknowledged['reason'])}", ""]
+    lines += [f"before: {escape(_yaml(c.before))}<br>", f"after: {escape(_yaml(c.after))}", "", "</details>"]
+    return "\n".join(lines)
