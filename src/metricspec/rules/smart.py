@@ -58,13 +58,15 @@ def _is_percent(metric: MetricItem) -> bool:
 
 
 # Percents that are not a share of a population: they may pass 100 (net revenue retention of
-# 110%, 150% year-over-year growth) or fall below 0 (a shrinking market, a negative margin).
+# 110%, 150% year-over-year growth) or fall below 0 (a shrinking market, a negative margin,
+# negative net MRR churn: expansion outgrowing churn, the goal).
+_NET_CHURN = r"net (?:revenue |dollar |mrr |arr |subscription )?churn"
 _OVER_100 = re.compile(
-    r"\b(?:net (?:revenue|dollar|sales)? ?retention|nrr|ndr|growth|change|yoy|mom|qoq|wow|roi|roas|"
+    r"\b(?:" + _NET_CHURN + r"|net (?:revenue|dollar|sales)? ?retention|nrr|ndr|growth|change|yoy|mom|qoq|wow|roi|roas|"
     r"return on|attainment|uplift|lift|markup|index|expansion|over plan|vs|versus)\b"
 )
 _BELOW_0 = re.compile(
-    r"\b(?:growth|change|yoy|mom|qoq|wow|roi|roas|return on|uplift|lift|margin|profit|profitability|"
+    r"\b(?:" + _NET_CHURN + r"|growth|change|yoy|mom|qoq|wow|roi|roas|return on|uplift|lift|margin|profit|profitability|"
     r"net promoter|nps|variance|delta)\b"
 )
 
@@ -241,10 +243,10 @@ def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding
     "default) away from its baseline, relative to the baseline; or, with `unit: percent`, a "
     "value or baseline outside 0-100. A change from a baseline of 0 (a new feature starts "
     "from nothing) or across zero (from a loss to a profit) has no relative size, so only the "
-    "percent bounds apply to it. Percents that are not a share of something may leave "
-    "0-100 when the metric's name says so: net revenue "
-    "retention, growth, change, ROI, uplift, attainment may pass 100; growth, change, margin, "
-    "profit, NPS may be negative.",
+    "percent bounds apply to it. Rates that are net or signed by definition are not a share of "
+    "something and may leave 0-100: net revenue (or MRR) churn, net revenue retention, growth, "
+    "change, ROI, uplift, attainment may pass 100; net revenue (or MRR) churn, growth, change, "
+    "margin, profit, NPS may be negative (negative net MRR churn is the goal).",
     why="A target must be Achievable. Quintupling a metric in a planning cycle is a wish, "
     "not a plan: the team either sandbags the real work or games the number, and missing "
     "by a mile teaches everyone that targets do not matter. A percent above 100 or below 0 "
@@ -272,8 +274,7 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
                 f"target of {metric_name(metric)} is in percent but its {evidence} "
                 f"{'lies' if len(outside) == 1 else 'lie'} outside 0-100: {share}",
                 help="Write percents as 0-100 (35 for 35%); if the number is a count or a ratio, set "
-                "`unit` to what it really is; if it is a rate that can pass 100% or go negative, "
-                "name it so (net revenue retention, growth, change, margin).",
+                "`unit` to what it really is.",
                 field=("target", outside[0][0]),
             )
             return
