@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, Optional, Union
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, metric_name, node_name
+from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, metric_name, node_name
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 # How many days one review cycle lasts.
@@ -150,10 +150,12 @@ def check_stale_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "G004", "no-review-cadence", "info", "document", "neither the metric nor its document sets `review`",
-    what="An active or proposed metric whose `review` cadence is set neither on itself nor on its "
-    "document. When the document sets no `review` and none of its (two or more) metrics does "
-    "either, one finding on the document says so instead of one per metric: a `review:` on the "
-    "document is the fix for all of them.",
+    what="A document that sets no `review` cadence and holds active or proposed metrics that "
+    "set none either: one finding on the document, naming how many of its metrics have no "
+    "cadence (and which, when only some do), since a `review:` on the document is the fix for "
+    "all of them. A document that sets `review` is never flagged: its metrics inherit it. "
+    "(Until this release, once any metric set its own `review`, each of the others was "
+    "reported separately.)",
     why="Metrics are only useful if someone looks at them on a rhythm that matches how fast they "
     "can move: daily for incidents, weekly for activation, quarterly for revenue retention. "
     "Without an agreed cadence numbers are looked at when they are already bad news, and "
@@ -166,24 +168,19 @@ def check_no_review_cadence(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     missing = [metric for metric in active if not metric.model.review]
     if not missing:
         return
-    if len(missing) >= 2 and len(missing) == len(active):
-        yield Finding(
-            doc,
-            f"{doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} metrics "
-            "sets one: nobody has agreed when these numbers are looked at",
-            help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
-            "as the default, and override it on the metrics that move faster or slower.",
-            field=doc_anchor(doc),
-        )
-        return
-    for metric in missing:
-        yield Finding(
-            metric,
-            f"{metric_name(metric)} has no `review` cadence, and its document ({doc_name(doc)}) sets none",
-            help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) to the metric, or to the "
-            "document as the default for all its metrics.",
-            field=("id",),
-        )
+    if len(missing) == len(active):
+        whose = "its only metric sets none" if len(active) == 1 else f"none of its {len(missing)} metrics sets one"
+    else:
+        verb = "sets" if len(missing) == 1 else "set"
+        whose = f"{len(missing)} of its {len(active)} metrics {verb} none ({ids(missing, 3)})"
+    yield Finding(
+        doc,
+        f"{doc_name(doc)} sets no `review` cadence, and {whose}: nobody has agreed when "
+        f"{'this number is' if len(missing) == 1 else 'these numbers are'} looked at",
+        help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
+        "as the default, and override it on the metrics that move faster or slower.",
+        field=doc_anchor(doc),
+    )
 
 
 # -- G005 -----------------------------------------------------------------------------------
