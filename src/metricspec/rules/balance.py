@@ -8,9 +8,11 @@ count for nothing here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, join_words, metric_name
+from metricspec.rules.kit import counted, doc_anchor, doc_name, examples_for, join_words, metric_name, number
+from metricspec.rules.vanity import flagged
 from metricspec.workspace import DocItem, MetricItem
 
 CATEGORIES = ("user", "business", "operational")
@@ -121,4 +123,59 @@ def check_unsegmented_user_metric(metric: MetricItem, ctx: Context) -> Iterator[
         help="Add `segments:` with the breakdowns it is always read by, e.g. "
         "`segments: [plan_tier, user_type]`.",
         field=("category",),
+    )
+
+
+# -- B004 -------------------------------------------------------------------------------------
+
+# A target this far from its baseline (relative to it) is pushed hard enough to invite gaming.
+STRETCH = 0.30
+# Below this, both ends are a small count (2 -> 3 releases): a step, not a stretch.
+SMALL_COUNT = 10
+
+
+def _stretch(metric: MetricItem) -> Optional[float]:
+    """The target's relative change from its baseline, when it is a stretch; else None."""
+    target = metric.model.target
+    if target is None or target.value is None or target.baseline is None or target.baseline == 0:
+        return None  # from nothing (a new feature), the change has no relative size
+    if abs(target.value) < SMALL_COUNT and abs(target.baseline) < SMALL_COUNT:
+        return None
+    if (target.value < 0) != (target.baseline < 0):
+        return None  # across zero: no relative size either
+    change = (target.value - target.baseline) / abs(target.baseline)
+    return change if abs(change) >= STRETCH else None
+
+
+@rule(
+    "B004", "unguarded-stretch-target", "warning", "metric",
+    "a target 30% or more from its baseline, on a metric with no `guardrails`",
+    what="A metric whose target moves it 30% or more from its baseline (relative to the "
+    "baseline, either way) and that has no active `guardrails` of its own. The document's "
+    "north star is B002's, not this rule's; small counts (baseline and value both under 10: "
+    "2 -> 3 releases) are not stretch targets, and neither is a target from a baseline of 0 or "
+    "across zero, nor one on a metric V001 or V002 flags (it is to be replaced, not guarded). "
+    "Deprecated metrics are not checked.",
+    why="The harder a number is pushed, the more it invites gaming it (metric myopia, "
+    "Goodhart's law): a 90% take-up target is met by making the other channels worse, a "
+    "halved handling time by closing calls early. A counter-metric watched beside it "
+    "(satisfaction, failure demand, refunds) is what shows whether the number moved for the "
+    "right reason.",
+)
+def check_unguarded_stretch_target(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
+    if not metric.active or any(guard.active and guard is not metric for guard in metric.guardrails):
+        return
+    change = _stretch(metric)
+    if change is None or ctx.workspace.north_star(metric.doc) is metric or flagged(metric, ctx):
+        return
+    target = metric.model.target
+    moves = f"{abs(change) * 100:.0f}%".replace(".0%", "%")
+    way = "up" if change > 0 else "down"
+    yield Finding(
+        metric,
+        f"{metric_name(metric)} is pushed {moves} {way} (from {number(target.baseline)} to {number(target.value)}) "
+        "with no `guardrails`: nothing shows whether it moved for the right reason",
+        help=f"Add `guardrails: [...]` to '{metric.id}' naming the counter-metrics that must not get "
+        f"worse while it is pushed (e.g. {examples_for(metric.doc).guards}).",
+        field=("target", "value"),
     )

@@ -44,6 +44,11 @@ def counted(count: Union[int, float], noun: str) -> str:
     return f"{number} {noun}{'' if count == 1 else 's'}"
 
 
+def number(value: float) -> str:
+    """A number as a target writes it: 1,200 and 0.5, never 1.2e+03."""
+    return f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,.6g}"
+
+
 def ids(items: list, limit: int = 4) -> str:
     """The first `limit` items' ids, quoted and separated by commas: "'a', 'b' and 3 more"."""
     shown = ", ".join(f"'{item.id}'" for item in items[:limit])

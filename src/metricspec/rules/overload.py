@@ -184,7 +184,7 @@ def _definition(metric: MetricItem) -> Optional[tuple]:
 
 def _how(metric: MetricItem) -> str:
     model = metric.model
-    said = [f"{key} `{value}`" for key in ("event", "numerator", "denominator")
+    said = [f"{key} `{value.strip()}`" for key in ("event", "numerator", "denominator")
             if (value := getattr(model, key))]
     said.append(f"window {model.window}" if model.window else "no window")
     said.append(f"aggregation {model.aggregation}" if model.aggregation else "no aggregation")
