@@ -129,15 +129,29 @@ def check_unsegmented_user_metric(metric: MetricItem, ctx: Context) -> Iterator[
 # -- B004 -------------------------------------------------------------------------------------
 
 # A target this far from its baseline (relative to it) is pushed hard enough to invite gaming.
+# A percent moves in points: 22% -> 35% is a 13-point step, not a 59% leap (a rate near 0
+# would otherwise make every improvement a stretch), while 60% -> 90% take-up is 30 points.
 STRETCH = 0.30
+_PERCENT_UNITS = {"percent", "percentage", "pct", "%"}
 # Below this, both ends are a small count (2 -> 3 releases): a step, not a stretch.
 SMALL_COUNT = 10
 
 
 def _stretch(metric: MetricItem) -> Optional[float]:
-    """The target's relative change from its baseline, when it is a stretch; else None."""
+    """The target's change from its baseline (points / 100 for a percent, else relative to the
+    baseline), when it is a stretch; else None."""
     target = metric.model.target
-    if target is None or target.value is None or target.baseline is None or target.baseline == 0:
+    if target is None or target.value is None or target.baseline is None:
+        return None
+    change = target.value - target.baseline
+    if target.direction and change and target.direction != ("increase" if change > 0 else "decrease"):
+        return None  # the target contradicts itself (T006): to be corrected, not guarded
+    if (metric.model.unit or "").strip().lower() in _PERCENT_UNITS:
+        if not (0 <= target.value <= 100 and 0 <= target.baseline <= 100):
+            return None  # not a share (T005, or a signed rate): points say nothing
+        change = (target.value - target.baseline) / 100
+        return change if abs(change) >= STRETCH else None
+    if target.baseline == 0:
         return None  # from nothing (a new feature), the change has no relative size
     if abs(target.value) < SMALL_COUNT and abs(target.baseline) < SMALL_COUNT:
         return None
@@ -151,10 +165,13 @@ def _stretch(metric: MetricItem) -> Optional[float]:
     "B004", "unguarded-stretch-target", "warning", "metric",
     "a target 30% or more from its baseline, on a metric with no `guardrails`",
     what="A metric whose target moves it 30% or more from its baseline (relative to the "
-    "baseline, either way) and that has no active `guardrails` of its own. The document's "
+    "baseline, either way; a percent by 30 points or more, as 60% -> 90% take-up) and that "
+    "has no active `guardrails` of its own. The document's "
     "north star is B002's, not this rule's; small counts (baseline and value both under 10: "
     "2 -> 3 releases) are not stretch targets, and neither is a target from a baseline of 0 or "
-    "across zero, nor one on a metric V001 or V002 flags (it is to be replaced, not guarded). "
+    "across zero, nor one on a metric V001 or V002 flags (it is to be replaced, not guarded), "
+    "nor a target that is itself to be corrected (a `direction` its numbers contradict, a "
+    "percent outside 0-100). "
     "Deprecated metrics are not checked.",
     why="The harder a number is pushed, the more it invites gaming it (metric myopia, "
     "Goodhart's law): a 90% take-up target is met by making the other channels worse, a "
@@ -169,7 +186,8 @@ def check_unguarded_stretch_target(metric: MetricItem, ctx: Context) -> Iterator
     if change is None or ctx.workspace.north_star(metric.doc) is metric or flagged(metric, ctx):
         return
     target = metric.model.target
-    moves = f"{abs(change) * 100:.0f}%".replace(".0%", "%")
+    percent = (metric.model.unit or "").strip().lower() in _PERCENT_UNITS
+    moves = f"{abs(change) * 100:.0f} {'points' if percent else '%'}".replace(" %", "%")
     way = "up" if change > 0 else "down"
     yield Finding(
         metric,
