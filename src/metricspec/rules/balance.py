@@ -11,24 +11,48 @@ from collections.abc import Iterator
 from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, examples_for, join_words, metric_name, number
+from metricspec.rules.kit import counted, doc_anchor, doc_name, examples_for, in_use, join_words, metric_name, number
 from metricspec.rules.vanity import flagged
 from metricspec.workspace import DocItem, MetricItem
 
 CATEGORIES = ("user", "business", "operational")
-_EXAMPLES = {
-    "user": "a user metric (activation, retention, satisfaction)",
-    "business": "a business metric (revenue, conversion, margin)",
-    "operational": "an operational metric (reliability, latency, support load)",
-}
+
+
+class _Product:
+    """The active metrics of one product, over every file of the run that names it."""
+
+    __slots__ = ("metrics", "files", "reported")
+
+    def __init__(self) -> None:
+        self.metrics: list[MetricItem] = []
+        self.files = 0
+        self.reported: Optional[DocItem] = None  # the product's first reported file: where B001 speaks
+
+
+def _products(ctx: Context) -> dict[str, _Product]:
+    """Every named product of the run; built once per run, since each document asks for its own."""
+    cache = ctx.workspace.__dict__.get("_b001_products")
+    if cache is None:
+        cache = ctx.workspace.__dict__["_b001_products"] = {}
+        for doc in ctx.workspace.docs:
+            if doc.model.product is None:
+                continue
+            product = cache.setdefault(doc.model.product, _Product())
+            product.metrics.extend(metric for metric in doc.metrics if in_use(metric))
+            product.files += 1
+            if product.reported is None and doc.reported:
+                product.reported = doc
+    return cache
 
 
 @rule(
     "B001", "unbalanced-categories", "info", "document",
-    "a document whose metrics miss one of the categories user, business, operational",
-    what="A document whose active metrics leave out at least one of the three categories "
-    "`user`, `business` and `operational`. The finding lists the missing ones, and how many "
-    "metrics declare no `category` at all.",
+    "a product whose metrics miss one of the categories user, business, operational",
+    what="A product whose active metrics (`status: active`) leave out at least one of the three "
+    "categories `user`, `business` and `operational`. A product is every file of the run with "
+    "the same `product` (a team's file of user metrics is balanced by its product's other "
+    "files), reported once, on its first file; a file without `product` is judged alone. The "
+    "finding lists the missing categories, and how many metrics declare no `category` at all.",
     why="Each category catches what the others miss. User metrics without business ones "
     "celebrate engagement that never pays; business metrics without user ones hit revenue "
     "targets by squeezing customers; neither notices the slow pages, failures and support "
@@ -36,7 +60,13 @@ _EXAMPLES = {
     "balanced scorecard, keeps one win from hiding another loss.",
 )
 def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]:
-    active = [metric for metric in doc.metrics if metric.active]
+    if doc.model.product is None:
+        active, files = [metric for metric in doc.metrics if in_use(metric)], 1
+    else:
+        product = _products(ctx)[doc.model.product]
+        if product.reported is not doc:
+            return
+        active, files = product.metrics, product.files
     if not active:
         return
     present = {metric.model.category for metric in active if metric.model.category}
@@ -44,29 +74,39 @@ def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]
     if not missing:
         return
     uncategorised = sum(1 for metric in active if not metric.model.category)
-    # Proposed metrics count, deprecated ones do not: "active" would misname the proposed ones.
-    count = counted(len(active), "metric")
+    count = counted(len(active), "active metric")
+    whose = doc_name(doc) + (f" ({files} files)" if files > 1 else "")
     if not present:
-        which = f"the only metric of {doc_name(doc)} declares no" if len(active) == 1 else (
-            f"none of the {count} of {doc_name(doc)} declares a"
+        which = f"the only active metric of {whose} declares no" if len(active) == 1 else (
+            f"none of the {count} of {whose} declares a"
         )
         message = f"{which} `category`, so nothing shows user, business and operational health side by side"
     else:
         covered = [category for category in CATEGORIES if category in present]
         message = (
-            f"{'the only metric' if len(active) == 1 else 'the ' + count} of {doc_name(doc)} "
+            f"{'the only active metric' if len(active) == 1 else 'the ' + count} of {whose} "
             f"cover{'s' if len(active) == 1 else ''} {join_words(covered)} but no "
             f"{join_words(missing, 'or')} metric"
         )
         if uncategorised:
             message += f" ({uncategorised} declare{'s' if uncategorised == 1 else ''} no `category`)"
+    examples = _category_examples(doc)
     yield Finding(
         doc,
         message,
-        help=f"Add {join_words([_EXAMPLES[category] for category in missing])}, or set `category` on "
+        help=f"Add {join_words([examples[category] for category in missing])}, or set `category` on "
         "the metrics that already measure it.",
         field=doc_anchor(doc),
     )
+
+
+def _category_examples(doc: DocItem) -> dict[str, str]:
+    examples = examples_for(doc)
+    return {
+        "user": f"a user metric (e.g. {examples.retention}, satisfaction)",
+        "business": f"a business metric (e.g. {examples.money})",
+        "operational": "an operational metric (reliability, latency, support load)",
+    }
 
 
 @rule(

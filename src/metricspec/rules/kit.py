@@ -37,6 +37,12 @@ def retired(item: Union[NodeItem, MetricItem]) -> bool:
     return item.model.status == "deprecated"
 
 
+def in_use(metric: MetricItem) -> bool:
+    """An "active" metric, as every count in a message means it: `status: active` (the default).
+    Proposed metrics are not measured yet, deprecated ones no longer (RULES.md)."""
+    return metric.model.status == "active"
+
+
 def counted(count: Union[int, float], noun: str) -> str:
     """The count and the noun, plural unless the count is one: "1 node", "3 nodes", "1.5 weekly
     review cycles" (a float prints without a trailing ".0")."""

@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from typing import Optional, Union
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, metric_name, retired
+from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, in_use, metric_name, retired
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 
-def _active(metric: MetricItem) -> bool:
-    """In use: `status: active` (the default), neither proposed nor deprecated. Not
-    `MetricItem.active`, which also holds proposed metrics."""
-    return metric.model.status == "active"
+# In use: `status: active` (the default), neither proposed nor deprecated; the one meaning of
+# "active" in every message (kit.in_use).
+_active = in_use
 
 
 @rule(
