@@ -138,7 +138,7 @@ def check_unguarded_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         f"north star {metric_name(star)} is unguarded: {evidence}, so nothing "
         "shows when it is being gamed",
         help=f"Add `guardrails: [...]` to '{star.id}' naming the counter-metrics that must not "
-        "get worse while it climbs (quality, satisfaction, failure or refund rate).",
+        f"get worse while it climbs (e.g. {examples_for(doc).guards}).",
         field=("north_star",),
         subject=star.id,
     )
@@ -161,7 +161,7 @@ def check_unsegmented_user_metric(metric: MetricItem, ctx: Context) -> Iterator[
         f"user metric {metric_name(metric)} has no `segments`: an overall number "
         "can hide a shrinking core segment",
         help="Add `segments:` with the breakdowns it is always read by, e.g. "
-        "`segments: [plan_tier, user_type]`.",
+        f"`segments: {examples_for(metric.doc).segments}`.",
         field=("category",),
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, Optional, Union
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, metric_name, node_name
+from metricspec.rules.kit import as_words, counted, doc_anchor, doc_name, ids, metric_name, node_name
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 # How many days one review cycle lasts.
@@ -85,6 +85,24 @@ def check_no_source(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 # G002, so it lives with them, keeping its V code (RULES.md lists it with the vanity rules).
 
 
+# Words of a metric whose rise is bad news: a cost, a churn, a wait, a failure.
+_LOWER_IS_BETTER = frozenset(
+    "cost costs cac cpa spend expense expenses churn churned time latency duration wait days hours "
+    "minutes seconds error errors failure failures failed complaints complaint incidents defects "
+    "refunds refund returns abandonment bounce drop dropout".split()
+)
+
+
+def _bad_news(metric: MetricItem) -> str:
+    """Which way of moving 20% is bad news for this metric: "rise" for a cost, "drop" otherwise."""
+    target = metric.model.target
+    if target is not None and target.direction in ("increase", "decrease"):
+        return "rise" if target.direction == "decrease" else "drop"
+    if target is not None and target.value is not None and target.baseline is not None and target.value != target.baseline:
+        return "rise" if target.value < target.baseline else "drop"
+    return "rise" if _LOWER_IS_BETTER.intersection(as_words(f"{metric.model.name} {metric.id}").split()) else "drop"
+
+
 @rule(
     "V003", "no-decision", "info", "metric", "a metric with no `decision`",
     what="An active or proposed metric with no `decision`: no sentence saying what the team would "
@@ -100,8 +118,9 @@ def check_no_decision(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     yield Finding(
         metric,
         f"{metric_name(metric)} has no `decision`: nothing says what the team would do if it moved 20% tomorrow",
-        help="Add `decision:` with the action a 20% move would trigger (e.g. \"A 20% drop pauses the "
-        "launch until we know why\"); if there is none, retire the metric with `status: deprecated`.",
+        help=f"Add `decision:` with the action a 20% move would trigger (e.g. \"A 20% {_bad_news(metric)} "
+        "puts the next change on hold until we know why\"); if there is none, retire the metric with "
+        "`status: deprecated`.",
         field=("id",),
     )
 

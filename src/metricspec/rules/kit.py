@@ -170,6 +170,11 @@ _UNKNOWN_PAID = Examples(
     "revenue per customer, gross margin", _UNKNOWN.segments, _UNKNOWN.goal, "refund rate, complaint rate")
 
 
+def is_cost(metric: MetricItem) -> bool:
+    """The metric's words say it is a cost (cost per transaction, CAC, spend)."""
+    return bool(COST_WORDS.intersection(as_words(f"{metric.model.name} {metric.id}").split()))
+
+
 def measures_revenue(doc: DocItem) -> bool:
     """Some metric of the document (not retired) measures money coming in."""
     cached = doc.__dict__.get("_measures_revenue")  # asked once per finding: scanned once per document
