@@ -275,7 +275,8 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     helps = []
     if no_core:
         if model in _SUBSCRIPTION:
-            lacks, shows = "no retention metric", "whether customers stay"
+            who = "subscribers" if model == "consumer-subscription" else "customers"
+            lacks, shows = "no retention metric", f"whether {who} stay"
             helps.append(f"Add a retention metric (e.g. {examples.retention}): a subscription "
                          "that grows while it churns is filling a leaking bucket.")
         elif model in _NO_REVENUE:

@@ -374,7 +374,7 @@ def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
         evidence += f" (the target of deprecated '{retired_targets[0]}' no longer counts)"
     question = "by how much?" if has_time(title) else "by how much, and by when?"
     verb = vague_verb(title)
-    opening = f"'{verb}' {question}" if verb else question[0].upper() + question[1:]
+    opening = f"'{verb}' {question}" if verb else question
     yield Finding(
         node,
         f"{node_name(node)} is vague: {opening} The title names no amount and {evidence}",
