@@ -195,14 +195,15 @@ def _how(metric: MetricItem) -> str:
     what="A metric that measures the same thing as another: its `formula` is a constant "
     "multiple of one other metric (ARR written `mrr * 12` beside MRR), or two active metrics "
     "of the document count the same `event` (or `numerator` and `denominator`) with the same "
-    "`window` and `aggregation`. Deprecated metrics do not count.",
+    "`window` and `aggregation`: one finding per definition, on its first copy, naming the "
+    "others. Deprecated metrics do not count.",
     why="One number tracked twice looks like two signals and is one: it takes a place a real "
     "signal could hold (the document's and the node's few metrics), doubles the review time, "
     "and invites a team to celebrate the same movement twice. ARR and MRR always move "
     "together; keep the one the team steers by.",
 )
 def check_redundant_metric(doc: DocItem, ctx: Context) -> Iterator[Finding]:
-    seen: dict[tuple, MetricItem] = {}
+    seen: dict[tuple, list[MetricItem]] = {}
     for metric in doc.metrics:
         if retired(metric):
             continue
@@ -219,20 +220,19 @@ def check_redundant_metric(doc: DocItem, ctx: Context) -> Iterator[Finding]:
                 field=("formula",),
             )
             continue
-        if not _active(metric):
-            continue
-        key = _definition(metric)
-        if key is None:
-            continue
-        first = seen.setdefault(key, metric)
-        if first is metric:
-            continue
+        if _active(metric) and (key := _definition(metric)) is not None:
+            seen.setdefault(key, []).append(metric)
+    # One finding per definition tracked more than once (one root cause, one finding), on its
+    # first copy, naming the others.
+    for first, metric, *more in (group for group in seen.values() if len(group) > 1):
         field = next(name for name in ("event", "numerator", "denominator") if getattr(metric.model, name))
+        also = f" (and so do {ids(more, 3)})" if more else ""
         yield Finding(
             metric,
-            f"{metric_name(metric)} measures the same thing as {metric_name(first)}: both count "
-            f"{_how(metric)}",
-            help=f"Keep one of them: deprecate '{metric.id}', or change what it counts (another "
-            "event, a denominator, a window) if it was meant to measure something else.",
+            f"{metric_name(metric)} measures the same thing as {metric_name(first)}{also}: "
+            f"{'all' if more else 'both'} count {_how(metric)}",
+            help=f"Keep one of them: deprecate '{metric.id}'{' and the other copies' if more else ''}, or "
+            "change what it counts (another event, a denominator, a window) if it was meant to "
+            "measure something else.",
             field=(field,),
         )
