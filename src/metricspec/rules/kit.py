@@ -95,10 +95,11 @@ _REVENUE_WORDS = frozenset(term for term in REVENUE_TERMS if " " not in term)
 _REVENUE_PHRASES = tuple(term for term in REVENUE_TERMS if " " in term)
 
 
-def is_revenue(metric: MetricItem) -> bool:
+def is_revenue(metric: MetricItem, words: Optional[str] = None) -> bool:
     """The metric measures money coming in: revenue words in its name or id, or a currency unit
-    on a metric whose words do not say it is a cost."""
-    words = as_words(f"{metric.model.name} {metric.id}")
+    on a metric whose words do not say it is a cost. `words`: as_words of its name and id, when
+    the caller has them already."""
+    words = words or as_words(f"{metric.model.name} {metric.id}")
     if _REVENUE_WORDS.intersection(words.split()) or any(f" {p} " in words for p in _REVENUE_PHRASES):
         return True
     unit = (metric.model.unit or "").strip().lower()

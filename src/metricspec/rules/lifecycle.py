@@ -249,7 +249,7 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             stages = [stage for stage in stages if stage != "mvp"] + [declared]
         for stage in dict.fromkeys(stages):
             fits[stage].append(metric)
-        revenue = is_revenue(metric)
+        revenue = is_revenue(metric, words)
         sustained = sustained or _sustains(model, words, used, revenue)
         if declared == "discovery" and revenue and metric.model.target is not None:
             yield Finding(
