@@ -55,6 +55,7 @@ SMELLS = {
         ("H003", None, 6),
         ("L001", None, 7),
         ("H002", "grow-the-app", 9),
+        ("T007", "grow-the-app", 10),
         ("O001", "grow-the-app", 12),
         ("G001", "total-registered-users", 12),
         ("V001", "total-registered-users", 13),

@@ -18,6 +18,11 @@ from typing import Any
 STATUSES = ("active", "proposed", "deprecated")
 CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly")  # `review:`
 STAGES = ("discovery", "mvp", "growth", "maturity")
+# `model:`, how the product creates value (named PRODUCT_MODELS: MODELS is a form, below).
+PRODUCT_MODELS = (
+    "b2b-saas", "consumer-subscription", "marketplace", "ecommerce", "public-service", "nonprofit",
+    "internal-platform",
+)
 DIRECTIONS = ("increase", "decrease", "maintain")
 KINDS = ("leading", "lagging")
 CATEGORIES = ("user", "business", "operational")
@@ -156,6 +161,7 @@ DOCUMENT = (
     Field("metricspec", VERSION, required=True),
     _optional("product", TEXT),
     _choice("stage", STAGES),
+    _choice("model", PRODUCT_MODELS, description="How the product creates value; L001 and the examples in messages read it."),
     _optional("north_star", ID),
     _optional("owner", TEXT),
     _choice("review", CADENCES),

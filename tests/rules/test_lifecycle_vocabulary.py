@@ -8,7 +8,7 @@ import random
 from metricspec.rules import lifecycle
 from metricspec.rules.kit import as_words
 
-VOCABULARIES = {**lifecycle.STAGE_TERMS, "retention": lifecycle.RETENTION_TERMS, "revenue": lifecycle.REVENUE_TERMS}
+VOCABULARIES = {**lifecycle.STAGE_TERMS, "retention": lifecycle.RETENTION_TERMS}
 
 
 def _reference_fits(words: str) -> list[str]:

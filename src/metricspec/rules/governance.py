@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, Optional, Union
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, metric_name, node_name
+from metricspec.rules.kit import as_words, counted, doc_anchor, doc_name, ids, metric_name, node_name
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 # How many days one review cycle lasts.
@@ -85,6 +85,24 @@ def check_no_source(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 # G002, so it lives with them, keeping its V code (RULES.md lists it with the vanity rules).
 
 
+# Words of a metric whose rise is bad news: a cost, a churn, a wait, a failure.
+_LOWER_IS_BETTER = frozenset(
+    "cost costs cac cpa spend expense expenses churn churned time latency duration wait days hours "
+    "minutes seconds error errors failure failures failed complaints complaint incidents defects "
+    "refunds refund returns abandonment bounce drop dropout".split()
+)
+
+
+def _bad_news(metric: MetricItem) -> str:
+    """Which way of moving 20% is bad news for this metric: "rise" for a cost, "drop" otherwise."""
+    target = metric.model.target
+    if target is not None and target.direction in ("increase", "decrease"):
+        return "rise" if target.direction == "decrease" else "drop"
+    if target is not None and target.value is not None and target.baseline is not None and target.value != target.baseline:
+        return "rise" if target.value < target.baseline else "drop"
+    return "rise" if _LOWER_IS_BETTER.intersection(as_words(f"{metric.model.name} {metric.id}").split()) else "drop"
+
+
 @rule(
     "V003", "no-decision", "info", "metric", "a metric with no `decision`",
     what="An active or proposed metric with no `decision`: no sentence saying what the team would "
@@ -100,8 +118,9 @@ def check_no_decision(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
     yield Finding(
         metric,
         f"{metric_name(metric)} has no `decision`: nothing says what the team would do if it moved 20% tomorrow",
-        help="Add `decision:` with the action a 20% move would trigger (e.g. \"A 20% drop pauses the "
-        "launch until we know why\"); if there is none, retire the metric with `status: deprecated`.",
+        help=f"Add `decision:` with the action a 20% move would trigger (e.g. \"A 20% {_bad_news(metric)} "
+        "puts the next change on hold until we know why\"); if there is none, retire the metric with "
+        "`status: deprecated`.",
         field=("id",),
     )
 
@@ -150,10 +169,12 @@ def check_stale_metric(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
 
 @rule(
     "G004", "no-review-cadence", "info", "document", "neither the metric nor its document sets `review`",
-    what="An active or proposed metric whose `review` cadence is set neither on itself nor on its "
-    "document. When the document sets no `review` and none of its (two or more) metrics does "
-    "either, one finding on the document says so instead of one per metric: a `review:` on the "
-    "document is the fix for all of them.",
+    what="A document that sets no `review` cadence and holds active or proposed metrics that "
+    "set none either: one finding on the document, naming how many of its metrics have no "
+    "cadence (and which, when only some do), since a `review:` on the document is the fix for "
+    "all of them. A document that sets `review` is never flagged: its metrics inherit it. "
+    "(Until this release, once any metric set its own `review`, each of the others was "
+    "reported separately.)",
     why="Metrics are only useful if someone looks at them on a rhythm that matches how fast they "
     "can move: daily for incidents, weekly for activation, quarterly for revenue retention. "
     "Without an agreed cadence numbers are looked at when they are already bad news, and "
@@ -166,24 +187,19 @@ def check_no_review_cadence(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     missing = [metric for metric in active if not metric.model.review]
     if not missing:
         return
-    if len(missing) >= 2 and len(missing) == len(active):
-        yield Finding(
-            doc,
-            f"{doc_name(doc)} sets no `review` cadence, and none of its {len(missing)} metrics "
-            "sets one: nobody has agreed when these numbers are looked at",
-            help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
-            "as the default, and override it on the metrics that move faster or slower.",
-            field=doc_anchor(doc),
-        )
-        return
-    for metric in missing:
-        yield Finding(
-            metric,
-            f"{metric_name(metric)} has no `review` cadence, and its document ({doc_name(doc)}) sets none",
-            help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) to the metric, or to the "
-            "document as the default for all its metrics.",
-            field=("id",),
-        )
+    if len(missing) == len(active):
+        whose = "its only metric sets none" if len(active) == 1 else f"none of its {len(missing)} metrics sets one"
+    else:
+        verb = "sets" if len(missing) == 1 else "set"
+        whose = f"{len(missing)} of its {len(active)} metrics {verb} none ({ids(missing, 3)})"
+    yield Finding(
+        doc,
+        f"{doc_name(doc)} sets no `review` cadence, and {whose}: nobody has agreed when "
+        f"{'this number is' if len(missing) == 1 else 'these numbers are'} looked at",
+        help="Add `review:` (daily, weekly, biweekly, monthly or quarterly) at the top of the file "
+        "as the default, and override it on the metrics that move faster or slower.",
+        field=doc_anchor(doc),
+    )
 
 
 # -- G005 -----------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, metric_name, node_name, retired
+from metricspec.rules.kit import (
+    counted, doc_anchor, doc_name, examples_for, ids, in_use, is_cost, metric_name, node_name, retired,
+)
+from metricspec.rules.vanity import flagged
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 _NEXT_LEVEL = {0: "goals", 1: "outcomes", 2: "behaviors"}
@@ -46,8 +49,8 @@ def check_unmeasured_behavior(node: NodeItem, ctx: Context) -> Iterator[Finding]
     yield Finding(
         node,
         f"{node_name(node)} is not measured: {evidence}",
-        help="Add a leading metric that counts how many users do this, ideally as a share of "
-        "the users who could (e.g. 'share of new seats that save a report in week one').",
+        help="Add a leading metric that counts how many people do this, ideally as a share of "
+        f"those who could (e.g. '{examples_for(node.doc).behavior}').",
         field=("id",),
     )
 
@@ -116,8 +119,8 @@ def check_no_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
         f"{doc_name(doc)} defines {counted(len(active), 'metric')} "
         "but no `north_star`: nothing says which one number shows the product delivering value",
         help="Add `north_star: <metric id>` naming the one leading metric that best captures "
-        "the value users get (e.g. weekly active report builders), and pair it with the "
-        "lagging business metric it predicts.",
+        f"the value users get (e.g. {examples_for(doc).value}), and pair it with the "
+        "lagging result it predicts.",
         field=doc_anchor(doc),
     )
 
@@ -136,13 +139,20 @@ def check_lagging_north_star(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     star = ctx.workspace.north_star(doc)
     if star is None or star.model.kind != "lagging":
         return
-    leading = [partner for partner in star.partners if partner.model.kind == "leading" and partner.active]
+    # Only a partner that measures value delivered to users can be a north star: not a cost,
+    # an operational guard, or a raw count of reach.
+    leading = [
+        partner for partner in star.partners
+        if partner.model.kind == "leading" and in_use(partner) and partner.model.category in (None, "user")
+        and not is_cost(partner) and not flagged(partner, ctx)
+    ]
     hint = (
-        f"Make its leading partner {ids(leading, 1)} the north star and keep '{star.id}' as the "
-        "lagging proof it predicts."
+        f"If {ids(leading, 1)} measures the value users get, make it the north star and keep "
+        f"'{star.id}' as the lagging proof it predicts; otherwise name a leading metric of "
+        f"delivered value (e.g. {examples_for(doc).value})."
         if leading
-        else "Name a leading metric of delivered value as the north star (e.g. weekly active "
-        f"report builders) and pair it with '{star.id}'."
+        else "Name a leading metric of delivered value as the north star (e.g. "
+        f"{examples_for(doc).value}) and pair it with '{star.id}'."
     )
     yield Finding(
         doc,
@@ -190,7 +200,7 @@ def check_objective_without_outcome_metric(node: NodeItem, ctx: Context) -> Iter
     yield Finding(
         node,
         f"nobody can tell whether {node_name(node)} was met: {evidence}",
-        help="Add a lagging metric of the business result to the objective (ARR, net revenue "
-        "retention, market share) with `kind: lagging`, and pair the leading metrics below with it.",
+        help=f"Add a lagging metric of the result to the objective (e.g. {examples_for(node.doc).result}) "
+        "with `kind: lagging`, and pair the leading metrics below with it.",
         field=("id",),
     )

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import as_words, counted, doc_name, join_words
+from metricspec.rules.kit import as_words, counted, doc_name, examples_for, is_revenue, join_words
 from metricspec.workspace import DocItem, MetricItem
 
 STAGES = ("discovery", "mvp", "growth", "maturity")
@@ -59,21 +59,34 @@ RETENTION_TERMS = (
     "come back", "repeat", "rebook", "rebooks", "rebooking",
     "renewal", "renewals", "renew", "renewed", "stickiness", "dau mau", "nrr", "ndr", "grr",
 )
-REVENUE_TERMS = (
-    "revenue", "revenues", "arr", "mrr", "acv", "tcv", "arpu", "arpa", "arppu", "gmv", "gbv",
-    "gross merchandise value", "gross booking value", "gross bookings", "booking value",
-    "billings", "income", "lifetime value", "ltv", "clv", "paying", "paid customers",
-    "paid accounts", "paid users", "paid subscribers", "monetization", "monetisation",
+# What a product without revenue lives on (a public service, a non-profit, an internal
+# platform): people taking the service up and completing it, and what it costs to deliver.
+SERVICE_TERMS = (
+    "take up", "takeup", "uptake", "digital take up", "completion", "completions", "completed",
+    "completion rate", "cost per transaction", "cost to serve", "cost per", "unit cost",
+    "satisfaction", "csat", "adoption", "adopted", "usage", "reach",
 )
-# A metric counted in money is revenue unless its words say it is a cost.
-_CURRENCIES = frozenset(
-    "usd eur gbp jpy chf cad aud nzd cny inr brl mxn sek nok dkk pln czk huf sgd hkd krw zar "
-    "ils aed sar dollars euros $ € £".split()
-)
-_COST_WORDS = frozenset(
-    "cost costs cac cpa spend spent spending expense expenses burn payback budget salary "
-    "salaries refund refunds".split()
-)
+# Without a `model`, the words that can only mean a service's take-up or cost (not "adoption"
+# of a feature, which a growth-stage app measures too).
+_TAKE_UP_OR_COST = ("take up", "takeup", "uptake", "cost per transaction", "cost to serve", "unit cost")
+# Measures that show a stage of a kind of product, beyond the shared vocabulary: net MRR churn
+# is expansion; a marketplace matures on liquidity and take rate.
+_MODEL_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "b2b-saas": {"maturity": ("net mrr churn", "net revenue churn", "net churn", "net mrr")},
+    "consumer-subscription": {"maturity": ("arpu", "revenue per subscriber", "revenue per user", "ltv")},
+    "marketplace": {
+        "growth": ("liquidity", "fill rate", "match rate", "gmv"),
+        "maturity": ("liquidity", "take rate", "fill rate", "gmv", "gross merchandise value"),
+    },
+    "ecommerce": {"maturity": ("average order value", "aov", "gross margin", "contribution margin")},
+    "public-service": {"growth": SERVICE_TERMS, "maturity": SERVICE_TERMS},
+    "nonprofit": {"growth": SERVICE_TERMS, "maturity": SERVICE_TERMS},
+    "internal-platform": {"growth": SERVICE_TERMS, "maturity": SERVICE_TERMS},
+}
+# Products without revenue, whose growth and maturity show in take-up and cost, not in money in.
+_NO_REVENUE = ("public-service", "nonprofit", "internal-platform")
+# Products paid for again and again: at growth and maturity, revenue without retention hides churn.
+_SUBSCRIPTION = ("b2b-saas", "consumer-subscription")
 
 _LABELS = {
     "discovery": "a discovery-stage product",
@@ -86,6 +99,14 @@ _FOCUS = {
     "mvp": "activation or retention",
     "growth": "acquisition efficiency (CAC payback, viral coefficient, feature adoption)",
     "maturity": "expansion or margin (net revenue retention, gross margin, market share)",
+}
+# What a stage must prove, where the kind of product changes it.
+_MODEL_FOCUS = {
+    ("consumer-subscription", "maturity"): "retention, churn and revenue per subscriber",
+    ("marketplace", "maturity"): "liquidity and take rate (fill rate, take rate, repeat buyers)",
+    **{(model, "growth"): "take-up and completion (digital take-up, completion rate)" for model in _NO_REVENUE},
+    **{(model, "maturity"): "take-up, completion and cost to serve (cost per transaction, satisfaction)"
+       for model in _NO_REVENUE},
 }
 _MEASURES = {
     "discovery": "problem validation",
@@ -110,11 +131,11 @@ def _index(vocabularies: dict[str, tuple[str, ...]]) -> dict[str, list[tuple[tup
 
 
 # All the vocabularies L001 reads, so that one pass over a metric's words finds every one used.
-_VOCABULARY = _index({**STAGE_TERMS, "retention": RETENTION_TERMS, "revenue": REVENUE_TERMS})
+_VOCABULARY = _index({**STAGE_TERMS, "retention": RETENTION_TERMS})
 
 
 def _used(words: str) -> set[str]:
-    """The vocabularies (stages, "retention", "revenue") of which `words` holds a phrase.
+    """The vocabularies (stages, "retention") of which `words` holds a phrase.
 
     The same as `_has(words, phrases)` for each of them: `words` is single-spaced words, padded,
     and every phrase is such words, so " phrase " is in `words` exactly when the phrase's
@@ -132,13 +153,6 @@ def _used(words: str) -> set[str]:
 
 def _metric_words(metric: MetricItem) -> str:
     return as_words(f"{metric.model.name} {metric.id}")
-
-
-def _is_revenue(metric: MetricItem, words: str, used: set[str]) -> bool:
-    if "revenue" in used:
-        return True
-    unit = (metric.model.unit or "").strip().lower()
-    return unit in _CURRENCIES and not any(f" {word} " in words for word in _COST_WORDS)
 
 
 def _fits(words: str, used: set[str]) -> list[str]:
@@ -168,6 +182,17 @@ def _best_other(declared: str, fits: dict[str, list[MetricItem]]) -> Optional[st
     return max(others, key=lambda stage: (len(fits[stage]), STAGES.index(stage)))
 
 
+def _sustains(model: Optional[str], words: str, used: set[str], revenue: bool) -> bool:
+    """The metric shows what a growth or mature product of this kind lives on."""
+    if "retention" in used:
+        return True
+    if model in _SUBSCRIPTION:
+        return False  # revenue alone: a subscription can grow its revenue while it churns
+    if model in _NO_REVENUE:
+        return _has(words, SERVICE_TERMS)
+    return revenue or (model is None and _has(words, _TAKE_UP_OR_COST))
+
+
 def _target_text(metric: MetricItem) -> str:
     target = metric.model.target
     if target is None or target.value is None:
@@ -184,10 +209,17 @@ def _target_text(metric: MetricItem) -> str:
     "the words of each metric's name and id: discovery counts validation (interviews, problem "
     "score), an MVP activation and retention, growth acquisition efficiency (CAC payback, viral "
     "coefficient, feature adoption), maturity expansion and margin (net revenue retention, gross "
-    "margin, market share). It fires when no metric fits the declared stage but some fit another "
-    "one; on every revenue metric with a target in a discovery-stage document; and on a growth "
-    "or maturity document with no retention or revenue metric at all. Documents without `stage` "
-    "are not checked.",
+    "margin, market share). The document's `model` changes what fits: a public service, a "
+    "non-profit or an internal platform has no revenue and grows and matures on take-up, "
+    "completion and cost to serve; a consumer subscription matures on retention, churn and "
+    "revenue per subscriber; a marketplace on liquidity and take rate. Churn and retention "
+    "count for a growth or mature product, never as evidence of an MVP. It fires when no "
+    "metric fits the declared stage but some fit another one; on every revenue metric with a "
+    "target in a discovery-stage document; and on a growth or maturity document that misses "
+    "what its kind of product lives on: a retention metric for a subscription (revenue alone "
+    "does not do), take-up, completion or cost for a product without revenue, retention or a "
+    "financial measure otherwise. It never advises declaring a lower stage. Documents without "
+    "`stage` are not checked.",
     why="Each stage has one question to answer, and measuring the wrong one is how products "
     "die. Revenue targets in discovery push a team to sell before it knows the problem is real; "
     "an MVP that tracks CAC and virality is scaling acquisition before proving people stay "
@@ -202,15 +234,23 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
     active = [metric for metric in doc.metrics if metric.active]
     if not active:
         return
+    model = doc.model.model
+    extra = _MODEL_TERMS.get(model, {}).get(declared, ())
+    later = declared in ("growth", "maturity")
     fits: dict[str, list[MetricItem]] = {stage: [] for stage in STAGES}
-    stays_or_pays = False
+    sustained = False
     for metric in active:
         words = _metric_words(metric)
         used = _used(words)
-        for stage in _fits(words, used):
+        stages = _fits(words, used)
+        # Churn and retention are a retention-minded product's signs at growth and maturity,
+        # never evidence of an MVP.
+        if later and ("retention" in used or (extra and _has(words, extra))):
+            stages = [stage for stage in stages if stage != "mvp"] + [declared]
+        for stage in dict.fromkeys(stages):
             fits[stage].append(metric)
-        revenue = _is_revenue(metric, words, used)
-        stays_or_pays = stays_or_pays or revenue or "retention" in used
+        revenue = is_revenue(metric, words)
+        sustained = sustained or _sustains(model, words, used, revenue)
         if declared == "discovery" and revenue and metric.model.target is not None:
             yield Finding(
                 metric,
@@ -224,35 +264,42 @@ def check_stage_mismatch(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             )
 
     label = _LABELS[declared]
-    no_core = declared in ("growth", "maturity") and not stays_or_pays
+    focus = _MODEL_FOCUS.get((model, declared), _FOCUS[declared])
+    no_core = later and not sustained
     other = None if fits[declared] else _best_other(declared, fits)
     if not no_core and other is None:
         return
+    examples = examples_for(doc)
     count = counted(len(active), "metric")
     parts = []
+    helps = []
     if no_core:
-        parts.append(
-            f"{doc_name(doc)} is {label} with no retention or revenue metric: none of its {count} "
-            "shows whether customers stay or pay"
-        )
+        if model in _SUBSCRIPTION:
+            who = "subscribers" if model == "consumer-subscription" else "customers"
+            lacks, shows = "no retention metric", f"whether {who} stay"
+            helps.append(f"Add a retention metric (e.g. {examples.retention}): a subscription "
+                         "that grows while it churns is filling a leaking bucket.")
+        elif model in _NO_REVENUE:
+            lacks, shows = "no take-up, completion or cost metric", "whether people use it or what it costs to deliver"
+            helps.append(f"Add what the service lives on (e.g. {examples.money}): a service that grows "
+                         "without being taken up, or at any cost, is not succeeding.")
+        else:
+            lacks, shows = "no retention or financial metric", "whether customers stay, or what the product earns or costs"
+            helps.append(f"Add a retention metric (e.g. {examples.retention}) or the financial measure "
+                         f"the product lives on (e.g. {examples.money}): growth that does not last is not growth.")
+        parts.append(f"{doc_name(doc)} is {label} with {lacks}: none of its {count} shows {shows}")
     if other is not None:
         evidence = (
             f"{_listed_ids(fits[other])} measure{'s' if len(fits[other]) == 1 else ''} "
-            f"{_MEASURES[other]}, and none measures {_FOCUS[declared]}"
+            f"{_MEASURES[other]}, and none measures {focus}"
         )
         if no_core:
             parts.append(f"its metrics fit {_LABELS[other]}: {evidence}")
         else:
             parts.append(f"{doc_name(doc)} is declared {label}, but its metrics fit {_LABELS[other]}: {evidence}")
-    helps = []
-    if other is not None:
-        helps.append(
-            f"If that is where the product is, set `stage: {other}`; otherwise measure what "
-            f"{label} must prove: {_FOCUS[declared]}."
-        )
-    if no_core:
-        helps.append(
-            "Add a retention metric (e.g. 90-day logo retention) or a revenue metric (ARR, MRR, "
-            "net revenue retention): growth that does not stay or pay is not growth."
-        )
+        # Never a lower stage: a team does not go back to being an MVP to satisfy a linter.
+        advice = f"Measure what {label} must prove: {focus}."
+        if STAGES.index(other) > STAGES.index(declared):
+            advice = f"If that is where the product is, set `stage: {other}`; otherwise measure what {label} must prove: {focus}."
+        helps.insert(0, advice)
     yield Finding(doc, "; ".join(parts), help=" ".join(helps), field=("stage",))

@@ -6,18 +6,18 @@ retired, and proposed ones are not in use yet; neither asks anyone's attention a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import Union
+from typing import Optional, Union
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, retired
+from metricspec.rules.kit import counted, doc_anchor, doc_name, ids, in_use, metric_name, retired
 from metricspec.workspace import DocItem, MetricItem, NodeItem
 
 
-def _active(metric: MetricItem) -> bool:
-    """In use: `status: active` (the default), neither proposed nor deprecated. Not
-    `MetricItem.active`, which also holds proposed metrics."""
-    return metric.model.status == "active"
+# In use: `status: active` (the default), neither proposed nor deprecated; the one meaning of
+# "active" in every message (kit.in_use).
+_active = in_use
 
 
 @rule(
@@ -144,4 +144,95 @@ def check_owner_overload(ctx: Context) -> Iterator[Finding]:
             "or metric), retire metrics no decision depends on, or raise "
             "`max-metrics-per-owner` if this owner is a whole team.",
             field=field,
+        )
+
+
+# -- O004 -------------------------------------------------------------------------------------
+
+# A formula that is another metric times a constant: `mrr * 12`, `12 × mrr`, `revenue / 1000`.
+_NUMBER = r"\d[\d_,]*(?:\.\d+)?"
+_MULTIPLE = re.compile(
+    rf"^\(?\s*(?:(?P<before>{_NUMBER})\s*[*×x]\s*)?(?P<id>[A-Za-z][\w-]*)"
+    rf"(?:\s*(?P<op>[*×x/])\s*(?P<after>{_NUMBER}))?\s*\)?$"
+)
+
+
+def _multiple_of(metric: MetricItem, ctx: Context) -> Optional[tuple[MetricItem, str]]:
+    """The other metric the formula is a constant multiple of, and the factor as written."""
+    match = _MULTIPLE.match((metric.model.formula or "").strip())
+    if match is None:
+        return None
+    name = match["id"]
+    for candidate in (name, name.lower(), name.lower().replace("_", "-")):
+        other = ctx.workspace.by_id.get(candidate)
+        if isinstance(other, MetricItem) and other is not metric and not retired(other):
+            op = "÷" if match["op"] == "/" else "×"
+            factor = match["before"] or match["after"]
+            return other, f"{op} {factor}" if factor else "itself"
+    return None
+
+
+def _definition(metric: MetricItem) -> Optional[tuple]:
+    """What the metric counts and how, normalised; None when it says neither event nor ratio."""
+    model = metric.model
+    parts = tuple(" ".join((text or "").lower().split()) for text in (model.event, model.numerator, model.denominator))
+    if not any(parts):
+        return None
+    return (*parts, " ".join((model.window or "").lower().split()), model.aggregation)
+
+
+def _how(metric: MetricItem) -> str:
+    model = metric.model
+    said = [f"{key} `{value.strip()}`" for key in ("event", "numerator", "denominator")
+            if (value := getattr(model, key))]
+    said.append(f"window {model.window}" if model.window else "no window")
+    said.append(f"aggregation {model.aggregation}" if model.aggregation else "no aggregation")
+    return ", ".join(said)
+
+
+@rule(
+    "O004", "redundant-metric", "warning", "document", "a metric that measures the same thing as another",
+    what="A metric that measures the same thing as another: its `formula` is a constant "
+    "multiple of one other metric (ARR written `mrr * 12` beside MRR), or two active metrics "
+    "of the document count the same `event` (or `numerator` and `denominator`) with the same "
+    "`window` and `aggregation`: one finding per definition, on its first copy, naming the "
+    "others. Deprecated metrics do not count.",
+    why="One number tracked twice looks like two signals and is one: it takes a place a real "
+    "signal could hold (the document's and the node's few metrics), doubles the review time, "
+    "and invites a team to celebrate the same movement twice. ARR and MRR always move "
+    "together; keep the one the team steers by.",
+)
+def check_redundant_metric(doc: DocItem, ctx: Context) -> Iterator[Finding]:
+    seen: dict[tuple, list[MetricItem]] = {}
+    for metric in doc.metrics:
+        if retired(metric):
+            continue
+        multiple = _multiple_of(metric, ctx) if metric.model.formula else None
+        if multiple is not None:
+            other, factor = multiple
+            same = f"the same number as {metric_name(other)}" if factor == "itself" else f"{metric_name(other)} {factor}"
+            message = (f"{metric_name(metric)} is {same} (its formula `{metric.model.formula.strip()}`): "
+                       "one number, tracked twice")
+            yield Finding(
+                metric, message,
+                help=f"Keep the one the team steers by: deprecate '{metric.id}' (show it on a dashboard "
+                f"if people ask for it), or deprecate '{other.id}' and give '{metric.id}' its own definition.",
+                field=("formula",),
+            )
+            continue
+        if _active(metric) and (key := _definition(metric)) is not None:
+            seen.setdefault(key, []).append(metric)
+    # One finding per definition tracked more than once (one root cause, one finding), on its
+    # first copy, naming the others.
+    for first, metric, *more in (group for group in seen.values() if len(group) > 1):
+        field = next(name for name in ("event", "numerator", "denominator") if getattr(metric.model, name))
+        also = f" (and so do {ids(more, 3)})" if more else ""
+        yield Finding(
+            metric,
+            f"{metric_name(metric)} measures the same thing as {metric_name(first)}{also}: "
+            f"{'all' if more else 'both'} count {_how(metric)}",
+            help=f"Keep one of them: deprecate '{metric.id}'{' and the other copies' if more else ''}, or "
+            "change what it counts (another event, a denominator, a window) if it was meant to "
+            "measure something else.",
+            field=(field,),
         )

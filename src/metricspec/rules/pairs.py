@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import ids, metric_name
+from metricspec.rules.kit import examples_for, ids, metric_name
 from metricspec.workspace import MetricItem
 
 
@@ -89,7 +89,7 @@ def check_leading_without_lagging(metric: MetricItem, ctx: Context) -> Iterator[
         metric,
         f"{_kind_and_name(metric)} is paired with no lagging metric: {_unpaired_evidence(metric, 'lagging', ctx)}",
         help="Add `pairs_with: <id>` naming the lagging result this metric is meant to predict "
-        "(revenue, retention, renewals), or name this metric in that metric's `pairs_with`.",
+        f"(e.g. {examples_for(metric.doc).result}), or name this metric in that metric's `pairs_with`.",
         field=_pairs_field(metric),
     )
 
@@ -190,6 +190,6 @@ def check_kind_missing(metric: MetricItem, ctx: Context) -> Iterator[Finding]:
         f"metric {metric_name(metric)} has no `kind`: nobody can tell whether it "
         "leads or lags, so its pairing cannot be judged",
         help="Add `kind: leading` if it moves first and the team steers by it (usage, "
-        "activation), or `kind: lagging` if it reports a result after the fact (revenue, churn).",
+        f"activation), or `kind: lagging` if it reports a result after the fact (e.g. {examples_for(metric.doc).result}).",
         field=("kind",),
     )

@@ -15,9 +15,10 @@ from typing import Optional
 
 from metricspec.plain import Target
 from metricspec.rules import Context, Finding, rule
-from metricspec.rules.kit import as_words, metric_name, node_name
+from metricspec.rules.kit import as_words, examples_for, metric_name, node_name
 from metricspec.rules.kit import retired
 from metricspec.rules.titles import has_number, has_time, vague_verb
+from metricspec.rules.vanity import flagged
 from metricspec.workspace import MetricItem, NodeItem
 
 _PERCENT_UNITS = {"percent", "percentage", "pct", "%"}
@@ -58,13 +59,15 @@ def _is_percent(metric: MetricItem) -> bool:
 
 
 # Percents that are not a share of a population: they may pass 100 (net revenue retention of
-# 110%, 150% year-over-year growth) or fall below 0 (a shrinking market, a negative margin).
+# 110%, 150% year-over-year growth) or fall below 0 (a shrinking market, a negative margin,
+# negative net MRR churn: expansion outgrowing churn, the goal).
+_NET_CHURN = r"net (?:revenue |dollar |mrr |arr |subscription )?churn"
 _OVER_100 = re.compile(
-    r"\b(?:net (?:revenue|dollar|sales)? ?retention|nrr|ndr|growth|change|yoy|mom|qoq|wow|roi|roas|"
+    r"\b(?:" + _NET_CHURN + r"|net (?:revenue|dollar|sales)? ?retention|nrr|ndr|growth|change|yoy|mom|qoq|wow|roi|roas|"
     r"return on|attainment|uplift|lift|markup|index|expansion|over plan|vs|versus)\b"
 )
 _BELOW_0 = re.compile(
-    r"\b(?:growth|change|yoy|mom|qoq|wow|roi|roas|return on|uplift|lift|margin|profit|profitability|"
+    r"\b(?:" + _NET_CHURN + r"|growth|change|yoy|mom|qoq|wow|roi|roas|return on|uplift|lift|margin|profit|profitability|"
     r"net promoter|nps|variance|delta)\b"
 )
 
@@ -241,10 +244,10 @@ def check_distant_deadline(metric: MetricItem, ctx: Context) -> Iterator[Finding
     "default) away from its baseline, relative to the baseline; or, with `unit: percent`, a "
     "value or baseline outside 0-100. A change from a baseline of 0 (a new feature starts "
     "from nothing) or across zero (from a loss to a profit) has no relative size, so only the "
-    "percent bounds apply to it. Percents that are not a share of something may leave "
-    "0-100 when the metric's name says so: net revenue "
-    "retention, growth, change, ROI, uplift, attainment may pass 100; growth, change, margin, "
-    "profit, NPS may be negative.",
+    "percent bounds apply to it. Rates that are net or signed by definition are not a share of "
+    "something and may leave 0-100: net revenue (or MRR) churn, net revenue retention, growth, "
+    "change, ROI, uplift, attainment may pass 100; net revenue (or MRR) churn, growth, change, "
+    "margin, profit, NPS may be negative (negative net MRR churn is the goal).",
     why="A target must be Achievable. Quintupling a metric in a planning cycle is a wish, "
     "not a plan: the team either sandbags the real work or games the number, and missing "
     "by a mile teaches everyone that targets do not matter. A percent above 100 or below 0 "
@@ -272,8 +275,7 @@ def check_unrealistic_target(metric: MetricItem, ctx: Context) -> Iterator[Findi
                 f"target of {metric_name(metric)} is in percent but its {evidence} "
                 f"{'lies' if len(outside) == 1 else 'lie'} outside 0-100: {share}",
                 help="Write percents as 0-100 (35 for 35%); if the number is a count or a ratio, set "
-                "`unit` to what it really is; if it is a rate that can pass 100% or go negative, "
-                "name it so (net revenue retention, growth, change, margin).",
+                "`unit` to what it really is.",
                 field=("target", outside[0][0]),
             )
             return
@@ -332,46 +334,52 @@ def check_direction_mismatch(metric: MetricItem, ctx: Context) -> Iterator[Findi
 
 
 @rule(
-    "T007", "vague-objective", "warning", "node", "an objective or goal titled with a vague verb and no number",
-    what="An objective or goal whose title opens with a vague verb (increase, reduce, improve, "
-    "boost, grow, enhance, optimize, drive, maximize, expand, accelerate, ...), that has no "
-    "number in its title (a year or a quarter says when, not how much; digits inside a name "
-    "such as B2B, P95, v2 or 3D, and a window such as 30-day or week 4, are no amount; 'by a "
-    "third' is one) and no active metric "
-    "with a `target` on the node itself: 'Increase user engagement' instead of 'Increase "
-    "DAU by 20% next quarter'.",
+    "T007", "vague-objective", "warning", "node", "an objective or goal whose title states no amount and no usable target",
+    what="An objective or goal whose title states no amount and that has no active metric with "
+    "a usable `target` on the node itself: 'Increase user engagement', 'Teach better', "
+    "'Register more people before the May 2027 elections' instead of 'Increase DAU by 20% next "
+    "quarter'. It is judged by the missing amount, whatever verb the title opens with (or "
+    "none). A year or a quarter says when, not how much; digits inside a name such as B2B, P95, "
+    "v2 or 3D, and a window such as 30-day or week 4, are no amount; 'by a third' is one. A "
+    "target on a metric flagged V001 or V002 (a raw count of reach, a running total) is not "
+    "usable: it can be met without the objective moving.",
     why="'Improve engagement' is not Specific: every result counts as an improvement, so the "
     "objective can never be missed and cannot rank one project above another. Saying how "
     "much, of what, by when, in the title or in a target on the node, is what lets the "
-    "team decide what not to do and lets leadership check it was met.",
+    "team decide what not to do and lets leadership check it was met. A target on a download "
+    "count or a running total does not say it either: it is met by marketing spend and time.",
 )
 def check_vague_objective(node: NodeItem, ctx: Context) -> Iterator[Finding]:
     if node.level > 1 or retired(node):
         return
     title = node.model.title
-    verb = vague_verb(title)
-    if verb is None or has_number(title):
+    if has_number(title):
         return
     active = [metric for metric in node.metrics if metric.active]
-    if any(metric.model.target is not None for metric in active):
+    targeted = [metric for metric in active if metric.model.target is not None]
+    vanity = [(metric, code) for metric in targeted if (code := flagged(metric, ctx))]
+    if len(vanity) < len(targeted):
         return
-    if len(active) == 1:
+    if vanity:
+        metric, code = vanity[0]
+        evidence = f"the target of '{metric.id}' does not count: {code} flags it as a count that grows without the {node.level_name} moving"
+    elif len(active) == 1:
         evidence = f"its metric '{active[0].id}' has no `target`"
     elif active:
         evidence = f"none of its {len(active)} metrics has a `target`"
     else:
         evidence = "it carries no metric"
     retired_targets = [metric.id for metric in node.metrics if retired(metric) and metric.model.target is not None]
-    if retired_targets:
+    if retired_targets and not vanity:
         evidence += f" (the target of deprecated '{retired_targets[0]}' no longer counts)"
     question = "by how much?" if has_time(title) else "by how much, and by when?"
+    verb = vague_verb(title)
+    opening = f"'{verb}' {question}" if verb else question
     yield Finding(
         node,
-        f"{node_name(node)} is vague: '{verb}' {question} The title "
-        f"names no amount and {evidence}",
-        help=f"Say how much and by when: put the number in the title (\"{verb.capitalize()} weekly "
-        f"active teams by 20% by Q4 2027\"), or give a metric on this {node.level_name} a `target` "
-        "with value, baseline and `by`.",
+        f"{node_name(node)} is vague: {opening} The title names no amount and {evidence}",
+        help=f"Say how much and by when: put the number in the title (e.g. \"{examples_for(node.doc).goal}\"), "
+        f"or give a metric on this {node.level_name} a `target` with value, baseline and `by`.",
         field=("title",),
     )
 

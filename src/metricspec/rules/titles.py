@@ -1,10 +1,11 @@
-"""T007's reading of an objective's or goal's title: does a clause open with a vague verb ("Increase
-engagement"), and does the title say how much ("by 20%", "a third") or only when ("in Q3 2027")?
+"""T007's reading of an objective's or goal's title: does it say how much ("by 20%", "a third") or
+only when ("in Q3 2027")? T007 is judged by that missing amount; the vague verb a clause opens
+with ("Increase engagement", "Retain and grow ...") only words the message.
 
 A title is split into tokens that keep the separators between its clauses (":", ",", " - "), since
-a clause may open with its own verb ("Retain and grow ..."); numbers are read as amounts only when
-they say how much: a year, quarter or date says when, digits inside a name (B2B, P95) and a
-window (30-day retention) are no amount.
+a clause may open with its own verb; numbers are read as amounts only when they say how much: a
+year, quarter or date says when, digits inside a name (B2B, P95) and a window (30-day retention)
+are no amount.
 """
 
 from __future__ import annotations

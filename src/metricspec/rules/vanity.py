@@ -326,3 +326,15 @@ def check_cumulative_metric(metric: MetricItem, ctx: Context) -> Iterator[Findin
         "not in the spec.",
         field=("aggregation",) if declared else ("name",),
     )
+
+
+def flagged(metric: MetricItem, ctx: Context) -> Optional[str]:
+    """"V001" or "V002" when that rule flags the metric (its target then says nothing a team can
+    steer by: T007 does not count it), else None."""
+    if not metric.active:
+        return None
+    if metric.model.aggregation == "cumulative" or _cumulative_words(metric) is not None:
+        return "V002"
+    if _shrinking(metric) or _currency(metric.model.unit) or _relation(metric) is not None:
+        return None
+    return "V001" if _evidence(metric, ctx) is not None else None
