@@ -188,8 +188,11 @@ def _run(request: LintRequest) -> int:
         settings.exclude = [*settings.exclude, *request.exclude]
     report = _lint(request.lint_options(settings), request.quiet)
     if request.write_baseline is not None:
+        _refuse_an_input("--write-baseline", request.write_baseline, report, settings, request)
         _write_baseline(report, request.write_baseline, request.quiet)
         return 0
+    if request.output is not None:
+        _refuse_an_input("--output", request.output, report, settings, request)
     _write_report(report, request)
     for fault in report.internal_errors:
         sys.stderr.write(f"metricspec: {fault}\n")
@@ -216,6 +219,23 @@ def _lint(options: LintOptions, quiet: bool) -> Report:
     finally:
         if bar is not None:
             bar.close()
+
+
+def _refuse_an_input(option: str, output: Path, report: Report, settings: Config, request: LintRequest) -> None:
+    """Exit 2 when `output` is a file this run read (CLI.md, "Exit codes"). Not the baseline
+    that --write-baseline regenerates: a run that writes one reads none (lint_options)."""
+    from metricspec.fileio import WriteError, refuse_an_input
+
+    inputs: list[tuple[str, Any]] = [("a spec", path) for path in report.sources]
+    inputs += [("a file", path) for path in report.skipped]
+    if settings.source is not None:
+        inputs.append(("the config file", settings.source))
+    if request.baseline is not None and request.write_baseline is None:
+        inputs.append(("the baseline", request.baseline))
+    try:
+        refuse_an_input(option, output, inputs)
+    except WriteError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _write_baseline(report: Report, path: Path, quiet: bool) -> None:

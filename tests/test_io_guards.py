@@ -1,0 +1,87 @@
+"""Issue 14, the command line's part: a report or baseline never lands on a file the same run
+reads; the config and the baseline are read with a depth cap; a write error on stdout is one
+line and exit 2; text from the command line is escaped in every message."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .robustness.conftest import VALID_SPEC, run_cli
+
+SPEC = VALID_SPEC + "ownr: ana\n"  # one E002 finding
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "a.metrics.yaml").write_text(SPEC)
+    return tmp_path
+
+
+def snapshot(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- a report or baseline on a file the run reads --------------------------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["lint", "a.metrics.yaml", "--output", "a.metrics.yaml"],
+     "--output a.metrics.yaml is a spec this run reads; the file is left untouched"),
+    (["lint", "a.metrics.yaml", "--write-baseline", "a.metrics.yaml"],
+     "--write-baseline a.metrics.yaml is a spec this run reads; the file is left untouched"),
+    (["lint", ".", "--output", "sub/b.metrics.yaml"],
+     "--output sub/b.metrics.yaml is a spec this run reads; the file is left untouched"),
+    (["lint", "a.metrics.yaml", "--baseline", "base.json", "--output", "base.json"],
+     "--output base.json is the baseline this run reads; the file is left untouched"),
+    # Another name for the same file: `./`, a symlink, a hard link.
+    (["lint", "a.metrics.yaml", "--output", "./a.metrics.yaml"],
+     "--output a.metrics.yaml is a spec this run reads; the file is left untouched"),
+    (["lint", "a.metrics.yaml", "--output", "link.yaml"],
+     "--output link.yaml is a spec this run reads (a.metrics.yaml); the file is left untouched"),
+    (["lint", "sub/b.metrics.yaml", "--format", "json", "--output", "hard.yaml"],
+     "--output hard.yaml is a spec this run reads (sub/b.metrics.yaml); the file is left untouched"),
+    (["lint", "a.metrics.yaml", "--output", "metricspec.toml"],
+     "--output metricspec.toml is the config file this run reads"),
+    (["lint", "a.metrics.yaml", "--config", "metricspec.toml", "--write-baseline", "metricspec.toml"],
+     "--write-baseline metricspec.toml is the config file this run reads"),
+    (["lint", "notes.yaml", "--skip-unrecognized", "--output", "notes.yaml"],
+     "--output notes.yaml is a file this run reads; the file is left untouched"),
+], ids=["output-spec", "write-baseline-spec", "output-spec-in-walked-folder", "output-baseline", "dot-slash",
+        "symlink", "hard-link", "output-config", "write-baseline-config", "skipped-named-file"])
+def test_a_report_never_replaces_a_file_the_run_reads(project, args, message):
+    (project / "sub").mkdir()
+    (project / "sub" / "b.metrics.yaml").write_text(SPEC)
+    (project / "link.yaml").symlink_to("a.metrics.yaml")
+    os.link(project / "sub" / "b.metrics.yaml", project / "hard.yaml")
+    (project / "metricspec.toml").write_text('exclude = ["hard.yaml", "link.yaml"]\n')
+    (project / "notes.yaml").write_text("just: notes\n")
+    assert run_cli("lint", "a.metrics.yaml", "--write-baseline", "base.json", cwd=project).returncode == 0
+    before = snapshot(project)
+    result = run_cli(*args, cwd=project)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith(f"metricspec: error: {message}")
+    assert result.stderr.count(b"\n") == 1
+    assert snapshot(project) == before
+    assert (project / "link.yaml").is_symlink()
+
+
+def test_write_baseline_may_regenerate_the_baseline_it_was_given(project):
+    args = ("lint", "a.metrics.yaml", "--select", "E")
+    assert run_cli(*args, "--write-baseline", "base.json", cwd=project).returncode == 0
+    (project / "a.metrics.yaml").write_text(SPEC + "colour: red\n")
+    result = run_cli(*args, "--baseline", "base.json", "--write-baseline", "base.json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    recorded = json.loads((project / "base.json").read_text())["findings"]
+    assert sorted(entry["code"] for entry in recorded) == ["E002", "E002"]
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/stdout", "report.json"])
+def test_streams_and_new_files_are_not_inputs(project, target):
+    result = run_cli("lint", "a.metrics.yaml", "--format", "json", "--output", target, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == b""
