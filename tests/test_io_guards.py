@@ -85,3 +85,37 @@ def test_streams_and_new_files_are_not_inputs(project, target):
     result = run_cli("lint", "a.metrics.yaml", "--format", "json", "--output", target, cwd=project)
     assert result.returncode == 1, result.stderr
     assert result.stderr == b""
+
+
+# -- the config and the baseline, nested deeper than anything is written -----------------------
+
+DEEP_TOML = 'x = 1\ny = ' + "[" * 5000 + "]" * 5000 + "\n"
+
+
+@pytest.mark.parametrize("command", ["lint", "tree"])
+@pytest.mark.parametrize("name, text, line", [
+    ("metricspec.toml", DEEP_TOML, 2),
+    ("pyproject.toml", "[tool.metricspec]\nselect = ['E']\n" + DEEP_TOML, 4),
+])
+def test_a_deep_config_is_an_error_at_its_line(project, command, name, text, line):
+    (project / name).write_text(text)
+    result = run_cli(command, "a.metrics.yaml", cwd=project)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode() == f"metricspec: error: {project / name}:{line}: nested deeper than 64 levels\n"
+    result = run_cli(command, "a.metrics.yaml", "--config", name, cwd=project)
+    assert result.stderr.decode() == f"metricspec: error: {name}:{line}: nested deeper than 64 levels\n"
+
+
+def test_another_tools_deep_pyproject_is_skipped(project):
+    (project / "metricspec.toml").write_text('select = ["E"]\nignore = ["E002"]\n')  # the config above
+    (project / "sub").mkdir()
+    (project / "sub" / "pyproject.toml").write_text("[tool.other]\n" + DEEP_TOML)
+    result = run_cli("lint", "../a.metrics.yaml", cwd=project / "sub")
+    assert (result.returncode, result.stderr) == (0, b"")
+
+
+def test_a_deep_baseline_is_an_error_at_its_line(project):
+    (project / "base.json").write_text('{"metricspec-baseline": 1,\n"findings": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = run_cli("lint", "a.metrics.yaml", "--baseline", "base.json", cwd=project)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == b"metricspec: error: base.json:2: nested deeper than 64 levels; not a readable baseline\n"

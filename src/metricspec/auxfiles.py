@@ -31,9 +31,11 @@ MAX_DEPTH = 64
 class AuxFileError(Exception):
     """A file that cannot be used: missing, unreadable, too large or deep, or not valid."""
 
-    def __init__(self, path: Path | str, line: Optional[int], message: str, *, kind: str = "invalid") -> None:
+    def __init__(self, path: Path | str, line: Optional[int], message: str, *, kind: str = "invalid",
+                 column: Optional[int] = None) -> None:
         self.path = str(path)
         self.line = line
+        self.column = column  # where the parser says, for a syntax error
         self.message = message
         # "missing", "unreadable" (an OSError, not UTF-8, too large), "invalid" (the syntax),
         # "too-deep", "alias": so that a caller can word each its own way.
@@ -42,6 +44,7 @@ class AuxFileError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        where += f":{self.column}" if self.line and self.column else ""
         return f"{where}: {self.message}"
 
     @property
@@ -81,24 +84,28 @@ def read_yaml(path: Path | str) -> Any:
 # -- TOML ------------------------------------------------------------------------------------
 
 # tomllib's messages end with where it stopped (Python 3.14 also has .lineno; 3.11 only this).
-_TOML_WHERE = re.compile(r" \(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
+_TOML_WHERE = re.compile(r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
 # Strings and comments (skipped: a bracket inside one nests nothing), and brackets.
 _TOML_TOKEN = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^']|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''', re.S)
 
 
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_WHERE.search(message)
-        line = getattr(exc, "lineno", None)
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         if where is not None:
             message = message[: where.start()]
             line = line or (int(where["line"]) if where["line"] else text.count("\n") + 1)
-        raise AuxFileError(path, line, f"invalid TOML: {message}") from None
+            column = column or (int(where["column"]) if where["column"] else None)
+        raise AuxFileError(path, line, f"invalid TOML: {message}", column=column) from None
     except RecursionError:
         raise _too_deep(path, text, _TOML_TOKEN) from None
     if _deeper_than(data, MAX_DEPTH):
@@ -115,7 +122,7 @@ def parse_json(text: str, path: Path | str) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AuxFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        raise AuxFileError(path, exc.lineno, f"invalid JSON: {exc.msg}", column=exc.colno) from None
     except RecursionError:
         raise _too_deep(path, text, _JSON_TOKEN) from None
     except ValueError as exc:  # a number past int's digit limit
