@@ -119,3 +119,34 @@ def test_a_deep_baseline_is_an_error_at_its_line(project):
     result = run_cli("lint", "a.metrics.yaml", "--baseline", "base.json", cwd=project)
     assert (result.returncode, result.stdout) == (2, b"")
     assert result.stderr == b"metricspec: error: base.json:2: nested deeper than 64 levels; not a readable baseline\n"
+
+
+# -- stdout that cannot be written -------------------------------------------------------------
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [
+    ["lint", "a.metrics.yaml"], ["lint", "a.metrics.yaml", "--format", "json"], ["tree", "a.metrics.yaml"],
+    ["tree", "--format", "mermaid", "a.metrics.yaml"], ["rules"], ["rules", "--format", "json"],
+    ["rule", "V001"], ["schema"], ["init", "--no-input", "new"], ["--version"],
+    # typer's door for what the fast path leaves to it
+    ["rules", "--format", "text", "--format=json"], ["--version", "rules"],
+], ids=lambda args: " ".join(args))
+def test_stdout_that_cannot_be_written_is_one_line_and_exit_2(project, args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "metricspec", *args], cwd=project, stdout=full,
+                                stderr=subprocess.PIPE, timeout=60, env={**os.environ, "GITHUB_ACTIONS": ""})
+    assert (result.returncode, result.stderr) == (2, b"metricspec: error: cannot write to standard output: "
+                                                     b"No space left on device\n")
+
+
+@pytest.mark.parametrize("args", [["rules"], ["schema"], ["rule", "V001"], ["lint", "a.metrics.yaml"]])
+def test_a_reader_that_leaves_is_still_a_quiet_exit(project, args):
+    (project / "a.metrics.yaml").write_text(SPEC + "".join(f"ownr{i}: x\n" for i in range(3000)))  # a long report
+    process = subprocess.Popen([sys.executable, "-m", "metricspec", *args], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "GITHUB_ACTIONS": ""})
+    process.stdout.close()  # before anything is written
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""

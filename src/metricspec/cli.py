@@ -14,6 +14,7 @@ from metricspec import __version__
 from metricspec.lint_command import color as _color
 from metricspec.lint_command import exit_code
 from metricspec.lint_command import parse_date  # the same check as entry.py's fast path
+from metricspec.terminal import escape_controls, write_stdout, writing_stdout
 
 app = typer.Typer(
     name="metricspec",
@@ -47,7 +48,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"metricspec {__version__}\n")
+        write_stdout(f"metricspec {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -113,7 +114,7 @@ def rules(
 
     if format not in ("text", "json"):
         raise _fail("--format takes text or json")
-    sys.stdout.write(docs.rules_table(format, color=_color(sys.stdout)))
+    write_stdout(docs.rules_table(format, color=_color(sys.stdout)))
 
 
 @app.command()
@@ -125,7 +126,7 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (v
     found = find_rule(code)
     if found is None:
         raise _fail(f"unknown rule '{code}'; `metricspec rules` lists them")
-    sys.stdout.write(docs.rule_page(found, color=_color(sys.stdout)))
+    write_stdout(docs.rule_page(found, color=_color(sys.stdout)))
 
 
 @app.command()
@@ -133,7 +134,7 @@ def schema() -> None:
     """Print the JSON Schema of the metricspec format."""
     from metricspec.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    write_stdout(schema_text())
 
 
 class Template(str, Enum):
@@ -184,7 +185,8 @@ def init(
         result = scaffold.init_project(options)
     except scaffold.InitError as exc:
         raise _fail(str(exc)) from None
-    show(result, out, err)
+    with writing_stdout():
+        show(result, out, err)
     raise typer.Exit(result.exit_code)
 
 
@@ -216,14 +218,15 @@ def tree(
     # What stdout cannot encode (★ on a cp1252 console) is replaced, never an encoding error.
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     if format is TreeFormat.mermaid:
-        sys.stdout.write(tree_view.mermaid_for_encoding(tree_view.mermaid(report.workspace, report.diagnostics), encoding))
+        write_stdout(tree_view.mermaid_for_encoding(tree_view.mermaid(report.workspace, report.diagnostics), encoding))
     else:
         console = _console(sys.stdout, width=200)
         view = tree_view.text_view(report.workspace, report.diagnostics, list(report.sources))
         if encoding.lower().replace("-", "").startswith("utf"):
-            console.print(view)
+            with writing_stdout():
+                console.print(view)
         else:  # rendered for stdout (rich draws ASCII guides for it), then written with stand-ins
             with console.capture() as captured:
                 console.print(view)
-            sys.stdout.write(tree_view.for_encoding(captured.get(), encoding))
+            write_stdout(tree_view.for_encoding(captured.get(), encoding))
     raise typer.Exit(exit_code(report, fail_on=None))  # the tree shows findings; only a fault fails it

@@ -271,5 +271,6 @@ def _write_report(report: Report, request: LintRequest) -> None:
         except WriteError as exc:
             raise _fail(str(exc)) from None
     else:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        from metricspec.terminal import write_stdout
+
+        write_stdout(rendered)
