@@ -150,3 +150,27 @@ def test_a_reader_that_leaves_is_still_a_quiet_exit(project, args):
     process.stdout.close()  # before anything is written
     assert process.wait(timeout=60) == 1
     assert process.stderr.read() == b""
+
+
+# -- text from the command line or a file, escaped in every message ----------------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["rule", "V\x1b[2J"], "metricspec: error: unknown rule 'V\\x1b[2J'; `metricspec rules` lists them\n"),
+    (["tree", "no\x1b]0;title\x07"], "metricspec: error: no such file or directory: no\\x1b]0;title\\x07\n"),
+    (["lint", "no\x1b[2J\u202e"], "metricspec: error: no such file or directory: no\\x1b[2J\\u202e\n"),
+    (["lint", "--select", "V\x1b[31m"], "metricspec: error: unknown rule code or name 'V\\x1b[31m'"),
+    (["lint", "a.metrics.yaml", "--format", "x\x1b[2J"],
+     "Error: Invalid value for '--format': Value error, 'x\\x1b[2J' is not one of"),
+    (["tree", "--today", "x\x9b31m"], "Error: Invalid value: 'x\\x9b31m' is not a date written YYYY-MM-DD\n"),
+    (["lnt\x1b[2J"], "Error: No such command 'lnt\\x1b[2J'."),
+    (["lint", "--sel\x1b[2J"], "Error: No such option: --sel\\x1b[2J"),
+    (["lint", "a.metrics.yaml", "--config", "bad.toml"], 'metricspec: error: bad.toml: sel\\x1bect: unknown key\n'),
+], ids=["rule", "tree-path", "lint-path", "selector", "click-choice", "click-date", "click-command", "click-option",
+        "config-key"])
+def test_messages_escape_what_was_typed(project, args, message):
+    (project / "bad.toml").write_text('"sel\\u001bect" = 1\n')
+    result = run_cli(*args, cwd=project)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert message in result.stderr.decode()
+    assert all(line.isprintable() for line in result.stderr.decode().splitlines())

@@ -1,14 +1,20 @@
-"""The command line: parse, call the library, pick a reporter, return the exit code. No logic."""
+"""The command line: parse, call the library, pick a reporter, return the exit code. No logic.
+
+What it says quotes what was typed (a rule code, a path, an option's value): every message goes
+through terminal.escape_controls, click's own usage errors included (_Commands).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
@@ -16,8 +22,36 @@ from metricspec.lint_command import exit_code
 from metricspec.lint_command import parse_date  # the same check as entry.py's fast path
 from metricspec.terminal import escape_controls, write_stdout, writing_stdout
 
+# The base of every error click shows (typer re-exports only some of them, and vendors click in
+# its newer versions).
+_ClickException = next(base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
+
+
+@contextmanager
+def _escaped_errors():
+    try:
+        yield
+    except _ClickException as exc:
+        exc.message = escape_controls(exc.message)
+        raise
+
+
+class _Commands(TyperGroup):
+    """typer's group of commands, with the text of click's errors escaped: they quote what was
+    typed (`Invalid value for '--format': 'x\\x1b[2J' is not one of ...`)."""
+
+    def make_context(self, *args, **kwargs):
+        with _escaped_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _escaped_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
     name="metricspec",
+    cls=_Commands,
     help="Product success metrics as code, checked like code.",
     no_args_is_help=True,
     add_completion=False,
@@ -42,7 +76,7 @@ class FailOn(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    sys.stderr.write(f"metricspec: error: {message}\n")
+    sys.stderr.write(f"metricspec: error: {escape_controls(message)}\n")
     return typer.Exit(code)
 
 

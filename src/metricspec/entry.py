@@ -138,7 +138,9 @@ def main(argv: Optional[list[str]] = None) -> None:
             _cannot_write(str(exc))
         from metricspec.lint_command import internal_error
 
-        sys.stderr.write(f"metricspec: {internal_error('', exc)}\n")
+        from metricspec.terminal import escape_controls
+
+        sys.stderr.write(f"metricspec: {escape_controls(internal_error('', exc))}\n")
         sys.exit(2)
     _exit_now(code)
 

@@ -31,7 +31,9 @@ class _Exit(Exception):
 
 
 def _fail(message: str) -> _Exit:
-    sys.stderr.write(f"metricspec: error: {message}\n")
+    from metricspec.terminal import escape_controls
+
+    sys.stderr.write(f"metricspec: error: {escape_controls(message)}\n")
     return _Exit(2)
 
 
@@ -194,8 +196,11 @@ def _run(request: LintRequest) -> int:
     if request.output is not None:
         _refuse_an_input("--output", request.output, report, settings, request)
     _write_report(report, request)
-    for fault in report.internal_errors:
-        sys.stderr.write(f"metricspec: {fault}\n")
+    if report.internal_errors:
+        from metricspec.terminal import escape_controls
+
+        for fault in report.internal_errors:
+            sys.stderr.write(f"metricspec: {escape_controls(fault)}\n")
     return exit_code(report, request.fail_on_severity(settings))
 
 
@@ -247,7 +252,9 @@ def _write_baseline(report: Report, path: Path, quiet: bool) -> None:
     except WriteError as exc:
         raise _fail(str(exc)) from None
     if not quiet:
-        sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {path}\n")
+        from metricspec.terminal import escape_controls
+
+        sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {escape_controls(str(path))}\n")
 
 
 def _write_report(report: Report, request: LintRequest) -> None:
