@@ -16,7 +16,6 @@ turn it into their usual message and exit code. Nothing here prints.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -83,10 +82,13 @@ def read_yaml(path: Path | str) -> Any:
 
 # -- TOML ------------------------------------------------------------------------------------
 
+# The patterns below are compiled (and cached by re) only on the way to an error: every run
+# reads its config, and a good one should not pay for them at start-up.
+
 # tomllib's messages end with where it stopped (Python 3.14 also has .lineno; 3.11 only this).
-_TOML_WHERE = re.compile(r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$")
+_TOML_WHERE = r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$"
 # Strings and comments (skipped: a bracket inside one nests nothing), and brackets.
-_TOML_TOKEN = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^']|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''', re.S)
+_TOML_TOKEN = r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^']|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]'''
 
 
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
@@ -99,7 +101,7 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        where = _TOML_WHERE.search(message)
+        where = re.search(_TOML_WHERE, message)
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         if where is not None:
             message = message[: where.start()]
@@ -115,10 +117,12 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
 
 # -- JSON ------------------------------------------------------------------------------------
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_JSON_TOKEN = r'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def parse_json(text: str, path: Path | str) -> Any:
+    import json  # here: a lint run reads a config, rarely a baseline, and starts faster without it
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -187,11 +191,11 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return bool(level)
 
 
-def _too_deep(path: Path | str, text: str, tokens: re.Pattern) -> AuxFileError:
+def _too_deep(path: Path | str, text: str, tokens: str) -> AuxFileError:
     """The error for nesting past MAX_DEPTH, at the line of the first bracket past it (found by
     skipping strings and comments, where brackets nest nothing)."""
     depth, line = 0, None
-    for match in tokens.finditer(text):
+    for match in re.finditer(tokens, text, re.S):
         token = match.group()
         if token in ("[", "{"):
             depth += 1
