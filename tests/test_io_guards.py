@@ -132,8 +132,8 @@ needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no 
     ["tree", "--format", "mermaid", "a.metrics.yaml"], ["rules"], ["rules", "--format", "json"],
     ["rule", "V001"], ["schema"], ["init", "--no-input", "new"], ["--version"],
     # typer's door for what the fast path leaves to it
-    ["rules", "--format", "text", "--format=json"], ["--version", "rules"],
-], ids=lambda args: " ".join(args))
+    ["rules", "--format", "text", "--format=json"], ["--version", "rules"], ["--help"], ["lint", "--help"],
+], ids=" ".join)
 def test_stdout_that_cannot_be_written_is_one_line_and_exit_2(project, args):
     with open("/dev/full", "w") as full:
         result = subprocess.run([sys.executable, "-m", "metricspec", *args], cwd=project, stdout=full,
@@ -174,3 +174,11 @@ def test_messages_escape_what_was_typed(project, args, message):
     assert (result.returncode, result.stdout) == (2, b"")
     assert message in result.stderr.decode()
     assert all(line.isprintable() for line in result.stderr.decode().splitlines())
+
+
+def test_the_help_is_never_escaped(project):
+    # Without arguments, click raises its help as a usage error: its lines are ours.
+    result = run_cli(cwd=project)
+    assert result.returncode == 2
+    assert b"metricspec [OPTIONS] COMMAND [ARGS]...\n\n  Product success metrics" in result.stderr
+    assert b"\\n" not in result.stderr

@@ -32,7 +32,8 @@ def _escaped_errors():
     try:
         yield
     except _ClickException as exc:
-        exc.message = escape_controls(exc.message)
+        if type(exc).__name__ != "NoArgsIsHelpError":  # its message is our help, lines and all
+            exc.message = escape_controls(exc.message)
         raise
 
 

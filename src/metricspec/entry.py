@@ -121,7 +121,13 @@ def main(argv: Optional[list[str]] = None) -> None:
         if code is None:
             from metricspec.cli import app
 
-            app(args=args)  # exits through SystemExit with click's code
+            if args and "--help" not in args:
+                app(args=args)  # exits through SystemExit with click's code
+                return
+            from metricspec.terminal import writing_stdout
+
+            with writing_stdout():  # click prints the help and exits before any command runs
+                app(args=args)
             return
     except BrokenPipeError:
         # The reader went away (`| head`): as click does, stop quietly with 1, and point stdout
