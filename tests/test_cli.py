@@ -88,12 +88,12 @@ def test_pyproject_without_the_table_is_not_a_config(run, write):
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ('[project]\nname = "x"\n\n[tool.metricspec]\nselect = ["E"\nignore = []\n', "Unclosed array (at line 6, column 1)"),
+        ('[project]\nname = "x"\n\n[tool.metricspec]\nselect = ["E"\nignore = []\n', "6:1: invalid TOML: Unclosed array"),
         ('[project]\nname = "x"\n\n[tool."metricspec".severity]\nE002 = info\n',
-         "Expected newline or end of document after a statement (at line 5, column 11)"),
-        ('tool.metricspec.select = ["E",, ]\n', "Invalid value (at line 1, column 31)"),
+         "5:11: invalid TOML: Expected newline or end of document after a statement"),
+        ('tool.metricspec.select = ["E",, ]\n', "1:31: invalid TOML: Invalid value"),
         # broken outside our table: the file is ours all the same, and its settings unknown
-        ('[project]\nname = "x\n[tool.metricspec]\nselect = ["E"]\n', "Illegal character '\\n' (at line 2, column 10)"),
+        ('[project]\nname = "x\n[tool.metricspec]\nselect = ["E"]\n', "2:10: invalid TOML: Illegal character '\\n'"),
     ],
     ids=["table", "quoted-subtable", "dotted-key", "error-outside-our-table"],
 )
@@ -106,7 +106,7 @@ def test_a_broken_pyproject_with_our_table_is_a_config_error(run, write, monkeyp
     monkeypatch.chdir(tmp_path / "project")
     result = run(command, "a.metrics.yaml")
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"metricspec: error: {tmp_path / 'project' / 'pyproject.toml'}: invalid TOML: {error}\n"
+    assert result.stderr == f"metricspec: error: {tmp_path / 'project' / 'pyproject.toml'}:{error}\n"
 
 
 def test_a_broken_pyproject_of_another_tool_is_skipped(run, write, monkeypatch, tmp_path):
@@ -127,7 +127,7 @@ def test_a_broken_pyproject_of_another_tool_is_skipped(run, write, monkeypatch, 
         ("ignore = [\"V999\"]\n", "metricspec.toml: ignore: unknown rule code or name 'V999'"),
         ("[thresholds]\nmax-metrics-per-node = \"three\"\n", "metricspec.toml: thresholds.max-metrics-per-node:"),
         ("[per-file-ignores]\n\"legacy/*\" = [\"nope\"]\n", "per-file-ignores.\"legacy/*\": unknown rule code or name 'nope'"),
-        ("select = [\n", "metricspec.toml: invalid TOML"),
+        ("select = [\n", "metricspec.toml:2: invalid TOML: "),
     ],
 )
 def test_config_errors_name_file_and_key(run, write, text, message):
@@ -217,7 +217,8 @@ def test_bad_baseline_is_a_usage_error(run, write):
     write("baseline.json", "{not json")
     result = run("lint", "a.metrics.yaml", "--baseline", "baseline.json")
     assert result.exit_code == 2
-    assert "baseline.json: not a readable baseline" in result.stderr
+    assert result.stderr == ("metricspec: error: baseline.json:1:2: invalid JSON: Expecting property name enclosed in "
+                             "double quotes; not a readable baseline\n")
 
 
 def test_schema_command_matches_the_committed_schema(run):

@@ -16,7 +16,6 @@ turn it into their usual message and exit code. Nothing here prints.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Optional
@@ -31,9 +30,11 @@ MAX_DEPTH = 64
 class AuxFileError(Exception):
     """A file that cannot be used: missing, unreadable, too large or deep, or not valid."""
 
-    def __init__(self, path: Path | str, line: Optional[int], message: str, *, kind: str = "invalid") -> None:
+    def __init__(self, path: Path | str, line: Optional[int], message: str, *, kind: str = "invalid",
+                 column: Optional[int] = None) -> None:
         self.path = str(path)
         self.line = line
+        self.column = column  # where the parser says, for a syntax error
         self.message = message
         # "missing", "unreadable" (an OSError, not UTF-8, too large), "invalid" (the syntax),
         # "too-deep", "alias": so that a caller can word each its own way.
@@ -42,6 +43,7 @@ class AuxFileError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
+        where += f":{self.column}" if self.line and self.column else ""
         return f"{where}: {self.message}"
 
     @property
@@ -80,25 +82,32 @@ def read_yaml(path: Path | str) -> Any:
 
 # -- TOML ------------------------------------------------------------------------------------
 
+# The patterns below are compiled (and cached by re) only on the way to an error: every run
+# reads its config, and a good one should not pay for them at start-up.
+
 # tomllib's messages end with where it stopped (Python 3.14 also has .lineno; 3.11 only this).
-_TOML_WHERE = re.compile(r" \(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
+_TOML_WHERE = r" \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$"
 # Strings and comments (skipped: a bracket inside one nests nothing), and brackets.
-_TOML_TOKEN = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^']|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]''', re.S)
+_TOML_TOKEN = r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^']|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[\]{}]'''
 
 
 def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        where = _TOML_WHERE.search(message)
-        line = getattr(exc, "lineno", None)
+        where = re.search(_TOML_WHERE, message)
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         if where is not None:
             message = message[: where.start()]
             line = line or (int(where["line"]) if where["line"] else text.count("\n") + 1)
-        raise AuxFileError(path, line, f"invalid TOML: {message}") from None
+            column = column or (int(where["column"]) if where["column"] else None)
+        raise AuxFileError(path, line, f"invalid TOML: {message}", column=column) from None
     except RecursionError:
         raise _too_deep(path, text, _TOML_TOKEN) from None
     if _deeper_than(data, MAX_DEPTH):
@@ -108,14 +117,16 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
 
 # -- JSON ------------------------------------------------------------------------------------
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_JSON_TOKEN = r'"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def parse_json(text: str, path: Path | str) -> Any:
+    import json  # here: a lint run reads a config, rarely a baseline, and starts faster without it
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AuxFileError(path, exc.lineno, f"invalid JSON: {exc.msg}") from None
+        raise AuxFileError(path, exc.lineno, f"invalid JSON: {exc.msg}", column=exc.colno) from None
     except RecursionError:
         raise _too_deep(path, text, _JSON_TOKEN) from None
     except ValueError as exc:  # a number past int's digit limit
@@ -180,11 +191,11 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return bool(level)
 
 
-def _too_deep(path: Path | str, text: str, tokens: re.Pattern) -> AuxFileError:
+def _too_deep(path: Path | str, text: str, tokens: str) -> AuxFileError:
     """The error for nesting past MAX_DEPTH, at the line of the first bracket past it (found by
     skipping strings and comments, where brackets nest nothing)."""
     depth, line = 0, None
-    for match in tokens.finditer(text):
+    for match in re.finditer(tokens, text, re.S):
         token = match.group()
         if token in ("[", "{"):
             depth += 1

@@ -17,8 +17,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from metricspec.auxfiles import AuxFileError, read_json
 from metricspec.diagnostics import Diagnostic
-from metricspec.fileio import read_text, stream_descriptor
+from metricspec.fileio import stream_descriptor
 
 FORMAT_VERSION = 1
 
@@ -70,11 +71,11 @@ def render(diagnostics: list[Diagnostic], baseline: Path, cwd: Optional[str] = N
 def load(path: Path) -> Counter:
     """The recorded findings, counted by key; paths relative to the baseline's folder."""
     try:
-        data = json.loads(read_text(path))  # never waits on a FIFO or /dev/zero
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise BaselineError(f"{path}: not a readable baseline: {exc}") from None
+        data = read_json(path)  # never waits on a FIFO or /dev/zero; depth-capped
+    except AuxFileError as exc:
+        if exc.missing:
+            raise BaselineError(f"{path}: baseline file not found") from None
+        raise BaselineError(str(exc) if exc.kind == "unreadable" else f"{exc}; not a readable baseline") from None
     if not isinstance(data, dict) or data.get("metricspec-baseline") != FORMAT_VERSION:
         raise BaselineError(f"{path}: not a metricspec baseline (write one with --write-baseline)")
     findings = data.get("findings")

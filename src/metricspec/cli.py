@@ -1,22 +1,58 @@
-"""The command line: parse, call the library, pick a reporter, return the exit code. No logic."""
+"""The command line: parse, call the library, pick a reporter, return the exit code. No logic.
+
+What it says quotes what was typed (a rule code, a path, an option's value): every message goes
+through terminal.escape_controls, click's own usage errors included (_Commands).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
 from metricspec.lint_command import exit_code
 from metricspec.lint_command import parse_date  # the same check as entry.py's fast path
+from metricspec.terminal import escape_controls, write_stdout, writing_stdout
+
+# The base of every error click shows (typer re-exports only some of them, and vendors click in
+# its newer versions).
+_ClickException = next(base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
+
+
+@contextmanager
+def _escaped_errors():
+    try:
+        yield
+    except _ClickException as exc:
+        if type(exc).__name__ != "NoArgsIsHelpError":  # its message is our help, lines and all
+            exc.message = escape_controls(exc.message)
+        raise
+
+
+class _Commands(TyperGroup):
+    """typer's group of commands, with the text of click's errors escaped: they quote what was
+    typed (`Invalid value for '--format': 'x\\x1b[2J' is not one of ...`)."""
+
+    def make_context(self, *args, **kwargs):
+        with _escaped_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _escaped_errors():
+            return super().invoke(ctx)
+
 
 app = typer.Typer(
     name="metricspec",
+    cls=_Commands,
     help="Product success metrics as code, checked like code.",
     no_args_is_help=True,
     add_completion=False,
@@ -41,13 +77,13 @@ class FailOn(str, Enum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    sys.stderr.write(f"metricspec: error: {message}\n")
+    sys.stderr.write(f"metricspec: error: {escape_controls(message)}\n")
     return typer.Exit(code)
 
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"metricspec {__version__}\n")
+        write_stdout(f"metricspec {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -114,7 +150,7 @@ def rules(
 
     if format not in ("text", "json"):
         raise _fail("--format takes text or json")
-    sys.stdout.write(docs.rules_table(format, color=_color(sys.stdout)))
+    write_stdout(docs.rules_table(format, color=_color(sys.stdout)))
 
 
 @app.command()
@@ -126,7 +162,7 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (v
     found = find_rule(code)
     if found is None:
         raise _fail(f"unknown rule '{code}'; `metricspec rules` lists them")
-    sys.stdout.write(docs.rule_page(found, color=_color(sys.stdout)))
+    write_stdout(docs.rule_page(found, color=_color(sys.stdout)))
 
 
 @app.command()
@@ -134,7 +170,7 @@ def schema() -> None:
     """Print the JSON Schema of the metricspec format."""
     from metricspec.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    write_stdout(schema_text())
 
 
 class Template(str, Enum):
@@ -192,7 +228,8 @@ def init(
         result = scaffold.init_project(options)
     except scaffold.InitError as exc:
         raise _fail(str(exc)) from None
-    show(result, out, err)
+    with writing_stdout():
+        show(result, out, err)
     raise typer.Exit(result.exit_code)
 
 
@@ -224,14 +261,15 @@ def tree(
     # What stdout cannot encode (★ on a cp1252 console) is replaced, never an encoding error.
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     if format is TreeFormat.mermaid:
-        sys.stdout.write(tree_view.mermaid_for_encoding(tree_view.mermaid(report.workspace, report.diagnostics), encoding))
+        write_stdout(tree_view.mermaid_for_encoding(tree_view.mermaid(report.workspace, report.diagnostics), encoding))
     else:
         console = _console(sys.stdout, width=200)
         view = tree_view.text_view(report.workspace, report.diagnostics, list(report.sources))
         if encoding.lower().replace("-", "").startswith("utf"):
-            console.print(view)
+            with writing_stdout():
+                console.print(view)
         else:  # rendered for stdout (rich draws ASCII guides for it), then written with stand-ins
             with console.capture() as captured:
                 console.print(view)
-            sys.stdout.write(tree_view.for_encoding(captured.get(), encoding))
+            write_stdout(tree_view.for_encoding(captured.get(), encoding))
     raise typer.Exit(exit_code(report, fail_on=None))  # the tree shows findings; only a fault fails it

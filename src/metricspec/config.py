@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from pathlib import Path
 from typing import Optional
 
 from metricspec import vocabulary as v
-from metricspec.fileio import read_text
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from metricspec.auxfiles import AuxFileError, parse_toml, read_text, read_toml
 
 CONFIG_FILES = ("metricspec.toml", ".metricspec.toml", "pyproject.toml")
 
@@ -179,9 +173,10 @@ _OUR_TABLE = re.compile(r"""\btool\s*\.\s*["']?metricspec["']?\s*[].=]""")
 def discover(start: Path) -> Optional[Path]:
     """The first config file found from `start` upwards; pyproject.toml only with [tool.metricspec].
 
-    A pyproject.toml that cannot be read as TOML is ours when its text names tool.metricspec:
-    it is returned, and `load` reports the error (exit 2) instead of the run going on with
-    another config or the defaults. Without that name it is some other tool's, and skipped.
+    A pyproject.toml that cannot be read as TOML, or nests deeper than auxfiles reads, is ours
+    when its text names tool.metricspec: it is returned, and `load` reports the error (exit 2)
+    instead of the run going on with another config or the defaults. Without that name it is
+    some other tool's, and skipped, as one too large or not UTF-8 is.
     """
     for folder in (start, *start.parents):
         for name in CONFIG_FILES:
@@ -192,11 +187,11 @@ def discover(start: Path) -> Optional[Path]:
                 return candidate
             try:
                 text = read_text(candidate)
-            except (OSError, UnicodeDecodeError):
+            except AuxFileError:
                 continue
             try:
-                data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError:
+                data = parse_toml(text, candidate)
+            except AuxFileError:
                 if _OUR_TABLE.search(text):
                     return candidate
                 continue
@@ -210,13 +205,11 @@ def load(path: Optional[Path]) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(read_text(path))  # never waits on a FIFO or /dev/zero
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        data = read_toml(path)  # never waits on a FIFO or /dev/zero; depth-capped
+    except AuxFileError as exc:
+        if exc.missing:
+            raise ConfigError(f"{path}: config file not found") from None
+        raise ConfigError(str(exc)) from None  # the file, the line when known, what is wrong
     data, prefix = _settings(data, path)
     try:
         config = _plain(data)

@@ -105,8 +105,9 @@ def _rules(args: list[str]) -> Optional[int]:
         return None
     from metricspec import docs
     from metricspec.lint_command import color
+    from metricspec.terminal import write_stdout
 
-    sys.stdout.write(docs.rules_table(chosen, color=color(sys.stdout)))
+    write_stdout(docs.rules_table(chosen, color=color(sys.stdout)))
     return 0
 
 
@@ -120,20 +121,32 @@ def main(argv: Optional[list[str]] = None) -> None:
         if code is None:
             from metricspec.cli import app
 
-            app(args=args)  # exits through SystemExit with click's code
+            if args and "--help" not in args:
+                app(args=args)  # exits through SystemExit with click's code
+                return
+            from metricspec.terminal import writing_stdout
+
+            with writing_stdout():  # click prints the help and exits before any command runs
+                app(args=args)
             return
     except BrokenPipeError:
         # The reader went away (`| head`): as click does, stop quietly with 1, and point stdout
         # at /dev/null so that the interpreter's last flush does not complain either.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         sys.exit(1)
     except KeyboardInterrupt:
         sys.stderr.write("metricspec: interrupted\n")
         sys.exit(130)
     except Exception as exc:  # never a traceback: one line, exit 2
+        from metricspec.terminal import OutputError
+
+        if isinstance(exc, OutputError):  # a full disk, `> /dev/full`: said once, not a bug
+            _cannot_write(str(exc))
         from metricspec.lint_command import internal_error
 
-        sys.stderr.write(f"metricspec: {internal_error('', exc)}\n")
+        from metricspec.terminal import escape_controls
+
+        sys.stderr.write(f"metricspec: {escape_controls(internal_error('', exc))}\n")
         sys.exit(2)
     _exit_now(code)
 
@@ -147,16 +160,31 @@ def _exit_now(code: int) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         code = 1
+    except OSError as exc:
+        _cannot_write(exc.strerror or str(exc))
     os._exit(code)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for it goes nowhere, and the
+    interpreter's last flush neither fails nor complains."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _cannot_write(reason: str) -> None:
+    _drop_stdout()
+    sys.stderr.write(f"metricspec: error: cannot write to standard output: {reason}\n")
+    sys.exit(2)
 
 
 def _fast(args: list[str]) -> Optional[int]:
     if args == ["--version"]:
         from metricspec import __version__
+        from metricspec.terminal import write_stdout
 
-        sys.stdout.write(f"metricspec {__version__}\n")
+        write_stdout(f"metricspec {__version__}\n")
         return 0
     if args[:1] == ["lint"]:
         request = parse_lint(args[1:])

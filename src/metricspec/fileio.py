@@ -9,7 +9,7 @@ import re
 import stat
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 MAX_READ_BYTES = 16 * 1024 * 1024
 
@@ -89,6 +89,30 @@ def stream_descriptor(path: Path | str) -> Optional[int]:
             return None
         name = os.path.normpath(os.path.join(os.path.dirname(name), os.readlink(name)))
     return None
+
+
+def refuse_an_input(option: str, output: Path | str, inputs: Iterable[tuple[str, Path | str]]) -> None:
+    """WriteError when `output` (the value of `option`) is one of the files this run read, given
+    as (role, path): a report or baseline written there would replace the spec, config or
+    baseline it came from. One file is one file by its identity, not its name: `./a.yaml`, a
+    symlink or a hard link to it are caught. A stream (/dev/stdout), a device (/dev/null) or a
+    FIFO is written into, never replaced, and a file not there yet was read by no one."""
+    if stream_descriptor(output) is not None:
+        return
+    try:
+        written = os.stat(output)
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(written.st_mode):
+        return
+    for role, path in inputs:
+        try:
+            read = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        if (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino):
+            alias = "" if os.path.normpath(path) == os.path.normpath(output) else f" ({path})"
+            raise WriteError(f"{option} {output} is {role} this run reads{alias}; the file is left untouched")
 
 
 def _write_descriptor(fd: int, path: Path, data: str) -> None:

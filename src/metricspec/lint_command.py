@@ -31,7 +31,9 @@ class _Exit(Exception):
 
 
 def _fail(message: str) -> _Exit:
-    sys.stderr.write(f"metricspec: error: {message}\n")
+    from metricspec.terminal import escape_controls
+
+    sys.stderr.write(f"metricspec: error: {escape_controls(message)}\n")
     return _Exit(2)
 
 
@@ -190,11 +192,17 @@ def _run(request: LintRequest) -> int:
         settings.exclude = [*settings.exclude, *request.exclude]
     report = _lint(request.lint_options(settings), request.quiet)
     if request.write_baseline is not None:
+        _refuse_an_input("--write-baseline", request.write_baseline, report, settings, request)
         _write_baseline(report, request.write_baseline, request.quiet)
         return 0
+    if request.output is not None:
+        _refuse_an_input("--output", request.output, report, settings, request)
     _write_report(report, request)
-    for fault in report.internal_errors:
-        sys.stderr.write(f"metricspec: {fault}\n")
+    if report.internal_errors:
+        from metricspec.terminal import escape_controls
+
+        for fault in report.internal_errors:
+            sys.stderr.write(f"metricspec: {escape_controls(fault)}\n")
     return exit_code(report, request.fail_on_severity(settings))
 
 
@@ -220,6 +228,23 @@ def _lint(options: LintOptions, quiet: bool) -> Report:
             bar.close()
 
 
+def _refuse_an_input(option: str, output: Path, report: Report, settings: Config, request: LintRequest) -> None:
+    """Exit 2 when `output` is a file this run read (CLI.md, "Exit codes"). Not the baseline
+    that --write-baseline regenerates: a run that writes one reads none (lint_options)."""
+    from metricspec.fileio import WriteError, refuse_an_input
+
+    inputs: list[tuple[str, Any]] = [("a spec", path) for path in report.sources]
+    inputs += [("a file", path) for path in report.skipped]
+    if settings.source is not None:
+        inputs.append(("the config file", settings.source))
+    if request.baseline is not None and request.write_baseline is None:
+        inputs.append(("the baseline", request.baseline))
+    try:
+        refuse_an_input(option, output, inputs)
+    except WriteError as exc:
+        raise _fail(str(exc)) from None
+
+
 def _write_baseline(report: Report, path: Path, quiet: bool) -> None:
     from metricspec.baseline import render as render_baseline
     from metricspec.fileio import WriteError, write_atomic
@@ -229,7 +254,9 @@ def _write_baseline(report: Report, path: Path, quiet: bool) -> None:
     except WriteError as exc:
         raise _fail(str(exc)) from None
     if not quiet:
-        sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {path}\n")
+        from metricspec.terminal import escape_controls
+
+        sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {escape_controls(str(path))}\n")
 
 
 def _write_report(report: Report, request: LintRequest) -> None:
@@ -253,5 +280,6 @@ def _write_report(report: Report, request: LintRequest) -> None:
         except WriteError as exc:
             raise _fail(str(exc)) from None
     else:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
+        from metricspec.terminal import write_stdout
+
+        write_stdout(rendered)

@@ -4,11 +4,8 @@ at its end, `(also: P001, B003)`."""
 from __future__ import annotations
 
 from metricspec.reporters import statistics_rows, with_related
-
-
-def _one_line(text: str) -> str:
-    # A newline or escape in user text must not forge a line of its own.
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+# A newline or escape in user text must not forge a line of its own.
+from metricspec.terminal import escape_controls as _one_line
 
 
 def render(report, options) -> str:

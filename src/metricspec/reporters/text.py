@@ -17,12 +17,9 @@ import io
 from typing import Any
 
 from metricspec.reporters import statistics_rows
+from metricspec.terminal import escape_controls as _clean  # the one escape every command uses
 
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _clean(text: str) -> str:
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
 class _PlainText:
