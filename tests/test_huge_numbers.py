@@ -77,3 +77,18 @@ def test_both_validation_paths_agree(field, number):
     assert (plain.validate(copy.deepcopy(data)) is None) == (expected is None)
     if expected is not None:
         assert model.Document.model_validate(copy.deepcopy(data))
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("metricspec.toml", "[thresholds]\nmax-metrics-per-owner = {}\n"),
+    ("pyproject.toml", "[tool.metricspec.thresholds]\nmax-metrics-per-owner = {}\n"),
+])
+def test_a_config_integer_past_pythons_digit_limit_is_a_config_error(run, write, name, text):
+    """tomllib raises ValueError, not TOMLDecodeError, for an integer of more than 4,300
+    digits: it was an internal error."""
+    write("a.metrics.yaml", spec("value", "10"))
+    write(name, text.format("9" * 5000))
+    result = run("lint", "a.metrics.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(f"{name}: invalid TOML: a number with more digits than can be read")
+    assert "internal error" not in result.output

@@ -196,7 +196,7 @@ def discover(start: Path) -> Optional[Path]:
                 continue
             try:
                 data = tomllib.loads(text)
-            except tomllib.TOMLDecodeError:
+            except ValueError:  # a TOMLDecodeError, or an integer past the limit on digits
                 if _OUR_TABLE.search(text):
                     return candidate
                 continue
@@ -217,6 +217,8 @@ def load(path: Optional[Path]) -> Config:
         raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except ValueError:  # an integer past Python's limit on digits read from text
+        raise ConfigError(f"{path}: invalid TOML: a number with more digits than can be read") from None
     data, prefix = _settings(data, path)
     try:
         config = _plain(data)
