@@ -157,3 +157,51 @@ def test_suggestions_are_bounded_per_reference():
     from metricspec import workspace
 
     assert "len(known) <= 2_000" in inspect.getsource(workspace._id_help)
+
+
+# -- one metric that every other one pairs with or is guarded by ---------------------------
+
+
+def _hub(folder: Path, metrics: int, shape: str) -> None:
+    """One file: a lagging `hub` (the north star) and `metrics` leading metrics, each pairing
+    with it and guarded by it ("all name one"), or named all by its `pairs_with` and
+    `guardrails` ("one names all")."""
+    leaves = [f"m{i:06d}" for i in range(metrics)]
+    hub_refs = f"        pairs_with: [{', '.join(leaves)}]\n        guardrails: [{', '.join(leaves)}]\n"
+    leaf_refs = "        pairs_with: hub\n        guardrails: [hub]\n"
+    lines = ["metricspec: 1\nproduct: Acme\nstage: growth\nowner: ana\nreview: monthly\nnorth_star: hub\n",
+             "objectives:\n  - id: grow\n    title: Grow revenue 20% by 2027\n    metrics:\n",
+             "      - id: hub\n        name: Revenue\n        kind: lagging\n        unit: USD\n",
+             hub_refs if shape == "one names all" else ""]
+    for leaf in leaves:
+        lines.append(f"      - id: {leaf}\n        name: Leaf {leaf}\n        kind: leading\n        unit: count\n")
+        lines.append(leaf_refs if shape == "all name one" else "")
+    (folder / "hub.metrics.yaml").write_text("".join(lines))
+
+
+@pytest.mark.parametrize("shape", ["all name one", "one names all"])
+def test_pairing_with_one_metric_is_linear(tmp_path, monkeypatch, shape):
+    """Linking partners and guardrails looked through a metric's list for each new one: 80,000
+    metrics pairing with one took a minute. `x in list` runs in C, where the line tracer sees
+    nothing, so metrics are also compared through a counting __eq__ (what `in` on a list calls
+    for each element it passes; a set of identities calls none)."""
+    from metricspec.workspace import MetricItem
+
+    compared = Counter()
+
+    def counting_eq(self, other):
+        compared["metrics"] += 1
+        return self is other
+
+    monkeypatch.setattr(MetricItem, "__eq__", counting_eq, raising=False)
+    monkeypatch.setattr(MetricItem, "__hash__", object.__hash__, raising=False)
+    measured, comparisons = [], []
+    for scale in (1, 10):
+        folder = tmp_path / f"x{scale}"
+        folder.mkdir()
+        _hub(folder, 300 * scale, shape)
+        compared.clear()
+        measured.append(_lint_counting(folder, monkeypatch))
+        comparisons.append(compared["metrics"])
+    _assert_linear(*measured)
+    assert comparisons[1] <= LINEAR * max(comparisons[0], 300), comparisons

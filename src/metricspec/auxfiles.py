@@ -110,6 +110,8 @@ def parse_toml(text: str, path: Path | str) -> dict[str, Any]:
         raise AuxFileError(path, line, f"invalid TOML: {message}", column=column) from None
     except RecursionError:
         raise _too_deep(path, text, _TOML_TOKEN) from None
+    except ValueError:  # an integer past Python's limit on digits read from text
+        raise AuxFileError(path, None, "invalid TOML: a number with more digits than can be read") from None
     if _deeper_than(data, MAX_DEPTH):
         raise _too_deep(path, text, _TOML_TOKEN)
     return data

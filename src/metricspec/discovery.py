@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from metricspec.diagnostics import Problem
+from metricspec.gitignore import GitIgnores
 from metricspec.globs import Glob, any_match, forms
 
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"))
@@ -111,12 +112,12 @@ class Walker:
     def walk(self, top: str, wanted: Optional[Callable[[str, bool], bool]] = None) -> Iterator[Target]:
         """Every *.yaml / *.yml below `top`, depth first, in a stable (sorted) order; with
         `wanted(path, is_dir)`, only the files it wants, in the folders it wants entered."""
-        ignores = _GitIgnores(top)
-        stack = [top]
+        ignores = GitIgnores()
+        stack: list[tuple[str, Optional[str]]] = [(top, None)]  # a folder, the walked folder that holds it
         # A walk for some files only (an include glob) may not skip a folder another walked.
         seen_dirs = self.seen_dirs if wanted is None else set()
         while stack:
-            folder = stack.pop()
+            folder, parent = stack.pop()
             try:
                 info = os.stat(folder)
             except OSError as exc:
@@ -134,20 +135,20 @@ class Walker:
                 if exc.errno != errno.ENOENT:
                     self._problem(folder, f"cannot list the directory: {exc.strerror}")
                 continue
-            ignores.enter(folder)
+            ignores.enter(folder, parent)
             subdirs = []
             for entry in entries:
                 path = entry.path
-                if self._excluded(path) or ignores.ignored(path, entry):
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:  # a symlink loop: reported below if its name is *.yaml
+                    is_dir = False
+                if self._excluded(path) or ignores.ignored(folder, entry.name, is_dir):
                     continue
                 try:
                     is_link = entry.is_symlink()
                 except OSError:
                     is_link = False
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:  # a symlink loop: reported below if its name is *.yaml
-                    is_dir = False
                 if is_dir:
                     # A symlinked directory is not entered: it could lead back up (a loop) or out
                     # of the tree; what it points to inside the tree is walked anyway. A link
@@ -173,7 +174,7 @@ class Walker:
                 target = self._file(path, named=False)
                 if target:
                     yield target
-            stack.extend(reversed(subdirs))
+            stack.extend((subdir, folder) for subdir in reversed(subdirs))
 
 
 def _is_ancestor(candidate: str, folder: str) -> bool:
@@ -192,54 +193,6 @@ def _link_problem(exc: OSError) -> str:
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
         return "a broken symlink (its target does not exist)"
     return f"a symlink whose target cannot be read: {exc.strerror}"
-
-
-def _valid_pattern(line: str) -> bool:
-    import pathspec
-
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line]).match_file("x")
-    except Exception:
-        return False
-    return True
-
-
-class _GitIgnores:
-    """The .gitignore files met on the way down a walk (pathspec reads their syntax)."""
-
-    def __init__(self, top: str) -> None:
-        self.specs: list[tuple[str, object]] = []
-        self.top = top
-
-    def enter(self, folder: str) -> None:
-        path = os.path.join(folder, ".gitignore")
-        if not os.path.isfile(path):
-            return
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
-            return
-        import pathspec  # only where a .gitignore exists
-
-        try:
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        except Exception:  # a pattern git would ignore ('!', '[z-a]'): keep the others
-            spec = pathspec.GitIgnoreSpec.from_lines([line for line in lines if _valid_pattern(line)])
-        self.specs.append((folder, spec))
-
-    def ignored(self, path: str, entry: os.DirEntry) -> bool:
-        for folder, spec in self.specs:
-            if not path.startswith(folder + os.sep):
-                continue
-            relative = os.path.relpath(path, folder).replace(os.sep, "/")
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if spec.match_file(relative + ("/" if is_dir else "")):  # type: ignore[attr-defined]
-                return True
-        return False
 
 
 def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iterator[Target]:

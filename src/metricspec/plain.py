@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, Optional
 
@@ -34,6 +35,7 @@ _DATE = re.compile(v.DATE)
 # Decimal numbers without sign, exponent or spaces, with `_` between digits (1_000): Python's
 # float() and pydantic read these alike; anything else is left to pydantic.
 _NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?")
+_LARGEST = sys.float_info.max
 
 
 class _Defer(Exception):
@@ -184,7 +186,11 @@ def _number(value: Any) -> Any:
     if value is None:
         return None
     if value.__class__ is str and _NUMBER.fullmatch(value):
-        return float(value)
+        number = float(value)
+        # Digits beyond what a float holds read as infinity: pydantic says E002 on the value,
+        # as for `1e309`, so that no rule meets a number it cannot compute with.
+        if len(value) < 300 or -_LARGEST <= number <= _LARGEST:
+            return number
     raise _Defer
 
 

@@ -228,16 +228,21 @@ class Workspace:
             if self._shadowed(node):
                 continue
             self._resolve_parent(node)
+        # The links made so far, as (id(metric), id(other)): a set, not a look through a
+        # metric's list, since one metric may pair with, or be guarded by, every other one.
+        paired: set[tuple[int, int]] = set()
+        guarded: set[tuple[int, int]] = set()
         for metric in self.metrics:
             if self._shadowed(metric):
                 continue
             for index, ref in enumerate(metric.model.pairs_with):
                 partner = self._metric_ref(metric, ref, ("pairs_with", index) if len(metric.model.pairs_with) > 1 else ("pairs_with",), "pairs_with")
                 if partner is not None:
-                    _link(metric, partner)
+                    _link(metric, partner, paired)
             for index, ref in enumerate(metric.model.guardrails):
                 guard = self._metric_ref(metric, ref, ("guardrails", index), "guardrails")
-                if guard is not None and guard not in metric.guardrails:
+                if guard is not None and (id(metric), id(guard)) not in guarded:
+                    guarded.add((id(metric), id(guard)))
                     metric.guardrails.append(guard)
         for doc in self.docs:
             name = doc.model.north_star
@@ -315,10 +320,13 @@ class Workspace:
         return [doc for doc in self.docs if doc.reported]
 
 
-def _link(metric: MetricItem, partner: MetricItem) -> None:
-    if partner not in metric.partners:
+def _link(metric: MetricItem, partner: MetricItem, paired: set[tuple[int, int]]) -> None:
+    """Pair the two both ways, once each way."""
+    if (id(metric), id(partner)) not in paired:
+        paired.add((id(metric), id(partner)))
         metric.partners.append(partner)
-    if partner is not metric and metric not in partner.partners:
+    if partner is not metric and (id(partner), id(metric)) not in paired:
+        paired.add((id(partner), id(metric)))
         partner.partners.append(metric)
 
 

@@ -140,3 +140,29 @@ def test_a_batch_of_random_files_through_the_real_command_line(tmp_path):
     result = run_cli("lint", ".", "--format", "concise", cwd=tmp_path, timeout=60)
     assert result.returncode in (0, 1)
     assert result.stderr == b"", result.stderr.decode()[:2000]
+
+
+# Numbers of any size: beyond what a float holds they are an E002 on the value (no rule may meet
+# infinity: T002, T003, T005 and T008 raised OverflowError on a 310-digit target).
+huge_number = st.builds(
+    lambda sign, digits, fraction, exponent: sign + digits + fraction + exponent,
+    st.sampled_from(["", "-"]),
+    st.integers(1, 5200).map(lambda n: "9" * n) | st.integers(300, 320).map(lambda n: "1" + "0" * n),
+    st.sampled_from(["", ".5", "_0"]),
+    st.sampled_from(["", "e309", "e-400", "e308"]),
+)
+
+
+@settings(FUZZ, max_examples=max(10, EXAMPLES // 2))
+@given(value=huge_number, baseline=huge_number | st.sampled_from(["", "10"]), unit=st.sampled_from(["USD", ""]),
+       command=st.sampled_from(["lint", "tree"]))
+def test_huge_numbers_in_a_target(tmp_path, monkeypatch, value, baseline, unit, command):
+    monkeypatch.chdir(tmp_path)
+    text = VALID_SPEC.replace("value: 1200000", f"value: {value}").replace("baseline: 1000000", f"baseline: {baseline}")
+    text = text.replace("unit: USD", f"unit: {unit}")
+    (tmp_path / "fuzz.metrics.yaml").write_text(text)
+    result = CliRunner().invoke(app, [command, "fuzz.metrics.yaml"])
+    assert result.exit_code in ((0, 1) if command == "lint" else (0,)), result.output[-2000:]
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr == ""
+    assert "internal error" not in result.output
