@@ -90,6 +90,7 @@ def lint(
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings with their reasons.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the index of the specs a run does not lint.")] = False,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
     from metricspec.lint_command import LintRequest, run
@@ -99,7 +100,7 @@ def lint(
         extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
-        show_suppressed=show_suppressed, quiet=quiet, verbose=verbose,
+        show_suppressed=show_suppressed, quiet=quiet, verbose=verbose, no_cache=no_cache,
     )
     raise typer.Exit(run(request))
 
