@@ -30,8 +30,11 @@ def _generator():
     return module
 
 
-def _report(root: Path, paths: list[str], use_cache: bool) -> list[tuple]:
-    report = lint(LintOptions(paths=paths, today=TODAY, cwd=str(root), cache=use_cache))
+def _report(root: Path, paths: list[str], use_cache: bool, config=None) -> list[tuple]:
+    options = LintOptions(paths=paths, today=TODAY, cwd=str(root), cache=use_cache)
+    if config is not None:
+        options.config = config
+    report = lint(options)
     assert report.internal_errors == []
     return [(d.code, d.path, d.line, d.column, d.subject, d.message, d.help, d.severity.value)
             for d in report.diagnostics]
@@ -58,6 +61,11 @@ class Clock:
         for path in paths:
             self.now += 10
             os.utime(path, (self.now, self.now))
+
+
+@pytest.fixture(autouse=True)
+def _default_location(monkeypatch):
+    monkeypatch.delenv("METRICSPEC_CACHE_DIR", raising=False)
 
 
 @pytest.fixture
@@ -141,6 +149,24 @@ def test_a_hook_run_with_the_index_reports_what_one_without_it_does(workspace, a
     # The whole workspace, and a run over it that reads context for an unresolved reference.
     _agree(root, team, "team-001")
     _agree(root, "team-001")
+
+
+def test_the_declared_workspace_of_a_config_is_indexed_too(workspace):
+    """With `include`, the context is the declared workspace, wherever the repository ends."""
+    from metricspec.config import load as load_config
+
+    (workspace / "metricspec.toml").write_text('include = ["team-000/t0001*.yaml"]\n', encoding="utf-8")
+    config = load_config(workspace / "metricspec.toml")
+    named = [str(workspace / "team-000" / "t00003.metrics.yaml")]
+    _edit(workspace, "team-000/t00003.metrics.yaml", "id: t00003-messaging-churn", "id: t00010-search-churn")
+    for step in range(2):
+        expected = _report(workspace, named, use_cache=False, config=config)
+        assert (("E003", "t00010-search-churn") in [(f[0], f[4]) for f in expected]) == (step == 0)
+        assert _report(workspace, named, use_cache=True, config=config) == expected
+        assert _report(workspace, named, use_cache=True, config=config) == expected
+        assert list((workspace / cache.FOLDER).glob("context-*.bin"))
+        if step == 0:
+            (workspace / "team-000" / "t00010.metrics.yaml").unlink()
 
 
 def test_a_hook_run_and_a_full_run_agree_on_two_products(tmp_path):

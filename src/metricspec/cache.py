@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 import time
+import zlib
 from array import array
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
@@ -36,7 +37,7 @@ from metricspec.discovery import SKIP_DIRS, Target
 FOLDER = ".metricspec_cache"
 # Folders a walk never enters, and this cache's own (written by every run).
 _SKIP = SKIP_DIRS | {FOLDER}
-_MAGIC = b"metricspec-index\n"
+_MAGIC = b"metricspec-index 1\n"  # the layout's own version, with metricspec's in the header
 # An mtime this close to the moment it was read may be followed by an edit in the same tick
 # (git's "racy" entries): such a file is checked against its content hash, such a folder walked.
 # The tick is the kernel's clock tick on file systems with sub-second times, up to 2 s on those
@@ -89,10 +90,10 @@ class Index:
             with open(self.path, "rb") as handle:
                 blob = handle.read()
             header, _, rest = blob.partition(b"\0")
-            if header != self._header or len(rest) < 32:
+            if header != self._header or len(rest) < 4:
                 return self
-            checksum, payload = rest[:32], rest[32:]
-            if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+            checksum, payload = rest[:4], rest[4:]
+            if zlib.crc32(payload).to_bytes(4, "big") != checksum:
                 return self
             self.walk, self.files, self.next_serial, self.postings = marshal.loads(payload)
         except Exception:  # missing, unreadable, cut short, foreign: rebuilt by this run
@@ -105,7 +106,7 @@ class Index:
             return
         try:
             payload = marshal.dumps((self.walk, self.files, self.next_serial, self.postings))
-            blob = self._header + b"\0" + hashlib.blake2b(payload, digest_size=32).digest() + payload
+            blob = self._header + b"\0" + zlib.crc32(payload).to_bytes(4, "big") + payload
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
@@ -132,7 +133,7 @@ class Index:
                     return None
         except OSError:
             return None
-        return [(Target(fs_path, display, False), real) for fs_path, display, real in listed]
+        return [(Target(fs_path, display, False), real or fs_path) for fs_path, display, real in listed]
 
     def folders(self, root: str) -> Optional[tuple[dict, dict]]:
         """The mtimes of the folders below `root` and the .gitignore files in them, taken
@@ -168,7 +169,7 @@ class Index:
         if folders is None or any(not os.path.abspath(t.fs_path).startswith(inside) for t, _ in targets):
             self.walk = None
         else:
-            self.walk = (*folders, [(t.fs_path, t.display, real) for t, real in targets])
+            self.walk = (*folders, [(t.fs_path, t.display, None if real == t.fs_path else real) for t, real in targets])
 
     # -- the files ---------------------------------------------------------------------------
 
@@ -199,7 +200,9 @@ class Index:
         else:
             defs = _joined([name for name, _ in summary[0]])
             flags = "".join("1" if is_metric else "0" for _, is_metric in summary[0])
-            refs = _joined(list(summary[1]))
+            # A file's references to its own ids connect it to nothing its ids do not.
+            own = set(name for name, _ in summary[0])
+            refs = _joined(sorted(set(summary[1]) - own))
         # A file's serial changes with its summary: the postings hold the serials they were built
         # from. Names holding a separator are never posted: such a file is searched on its own.
         serial = None
@@ -215,7 +218,7 @@ class Index:
     def keep_only(self, fs_paths: Iterable[str]) -> None:
         """Forget the files that are no longer context files (removed, renamed, excluded)."""
         wanted = set(fs_paths)
-        if len(wanted) != len(self.files) or any(path not in wanted for path in self.files):
+        if any(path not in wanted for path in self.files):
             self.files = {path: entry for path, entry in self.files.items() if path in wanted}
             self.changed = True
 
