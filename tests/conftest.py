@@ -23,6 +23,13 @@ def findings(report, code=None):
     return [(d.code, d.subject, d.line) for d in report.diagnostics if code is None or d.code == code]
 
 
+@pytest.fixture(autouse=True)
+def _cache_elsewhere(monkeypatch, tmp_path_factory):
+    """Hook-like runs keep an index beside the config or at the repository's root (cache.py):
+    in tests, in a folder of the session, never in this repository's tree."""
+    monkeypatch.setenv("METRICSPEC_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "metricspec-cache"))
+
+
 @pytest.fixture
 def run(monkeypatch, tmp_path):
     """run("lint", ...) -> the CliRunner result of the typer app, in a fresh working folder."""

@@ -32,6 +32,8 @@ class LintOptions:
     baseline: Optional[Path] = None
     cwd: Optional[str] = None
     fold: bool = True  # False: follow-on findings reported on their own (--no-fold)
+    # Keep what a hook run needs from the specs it does not lint between runs (cache.py).
+    cache: bool = True
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
     progress: Optional[Callable[[int, int], None]] = None
 
@@ -151,19 +153,75 @@ def lint(options: LintOptions) -> Report:
 
 def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd: str, walker: Walker) -> None:
     """Read the rest of the workspace (the config's include, else the repository's metricspec
-    files) for definitions only: nothing in those files is reported."""
-    context_walker = Walker(cwd, config.exclude, str(config.root))
-    context_walker.seen_files = set(walker.seen_files)
+    files) for definitions only: nothing in those files is reported. With the index (cache.py),
+    only the files connected to the linted ones are read, the others' ids come from it."""
     if config.include:
-        targets = include_targets(config.root, config.include, context_walker)
-        workspace.context_declared = True
+        root = str(config.root)
     else:
         first = options.paths[0] if options.paths else cwd
-        root = repository_root(first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first)))
-        if root is None:
+        found = repository_root(first if os.path.isdir(first) else os.path.dirname(os.path.abspath(first)))
+        if found is None:
             return  # outside a repository there is no workspace beyond what was named
-        targets = context_walker.walk(root)
-    # A hook run names a few files and reads the whole repository for context: on every core.
-    for record, _ in parallel.load(list(targets), False, documents.load_context):
-        if record is not None:
-            workspace.add(record.doc)
+        root = found
+    index = None
+    if options.cache:
+        from metricspec import cache
+
+        key = (cwd, root, config.include, config.exclude, str(config.root))
+        index = cache.Index(cache.location(config.source, root), key).read()
+    listed = index.targets() if index is not None else None
+    if listed is None:
+        # Walked without the linted files' paths, so that the list is the same for any hook run.
+        folders = index.folders(root) if index is not None else None
+        context_walker = Walker(cwd, config.exclude, str(config.root))
+        if index is None:
+            context_walker.seen_files = set(walker.seen_files)
+        if config.include:
+            targets = list(include_targets(config.root, config.include, context_walker))
+        else:
+            targets = list(context_walker.walk(root))
+        if index is None:
+            for record, _ in parallel.load(targets, False, documents.load_context):
+                if record is not None:
+                    workspace.add(record.doc)
+            return
+        listed = [(target, os.path.realpath(target.fs_path)) for target in targets]
+        index.record_walk(root, folders, listed)
+    index.keep_only(target.fs_path for target, _ in listed)
+    linted = walker.seen_files
+    _add_indexed_context(workspace, index, [target for target, real in listed if real not in linted])
+    index.write()
+
+
+def _add_indexed_context(workspace: Workspace, index, targets: list) -> None:
+    """The context files connected to the linted documents, read in the walk's order (the
+    order a run without the index adds them in); the others known by their ids only."""
+    from metricspec import cache
+
+    entries: list = []
+    misses: list[tuple[int, Optional[tuple]]] = []
+    for position, target in enumerate(targets):
+        entry, key = index.lookup(target.fs_path)
+        entries.append(entry)
+        if entry is None:
+            misses.append((position, key))
+    docs: dict[int, object] = {}
+    loads = parallel.load([targets[position] for position, _ in misses], False, documents.load_context)
+    for (position, key), (record, _) in zip(misses, loads):
+        doc = record.doc if record is not None else None
+        entries[position] = index.store(targets[position].fs_path, key, cache.summary(doc.model) if doc else None)
+        docs[position] = doc
+    search = index.search(entries)
+    start: set[str] = workspace.unresolved_ids()
+    for doc in workspace.docs:
+        start.update(item.id for item in doc.nodes)
+        start.update(item.id for item in doc.metrics)
+    chosen = search.connected(start)
+    unread = [position for position in chosen if position not in docs]
+    for position, (record, _) in zip(unread, parallel.load([targets[p] for p in unread], False, documents.load_context)):
+        docs[position] = record.doc if record is not None else None
+    for position in chosen:
+        doc = docs[position]
+        if doc is not None:
+            workspace.add(doc)
+    workspace.unloaded_ids = lambda: search.unloaded_ids(chosen)

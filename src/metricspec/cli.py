@@ -127,6 +127,7 @@ def lint(
     no_fold: Annotated[bool, typer.Option("--no-fold", help="Report follow-on findings on their own, not under their root cause.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the index of the specs a run does not lint.")] = False,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
     from metricspec.lint_command import LintRequest, run
@@ -136,7 +137,7 @@ def lint(
         extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
-        show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose,
+        show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose, no_cache=no_cache,
     )
     raise typer.Exit(run(request))
 

@@ -114,6 +114,7 @@ class LintRequest:
     no_fold: bool = _option("flag", False)
     quiet: bool = _option("flag", False, short="q")
     verbose: bool = _option("flag", False, short="v")
+    no_cache: bool = _option("flag", False)
 
     def selectors(self) -> list[str]:
         """Every rule selector of the command line, to check before anything runs."""
@@ -137,6 +138,7 @@ class LintRequest:
             # A run that writes a baseline records every current finding, whatever an older
             # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
             baseline=self.baseline if self.write_baseline is None else None,
+            cache=not self.no_cache,
         )
 
     def fail_on_severity(self, settings: Config) -> Optional[Severity]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
 from metricspec.diagnostics import Problem, Span
 from metricspec.plain import LEVELS, Document, Metric, Node
@@ -150,9 +150,10 @@ class Workspace:
         self.by_id: dict[str, Union[NodeItem, MetricItem]] = {}
         self.north_stars: dict[int, MetricItem] = {}
         self._suggestions: Optional[list[str]] = None
-        # True when the context files (read for references only) are the config's `include`:
-        # the workspace the team declared, whose ids a linted file may not repeat.
-        self.context_declared = False
+        # The ids of context files a run did not read (cache.py: nothing it reports reaches
+        # them), each with whether it is a metric's: still candidates for "did you mean".
+        self.unloaded_ids: Callable[[], dict[str, bool]] = dict
+        self._all_ids: Optional[list[str]] = None
 
     # -- building --------------------------------------------------------------------------
 
@@ -193,12 +194,8 @@ class Workspace:
             return  # two context files (read only for references) clash: the run that lints them says so
         if not first.doc.reported:
             self.by_id[item.id] = item  # a linted file's definition wins over a context file's
-        if not (first.doc.reported and item.doc.reported) and not self.context_declared:
-            # The repository's other spec files, guessed without a config's `include`, may be
-            # examples or fixtures that reuse ids: they only lend definitions.
-            return
         # Reported on the linted definition: a hook that lints only the changed file catches
-        # the clash with the declared workspace, as the full run does.
+        # the clash with the rest of the workspace, as the full run does (CLI.md).
         here, other = (item, first) if item.doc.reported else (first, item)
         _report(
             here,
@@ -277,7 +274,7 @@ class Workspace:
         wanted = LEVEL_NAMES[node.level - 1]
         if target is None:
             _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' names nothing in the run",
-                    ("parent",), help=_id_help(name, self.by_id))
+                    ("parent",), help=_id_help(name, self._ids()))
         elif not isinstance(target, NodeItem) or target.level != node.level - 1:
             what = "a metric" if isinstance(target, MetricItem) else with_article(target.level_name)
             _report(node, "E004", f"parent '{name}' of {node.level_name} '{node.id}' is {what}, not {with_article(wanted)}",
@@ -296,7 +293,14 @@ class Workspace:
         """Metric ids to suggest from, computed once (only on the error path)."""
         if self._suggestions is None:
             self._suggestions = [name for name, item in self.by_id.items() if isinstance(item, MetricItem)]
+            self._suggestions.extend(name for name, is_metric in self.unloaded_ids().items() if is_metric)
         return self._suggestions
+
+    def _ids(self) -> list[str]:
+        """Every id to suggest from, computed once (only on the error path)."""
+        if self._all_ids is None:
+            self._all_ids = [*self.by_id, *self.unloaded_ids()]
+        return self._all_ids
 
     def _metric_ref(self, metric: MetricItem, name: str, field: tuple, key: str) -> Optional[MetricItem]:
         target = self.by_id.get(name)
