@@ -46,7 +46,7 @@ class _Unreadable(Exception):
 class Pattern:
     """One line of a .gitignore, compiled."""
 
-    __slots__ = ("negative", "folders_only", "names", "anywhere")
+    __slots__ = ("negative", "folders_only", "names", "anywhere", "groups")
 
     def __init__(self, line: str) -> None:
         self.negative = line.startswith("!")
@@ -64,6 +64,13 @@ class Pattern:
             self.names = None
         if self.names and self.names[-1] is None and len(self.names) > 1:
             self.names.append(_Name("*"))  # `a/**` names what is inside a, not a itself
+        # The runs of names between `**`s.
+        self.groups: list[list[_Name]] = [[]]
+        for name in self.names or ():
+            if name is None:
+                self.groups.append([])
+            else:
+                self.groups[-1].append(name)
 
     def matches(self, names: list[str], is_dir: bool) -> bool:
         """Whether the path `names` (relative to the .gitignore's folder) matches."""
@@ -74,7 +81,7 @@ class Pattern:
             matched, steps = pattern.match(names[-1]) if pattern is not None else (True, 1)
             globs._count(steps)
             return matched
-        matched, steps = _match_names(self.names, names)
+        matched, steps = _match_names(self.groups, names)
         globs._count(steps)
         return matched
 
@@ -89,9 +96,12 @@ def _compile(text: str) -> _Names:
     index = 0
     while True:
         char = text[index] if index < len(text) else "/"
-        if char == "/":
+        escaped_slash = text[index:index + 2] == "\\/"
+        if char == "/" or escaped_slash:
             if stars_only and stars >= 2:
                 names.append(None)
+                if escaped_slash:  # wildmatch's `**\/` skips no folder: one or more of them
+                    names.append(_Name("*"))
             else:
                 name = _Name.__new__(_Name)
                 name.pieces = [_piece(tokens) for tokens in parts]
@@ -99,7 +109,7 @@ def _compile(text: str) -> _Names:
             if index >= len(text):
                 return names
             parts, stars_only, stars, after_star = [[]], True, 0, False
-            index += 1
+            index += 2 if escaped_slash else 1
             continue
         if char == "*":
             if not after_star:  # a run of stars is one `*` within a name
@@ -179,16 +189,10 @@ def _class(text: str, index: int) -> tuple[tuple, int]:
             index += 1
 
 
-def _match_names(pattern: _Names, names: list[str]) -> tuple[bool, int]:
-    """Whether the names of a path match the pattern's from end to end, and the steps it took:
-    the run of names before the first `**` at the start, the run after the last at the end,
-    the runs between found leftmost in turn (a later place could only leave less room)."""
-    groups: list[list[_Name]] = [[]]
-    for name in pattern:
-        if name is None:
-            groups.append([])
-        else:
-            groups[-1].append(name)
+def _match_names(groups: list[list[_Name]], names: list[str]) -> tuple[bool, int]:
+    """Whether the names of a path match a pattern's runs of names (between its `**`s) from end
+    to end, and the steps it took: the first run at the start, the last at the end, the runs
+    between found leftmost in turn (a later place could only leave less room)."""
     steps = 1
     if len(groups) == 1:
         if len(names) != len(groups[0]):
