@@ -42,7 +42,7 @@ objectives:
         source: stripe
         decision: A 20% drop pauses launches.
         pairs_with: weekly-active-teams
-        target: {value: 500, baseline: 300, by: 2027-01-01}
+        target: {value: 500, baseline: 400, by: 2027-01-01}
 """
 VANITY = """\
       - id: total-signups{comment}
