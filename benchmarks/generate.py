@@ -38,10 +38,12 @@ def _target(rng: random.Random, i: int, unit: str, increase: bool = True, smell:
         value = base + rng.randint(3, 20) if increase else max(1, base - rng.randint(2, 8))
     elif unit == "USD":
         base = rng.randint(1, 90) * 100_000
-        value = int(base * (1 + rng.randint(5, 40) / 100))
+        value = int(base * (1 + rng.randint(5, 25) / 100))
     else:
         base = rng.randint(100, 9_000)
-        value = int(base * (1 + rng.randint(5, 60) / 100)) if increase else int(base * 0.7)
+        # Under B004's 30%: a spec with a stretch target and no guardrail of its own is a smell,
+        # which the files carrying smells have (the leap below), not every team's spec.
+        value = int(base * (1 + rng.randint(5, 25) / 100)) if increase else int(base * 0.8)
     year = 2027
     month = 3 * (1 + i % 4)
     day = 30 if month in (6, 9) else 31
