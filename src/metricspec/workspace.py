@@ -148,6 +148,7 @@ class Workspace:
         self.nodes: list[NodeItem] = []
         self.metrics: list[MetricItem] = []
         self.by_id: dict[str, Union[NodeItem, MetricItem]] = {}
+        self._reported_first: set[int] = set()  # ids (id()) of first definitions already reported E003
         self.north_stars: dict[int, MetricItem] = {}
         self._suggestions: Optional[list[str]] = None
         # The ids of context files a run did not read (cache.py: nothing it reports reaches
@@ -194,16 +195,14 @@ class Workspace:
             return  # two context files (read only for references) clash: the run that lints them says so
         if not first.doc.reported:
             self.by_id[item.id] = item  # a linted file's definition wins over a context file's
-        # Reported on the linted definition: a hook that lints only the changed file catches
-        # the clash with the rest of the workspace, as the full run does (CLI.md).
-        here, other = (item, first) if item.doc.reported else (first, item)
-        _report(
-            here,
-            "E003",
-            f"id '{here.id}' is defined twice: also at {other.doc.display_path}:{_line(other)}",
-            ("id",),
-            help="Ids are shared by every node and metric of every file in the run; rename one.",
-        )
+        # Reported on every linted definition, each naming another: a hook that lints either
+        # file finds the clash where the full run reports it (CLI.md: a hook run and a full run
+        # agree). The first definition is reported once, however many repeat it.
+        if item.doc.reported:
+            _report_duplicate(item, first)
+        if first.doc.reported and id(first) not in self._reported_first:
+            self._reported_first.add(id(first))
+            _report_duplicate(first, item)
 
     def unresolved_ids(self) -> set[str]:
         """Ids that references name but no document of the run defines."""
@@ -332,6 +331,16 @@ def _link(metric: MetricItem, partner: MetricItem, paired: set[tuple[int, int]])
     if partner is not metric and (id(partner), id(metric)) not in paired:
         paired.add((id(partner), id(metric)))
         partner.partners.append(metric)
+
+
+def _report_duplicate(here: Union[NodeItem, MetricItem], other: Union[NodeItem, MetricItem]) -> None:
+    _report(
+        here,
+        "E003",
+        f"id '{here.id}' is defined twice: also at {other.doc.display_path}:{_line(other)}",
+        ("id",),
+        help="Ids are shared by every node and metric of every file in the run; rename one.",
+    )
 
 
 def _line(item: Union[NodeItem, MetricItem]) -> int:
