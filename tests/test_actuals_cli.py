@@ -235,3 +235,42 @@ def test_output_is_written_but_never_over_an_input(run, project):
     assert (written.exit_code, written.stdout) == (0, "")
     assert "| ▲ at-risk | &nbsp;&nbsp;&nbsp;&nbsp;`weekly-report-builders` | 1390 on 2026-11-30 |" in (
         project / "status.md").read_text(encoding="utf-8")
+
+
+def test_rows_already_stored_are_named_with_the_other_bad_rows(run, write, project):
+    assert run("actuals", "import", "actuals.csv", "--today", TODAY).exit_code == 0
+    write("more.csv", "metric,at,value\nweekly-report-builders,2026-11-30,1388\nweekly-report-builders,2026-12-02,1\n"
+          "weekly-report-builders,2026-11-19,1372\n")
+    result = run("actuals", "import", "more.csv", "--today", TODAY)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "more.csv:2: weekly-report-builders 2026-11-30 (overall) is already stored (1390); --replace overwrites it",
+        "more.csv:3: at 2026-12-02 is after today (2026-12-01)",
+        "more.csv:4: weekly-report-builders 2026-11-19 (overall) is already stored (1371); --replace overwrites it",
+        "metricspec: error: 3 bad rows; nothing stored",
+    ]
+
+
+@pytest.mark.parametrize("toml, args, message", [
+    ('source = "postgresql://ana:secret@db/prod"', ("status",),
+     "the source postgresql://ana:***@db/prod writes its password in the configuration: write it as ${VARIABLE} "
+     "and set that environment variable"),
+    ('source = "postgresql://ana:${NO_SUCH_VARIABLE}@db/prod"', ("status",),
+     "the source postgresql://ana:***@db/prod uses ${NO_SUCH_VARIABLE}, but the environment variable "
+     "NO_SUCH_VARIABLE is not set"),
+    ('source = "exports/*.csv"', ("actuals", "add", "weekly-report-builders", "3"),
+     "only a SQLite store is written, and the source is CSV files (exports/*.csv)"),
+    ('source = "exports/*.csv"', ("status",), "no CSV file at exports/*.csv"),
+])
+def test_source_errors_are_one_line_and_exit_2(run, write, project, toml, args, message):
+    write("metricspec.toml", f"[tool.metricspec.actuals]\n{toml}\n")
+    result = run(*args, "--today", TODAY)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"metricspec: error: {message}\n")
+
+
+def test_an_unknown_column_in_the_config_is_named(run, write, project):
+    config = write("metricspec.toml", '[tool.metricspec.actuals]\ncolumns = {metrc = "kpi"}\n')
+    run("actuals", "import", "actuals.csv", "--today", TODAY)
+    result = run("status", "--today", TODAY)
+    assert (result.exit_code, result.stderr) == (
+        2, f'metricspec: error: {config}: [tool.metricspec.actuals] columns: no column "metrc"; did you mean "metric"?\n')

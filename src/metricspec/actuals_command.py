@@ -171,10 +171,9 @@ def store_place(settings, cli_source: Optional[str]) -> Place:
         entries, origin = (os.environ["METRICSPEC_ACTUALS_URL"],), "METRICSPEC_ACTUALS_URL"
     else:
         entries, origin = configured_source(settings), "config"
-    place = resolve(entries, origin, settings.root)
-    if place.path is None:
-        raise CommandError(f"only a SQLite store is written, and the source is CSV files ({place.label})")
-    return place
+    if len(entries) != 1 or _is_csv(entries[0]):
+        raise CommandError(f"only a SQLite store is written, and the source is CSV files ({', '.join(entries)})")
+    return resolve(entries, origin, settings.root)
 
 
 # -- import, add, list ---------------------------------------------------------------------
@@ -222,24 +221,50 @@ def import_files(files: Sequence[str], common: Common, allow_unknown: bool = Fal
     from metricspec.actuals.rows import read_csv
 
     settings, checker = _checker(common, allow_unknown)
-    rows: list = []
-    errors: list = []
+    read: list = []  # (name, rows, errors) per file
     for name in files:
         if name == "-":
-            found, bad = read_csv(sys.stdin, "-", checker)
-        else:
-            try:
-                with open(name, encoding="utf-8-sig", newline="") as stream:
-                    found, bad = read_csv(stream, name, checker)
-            except FileNotFoundError:
-                raise CommandError(f"no such file: {name}") from None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
-        rows += found
-        errors += bad
-    if errors:
+            read.append((name, *read_csv(sys.stdin, "-", checker)))
+            continue
+        try:
+            with open(name, encoding="utf-8-sig", newline="") as stream:
+                read.append((name, *read_csv(stream, name, checker)))
+        except FileNotFoundError:
+            raise CommandError(f"no such file: {name}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    rows = [row for _, found, _ in read for row in found]
+    if any(bad for _, _, bad in read):
+        stored = {} if replace else _stored_already(settings, common, rows)
+        errors = []
+        for name, found, bad in read:  # each file's bad rows in line order, those stored among them
+            mine = bad + [stored[r.where] for r in found if r.where in stored]
+            errors += sorted(mine, key=lambda text: _line_of(text, name))
         raise CommandError(f"{len(errors)} bad {_rows(len(errors))}; nothing stored", 1, errors)
     return _store(settings, common, rows, replace)
+
+
+def _stored_already(settings, common: Common, rows: list) -> dict:
+    """`where` -> the "already stored" error of each row the store holds, when there is a store:
+    reported with the other bad rows, so that one run names them all."""
+    from metricspec.actuals import store
+
+    place = store_place(settings, common.source)
+    if not store.exists(place.path):
+        return {}
+    try:
+        conn = store.open_read_only(place.path, place.label)
+    except store.StoreError:
+        return {}  # writing would say what is wrong with it; these rows are refused anyway
+    try:
+        return {error.split(": ", 1)[0]: error for error in store.already_stored(conn, rows)}
+    finally:
+        conn.close()
+
+
+def _line_of(error: str, name: str) -> int:
+    head = error[len(name) + 1:].split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def add_row(metric: str, value: str, common: Common, at: Optional[str] = None, segment: Optional[str] = None,

@@ -96,11 +96,14 @@ def _open(key: tuple, settings):
     place = resolve(entries, origin, settings.root)
     timeout = settings.actuals.timeout
     try:
+        layout = Layout.from_config(table, dict(columns))
+    except LayoutError as exc:
+        raise CommandError(f"{settings.source or 'the configuration'}: [tool.metricspec.actuals] {exc}") from None
+    try:
         if place.csv:
             return CsvSource(list(place.csv), place.label, timeout)
-        layout = Layout.from_config(table, dict(columns))
         return SQLiteSource.open(place.path, place.label, layout, timeout)
-    except (store.StoreError, SourceError, LayoutError) as exc:
+    except (store.StoreError, SourceError) as exc:
         raise CommandError(str(exc)) from None
 
 

@@ -210,7 +210,7 @@ class Setting:
         self.key = key
         self.form = form
         self.default = default  # a list or a table stands for a new copy of it
-        self.holds = holds  # for TABLE
+        self.holds = holds  # for TABLE and TABLES_BY_GLOB
         self.attribute = key.replace("-", "_")
 
     def __repr__(self) -> str:
