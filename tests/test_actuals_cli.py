@@ -274,3 +274,34 @@ def test_an_unknown_column_in_the_config_is_named(run, write, project):
     result = run("status", "--today", TODAY)
     assert (result.exit_code, result.stderr) == (
         2, f'metricspec: error: {config}: [tool.metricspec.actuals] columns: no column "metrc"; did you mean "metric"?\n')
+
+
+def test_segment_judges_each_declaring_metric_on_its_segment_rows(run, write, project):
+    write("seg.csv", "metric,at,value,segment\n"
+          "weekly-report-builders,2026-07-01,100,plan_tier=enterprise\n"
+          "weekly-report-builders,2026-11-30,160,plan_tier=enterprise\n"
+          "weekly-report-builders,2026-11-30,50,plan_tier=free\n")
+    run("actuals", "import", "actuals.csv", "seg.csv", "--today", TODAY)
+    one = json.loads(run("status", "--segment", "plan_tier=enterprise", "--format", "json", "--today", TODAY).stdout)
+    assert one["segment"] == "plan_tier=enterprise"
+    [metric] = one["metrics"]
+    # B is the segment's first value on or after S, V = B x 1800 / 1200: progress 60 / 50 = 1.2, met.
+    assert (metric["segment"], metric["target"]["baseline"], metric["target"]["value"], metric["status"]) == (
+        "plan_tier=enterprise", 100, 150, "met")
+    each = json.loads(run("status", "--segment", "plan_tier", "--format", "json", "--today", TODAY).stdout)
+    assert [(m["segment"], m["status"]) for m in each["metrics"]] == [
+        ("plan_tier=enterprise", "met"), ("plan_tier=free", "off-track")]  # free: B = L = 50, no progress
+    assert run("status", "--segment", "=x", "--today", TODAY).exit_code == 2
+
+
+def test_a_metrics_query_is_run_against_its_source(run, write, project):
+    spec = SPEC.replace("            segments: [plan_tier]\n", "            segments: [plan_tier]\n"
+                        "            query: |\n"
+                        "              -- builders, from the store's own table\n"
+                        "              select at, value * 2 as value from actuals\n"
+                        "              where metric = 'weekly-report-builders' and segment = ''\n")
+    write("metrics/acme.metrics.yaml", spec)
+    assert run("lint", "metrics", "--select", "E").exit_code == 0
+    run("actuals", "import", "actuals.csv", "--today", TODAY)
+    [metric] = json.loads(run("status", "--format", "json", "--today", TODAY).stdout)["metrics"]
+    assert (metric["latest"], metric["status"]) == ({"at": "2026-11-30", "value": 2780}, "met")
