@@ -305,3 +305,26 @@ def test_a_metrics_query_is_run_against_its_source(run, write, project):
     run("actuals", "import", "actuals.csv", "--today", TODAY)
     [metric] = json.loads(run("status", "--format", "json", "--today", TODAY).stdout)["metrics"]
     assert (metric["latest"], metric["status"]) == ({"at": "2026-11-30", "value": 2780}, "met")
+
+
+def test_status_lists_the_a_findings_as_selected(run, project):
+    run("actuals", "import", "actuals.csv", "--today", TODAY)
+    run("actuals", "add", "weekly-report-bulders", "3", "--allow-unknown", "--today", TODAY)
+    result = run("status", "--today", "2027-07-01", "--quiet")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-4:] == [
+        "",
+        "metrics/acme.metrics.yaml:12:17: A001 'weekly-report-builders' missed its target 1,800 by 2027-06-30: "
+        "latest 1,390 on 2026-11-30",
+        "metrics/acme.metrics.yaml:12:17: A002 'weekly-report-builders' was last measured on 2026-11-30, 213 days "
+        "ago: more than 2 periods of 7 days",
+        "metricspec.db: A008 1 row for \"weekly-report-bulders\", which no metric of the workspace defines",
+    ]
+    report = json.loads(run("status", "--today", "2027-07-01", "--format", "json", "--ignore", "stale-actuals",
+                            "--extend-ignore", "A008").stdout)
+    assert [(d["code"], d["name"], d["severity"], d["path"], d["line"], d["subject"]) for d in report["diagnostics"]] == [
+        ("A001", "off-track-target", "warning", "metrics/acme.metrics.yaml", 12, "weekly-report-builders")]
+    assert report["summary"] == {"error": 0, "warning": 1, "info": 0}
+    unknown = run("status", "--today", TODAY, "--select", "V001")
+    assert (unknown.exit_code, unknown.stderr) == (
+        2, "metricspec: error: 'V001' names no A rule (status lists A001-A009 findings)\n")

@@ -396,6 +396,10 @@ def status(
     fail_on: Annotated[Optional[StatusFailOn], typer.Option("--fail-on", help="Exit 1 when a metric's status is this or worse (at-risk < off-track < missed).")] = None,
     segment: Annotated[Optional[str], typer.Option("--segment", help="Judge segment rows: DIM=VALUE, or DIM for a row per value.")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names to list; ALL for every one.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names not to list.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the listed A codes.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the A codes not listed.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the statuses and findings.")] = False,
     config: _ConfigOption = None,
     source: _SourceOption = None,
@@ -410,7 +414,8 @@ def status(
     if segment is not None and (not segment.partition("=")[0] or segment.endswith("=")):
         raise _fail(f"--segment takes DIM or DIM=VALUE, not '{segment}'")
     request = StatusRequest(paths=list(paths or []), today=_today(today), source=source, config=config,
-                            segment=segment, fail_on=fail_on.value if fail_on else None)
+                            segment=segment, fail_on=fail_on.value if fail_on else None, select=select,
+                            extend_select=extend_select or [], ignore=ignore or [], extend_ignore=extend_ignore or [])
     try:
         result = compute(request, version)
     except CommandError as exc:

@@ -41,6 +41,10 @@ class StatusRequest:
     config: Optional[Path] = None
     segment: Optional[str] = None
     fail_on: Optional[str] = None
+    select: Optional[list] = None
+    extend_select: list = field(default_factory=list)
+    ignore: list = field(default_factory=list)
+    extend_ignore: list = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +59,34 @@ class StatusResult:
         from metricspec.actuals.status import fails
 
         return 1 if any(fails(m["status"], self.fail_on) for m in self.report["metrics"]) else 0
+
+
+def _named(selector: str) -> set:
+    """The A codes a selector names: `ALL`, a code or its prefix, a rule's name."""
+    text = selector.strip()
+    if text.upper() == "ALL":
+        return set(A_RULES)
+    return {code for code, (name, _) in A_RULES.items() if code.startswith(text.upper()) or name == text.lower()}
+
+
+def _over(selectors) -> set:
+    return set().union(*(_named(s) for s in selectors)) if selectors else set()
+
+
+def selected_codes(settings, request: StatusRequest) -> set:
+    """The A codes whose findings are listed: the config's selection resolved over A codes (a
+    selector naming none is dropped, an emptied `select` means all), then the command line's,
+    where a selector naming no A code is a usage error (DIFF.md resolves D codes so)."""
+    config_select = _over(settings.select) if settings.select is not None else set(A_RULES)
+    chosen = (config_select or set(A_RULES)) | _over(settings.extend_select)
+    chosen -= _over([*settings.ignore, *settings.extend_ignore])
+    typed = [*(request.select or []), *request.extend_select, *request.ignore, *request.extend_ignore]
+    for selector in typed:
+        if not _named(selector):
+            raise CommandError(f"'{selector}' names no A rule (status lists A001-A009 findings)")
+    if request.select is not None:
+        chosen = _over(request.select)
+    return (chosen | _over(request.extend_select)) - _over([*request.ignore, *request.extend_ignore])
 
 
 def _thresholds(settings):
@@ -114,6 +146,7 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
     from metricspec.actuals.sources import Readings, SourceError, request_for
 
     settings = load_settings(request.config)
+    codes = selected_codes(settings, request)
     today = request.today or dt.date.today()
     thresholds = _thresholds(settings)
     fail_on = request.fail_on or settings.status.fail_on
@@ -181,7 +214,7 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
     ]
     documents = [a_report.document_entry(doc.display_path, doc.model.product, doc.model.stage, doc.model.north_star)
                  for doc in docs]
-    diagnostics = [_diagnostic(f, item) for f, item in found]
+    diagnostics = [_diagnostic(f, item) for f, item in found if f.code in codes]
     diagnostics.sort(key=lambda d: (d["path"], d["line"] or 0, d["column"] or 0, d["code"]))
     report = a_report.build(version=version, today=today, segment=request.segment, documents=documents,
                             nodes=nodes, metrics=metrics, diagnostics=diagnostics)
