@@ -328,3 +328,33 @@ def test_status_lists_the_a_findings_as_selected(run, project):
     unknown = run("status", "--today", TODAY, "--select", "V001")
     assert (unknown.exit_code, unknown.stderr) == (
         2, "metricspec: error: 'V001' names no A rule (status lists A001-A009 findings)\n")
+
+
+def test_status_reads_paths_as_lint_does(run, write, project):
+    write("drafts/old.metrics.yaml", SPEC.replace("enterprise-revenue", "old-revenue").replace(
+        "analytics-adoption", "old-adoption").replace("weekly-report-builders", "old-builders").replace(
+        "report-errors", "old-errors"))
+    run("actuals", "import", "actuals.csv", "--today", TODAY)
+    everything = json.loads(run("status", "--format", "json", "--today", TODAY).stdout)
+    assert [d["path"] for d in everything["documents"]] == ["drafts/old.metrics.yaml", "metrics/acme.metrics.yaml"]
+    assert [(m["id"], m["status"]) for m in everything["metrics"]] == [
+        ("old-builders", "no-data"), ("weekly-report-builders", "at-risk")]
+    excluded = json.loads(run("status", "--format", "json", "--exclude", "drafts", "--today", TODAY).stdout)
+    named = json.loads(run("status", "metrics", "--format", "json", "--today", TODAY).stdout)
+    assert [m["id"] for m in excluded["metrics"]] == [m["id"] for m in named["metrics"]] == ["weekly-report-builders"]
+    missing = run("status", "nowhere", "--today", TODAY)
+    assert (missing.exit_code, missing.stderr) == (2, "metricspec: error: no such file or directory: nowhere\n")
+
+
+def test_text_falls_back_to_ascii_icons_and_bars(run, project):
+    from metricspec.status_views import render
+
+    run("actuals", "import", "actuals.csv", "--today", TODAY)
+    report = json.loads(run("status", "--format", "json", "--today", TODAY).stdout)
+    lines = render(report, "text", unicode=False, labels=["metricspec.db"], quiet=True).splitlines()
+    assert lines == [
+        "! enterprise-revenue  Grow enterprise revenue",
+        "  ! analytics-adoption  More teams build reports",
+        "    ! at-risk  weekly-report-builders  1390 on 2026-11-30  1800 by 2027-06-30  expected 1452.2  "
+        "pacing 0.7583  forecast 1777.04  .:-===+++#@",
+    ]

@@ -400,6 +400,7 @@ def status(
     ignore: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names not to list.")] = None,
     extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the listed A codes.")] = None,
     extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the A codes not listed.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the statuses and findings.")] = False,
     config: _ConfigOption = None,
     source: _SourceOption = None,
@@ -415,7 +416,8 @@ def status(
         raise _fail(f"--segment takes DIM or DIM=VALUE, not '{segment}'")
     request = StatusRequest(paths=list(paths or []), today=_today(today), source=source, config=config,
                             segment=segment, fail_on=fail_on.value if fail_on else None, select=select,
-                            extend_select=extend_select or [], ignore=ignore or [], extend_ignore=extend_ignore or [])
+                            extend_select=extend_select or [], ignore=ignore or [], extend_ignore=extend_ignore or [],
+                            exclude=exclude or [])
     try:
         result = compute(request, version)
     except CommandError as exc:

@@ -45,6 +45,7 @@ class StatusRequest:
     extend_select: list = field(default_factory=list)
     ignore: list = field(default_factory=list)
     extend_ignore: list = field(default_factory=list)
+    exclude: list = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +147,8 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
     from metricspec.actuals.sources import Readings, SourceError, request_for
 
     settings = load_settings(request.config)
+    if request.exclude:  # adds to the config's exclude, as lint's --exclude does
+        settings.exclude = [*settings.exclude, *request.exclude]
     codes = selected_codes(settings, request)
     today = request.today or dt.date.today()
     thresholds = _thresholds(settings)
