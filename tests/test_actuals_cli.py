@@ -358,3 +358,20 @@ def test_text_falls_back_to_ascii_icons_and_bars(run, project):
         "    ! at-risk  weekly-report-builders  1390 on 2026-11-30  1800 by 2027-06-30  expected 1452.2  "
         "pacing 0.7583  forecast 1777.04  .:-===+++#@",
     ]
+
+
+def test_a_console_that_cannot_encode_a_title_gets_stand_ins_not_an_error(project):
+    import subprocess
+    import sys
+
+    (project / "metrics" / "acme.metrics.yaml").write_text(SPEC.replace("More teams", "Café teams"), encoding="utf-8")
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "ascii"}
+    subprocess.run([sys.executable, "-m", "metricspec", "actuals", "import", "actuals.csv", "--today", TODAY],
+                   cwd=project, env=env, check=True, capture_output=True)
+    text = subprocess.run([sys.executable, "-m", "metricspec", "status", "--today", TODAY], cwd=project, env=env,
+                          capture_output=True)
+    assert (text.returncode, text.stderr) == (0, b"")
+    assert b"  ! analytics-adoption  Caf? teams build reports\n" in text.stdout
+    data = subprocess.run([sys.executable, "-m", "metricspec", "status", "--today", TODAY, "--format", "json"],
+                          cwd=project, env=env, capture_output=True)
+    assert json.loads(data.stdout)["nodes"][1]["title"] == "Café teams build reports"

@@ -435,7 +435,9 @@ def status(
         except WriteError as exc:
             raise _fail(str(exc)) from None
     else:
-        encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "")
-        write_stdout(render(result.report, format.value, unicode=encoding.startswith("utf"), labels=result.labels,
-                            quiet=quiet))
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        unicode = encoding.lower().replace("-", "").startswith("utf")
+        text = render(result.report, format.value, unicode=unicode, labels=result.labels, quiet=quiet)
+        # What stdout cannot encode (a title's é on an ASCII console) is replaced, never an error.
+        write_stdout(text if unicode else text.encode(encoding, "replace").decode(encoding))
     raise typer.Exit(result.exit_code)

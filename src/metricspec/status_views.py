@@ -24,7 +24,7 @@ CSV_FIELDS = (
 
 def render(report: dict, fmt: str, *, unicode: bool = True, labels=(), quiet: bool = False) -> str:
     if fmt == "json":
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(report, indent=2, ensure_ascii=not unicode) + "\n"  # \u escapes lose nothing
     if fmt == "csv":
         return _csv(report)
     if fmt == "markdown":
@@ -124,7 +124,8 @@ def _text(report: dict, unicode: bool, labels, quiet: bool) -> str:
             lines.append(escape_controls(f"{where}: {d['code']} {d['message']}"))
     if not quiet:
         lines += ["", _counts(report)]
-    return "".join(line + "\n" for line in lines)
+    text = "".join(line + "\n" for line in lines)
+    return text if unicode else text.replace(" · ", " - ").replace("—", "-")
 
 
 def _md(text) -> str:
