@@ -301,6 +301,16 @@ def _actuals_run(action):
     return text
 
 
+def _write_encodable(text: str) -> None:
+    """`text` to stdout, what it cannot encode (a title's é on an ASCII console) replaced."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    write_stdout(text.encode(encoding, "replace").decode(encoding))
+
+
+def _stdout_is_unicode() -> bool:
+    return (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+
+
 def _common(config, source, today):
     from metricspec.actuals_command import Common
 
@@ -323,7 +333,7 @@ def actuals_import(
     common = _common(config, source, today)
     text = _actuals_run(lambda: import_files(files, common, allow_unknown=allow_unknown, replace=replace))
     if not quiet:
-        write_stdout(text)
+        _write_encodable(text)
 
 
 @actuals_app.command("add")
@@ -346,7 +356,7 @@ def actuals_add(
     text = _actuals_run(lambda: add_row(metric, value, common, at=at, segment=segment, allow_unknown=allow_unknown,
                                         replace=replace))
     if not quiet:
-        write_stdout(text)
+        _write_encodable(text)
 
 
 class ListFormat(str, Enum):
@@ -371,7 +381,7 @@ def actuals_list(
 
     common = _common(config, source, today)
     since_day, until_day = _today(since), _today(until)
-    write_stdout(_actuals_run(lambda: list_rows(
+    _write_encodable(_actuals_run(lambda: list_rows(
         metric, common, format.value, segment, since_day.isoformat() if since_day else None,
         until_day.isoformat() if until_day else None)))
 
@@ -435,9 +445,6 @@ def status(
         except WriteError as exc:
             raise _fail(str(exc)) from None
     else:
-        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-        unicode = encoding.lower().replace("-", "").startswith("utf")
-        text = render(result.report, format.value, unicode=unicode, labels=result.labels, quiet=quiet)
-        # What stdout cannot encode (a title's é on an ASCII console) is replaced, never an error.
-        write_stdout(text if unicode else text.encode(encoding, "replace").decode(encoding))
+        _write_encodable(render(result.report, format.value, unicode=_stdout_is_unicode(), labels=result.labels,
+                                quiet=quiet))
     raise typer.Exit(result.exit_code)
