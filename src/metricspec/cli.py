@@ -274,3 +274,177 @@ def tree(
                 console.print(view)
             write_stdout(tree_view.for_encoding(captured.get(), encoding))
     raise typer.Exit(exit_code(report, fail_on=None))  # the tree shows findings; only a fault fails it
+
+
+# -- actuals and status (ACTUALS.md) ------------------------------------------------------------
+
+actuals_app = typer.Typer(cls=_Commands, help="Store and list measured values of metrics.", no_args_is_help=True,
+                          add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+app.add_typer(actuals_app, name="actuals")
+
+_ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")]
+_SourceOption = Annotated[Optional[str], typer.Option("--source", help="The actuals source (a path or URL) instead of the config's.")]
+_TodayOption = Annotated[Optional[str], typer.Option("--today", help="The day to read for, YYYY-MM-DD (default: today); later rows are ignored.")]
+
+
+def _actuals_run(action):
+    """Run an actuals command: its output on stdout, or its error (one line; refused rows one
+    line each, before it) on stderr with its exit code."""
+    from metricspec.actuals_command import CommandError
+
+    try:
+        text = action()
+    except CommandError as exc:
+        for line in exc.lines:
+            sys.stderr.write(escape_controls(line) + "\n")
+        raise _fail(str(exc), exc.code) from None
+    return text
+
+
+def _write_encodable(text: str) -> None:
+    """`text` to stdout, what it cannot encode (a title's é on an ASCII console) replaced."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    write_stdout(text.encode(encoding, "replace").decode(encoding))
+
+
+def _stdout_is_unicode() -> bool:
+    return (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "").startswith("utf")
+
+
+def _common(config, source, today):
+    from metricspec.actuals_command import Common
+
+    return Common(config=config, source=source, today=_today(today))
+
+
+@actuals_app.command("import")
+def actuals_import(
+    files: Annotated[list[str], typer.Argument(help="CSV files with the header metric,at,value[,segment]; - is stdin.")],
+    allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Store rows of ids the workspace does not define.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite rows already stored.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    config: _ConfigOption = None,
+    source: _SourceOption = None,
+    today: _TodayOption = None,
+) -> None:
+    """Store the rows of CSV files in the embedded store: all of them, or none."""
+    from metricspec.actuals_command import import_files
+
+    common = _common(config, source, today)
+    text = _actuals_run(lambda: import_files(files, common, allow_unknown=allow_unknown, replace=replace))
+    if not quiet:
+        _write_encodable(text)
+
+
+@actuals_app.command("add")
+def actuals_add(
+    metric: Annotated[str, typer.Argument(help="The metric's id.")],
+    value: Annotated[str, typer.Argument(help="The value measured, in the metric's unit.")],
+    at: Annotated[Optional[str], typer.Option("--at", help="The day measured, YYYY-MM-DD (default: today).")] = None,
+    segment: Annotated[Optional[str], typer.Option("--segment", help="dimension=value; the overall value without it.")] = None,
+    allow_unknown: Annotated[bool, typer.Option("--allow-unknown", help="Store a row of an id the workspace does not define.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite the row if it is stored.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    config: _ConfigOption = None,
+    source: _SourceOption = None,
+    today: _TodayOption = None,
+) -> None:
+    """Store one measured value."""
+    from metricspec.actuals_command import add_row
+
+    common = _common(config, source, today)
+    text = _actuals_run(lambda: add_row(metric, value, common, at=at, segment=segment, allow_unknown=allow_unknown,
+                                        replace=replace))
+    if not quiet:
+        _write_encodable(text)
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@actuals_app.command("list")
+def actuals_list(
+    metric: Annotated[Optional[str], typer.Argument(help="A metric's id: its rows (default: a line per metric).")] = None,
+    format: Annotated[ListFormat, typer.Option("--format", help="text, json or csv.")] = ListFormat.text,
+    segment: Annotated[Optional[str], typer.Option("--segment", help="Only this segment (dimension=value, or overall).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Rows on or after this day, YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Rows on or before this day, YYYY-MM-DD.")] = None,
+    config: _ConfigOption = None,
+    source: _SourceOption = None,
+    today: _TodayOption = None,
+) -> None:
+    """List the stored actuals."""
+    from metricspec.actuals_command import list_rows
+
+    common = _common(config, source, today)
+    since_day, until_day = _today(since), _today(until)
+    _write_encodable(_actuals_run(lambda: list_rows(
+        metric, common, format.value, segment, since_day.isoformat() if since_day else None,
+        until_day.isoformat() if until_day else None)))
+
+
+class StatusFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class StatusFailOn(str, Enum):
+    at_risk = "at-risk"
+    off_track = "off-track"
+    missed = "missed"
+
+
+@app.command()
+def status(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).")] = None,
+    format: Annotated[StatusFormat, typer.Option("--format", help="text, json, markdown or csv.")] = StatusFormat.text,
+    fail_on: Annotated[Optional[StatusFailOn], typer.Option("--fail-on", help="Exit 1 when a metric's status is this or worse (at-risk < off-track < missed).")] = None,
+    segment: Annotated[Optional[str], typer.Option("--segment", help="Judge segment rows: DIM=VALUE, or DIM for a row per value.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names to list; ALL for every one.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names not to list.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the listed A codes.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the A codes not listed.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the statuses and findings.")] = False,
+    config: _ConfigOption = None,
+    source: _SourceOption = None,
+    today: _TodayOption = None,
+) -> None:
+    """Whether each active metric's target is on track, from its actuals."""
+    from metricspec import __version__ as version
+    from metricspec.actuals_command import CommandError
+    from metricspec.status_command import StatusRequest, compute
+    from metricspec.status_views import render
+
+    if segment is not None and (not segment.partition("=")[0] or segment.endswith("=")):
+        raise _fail(f"--segment takes DIM or DIM=VALUE, not '{segment}'")
+    request = StatusRequest(paths=list(paths or []), today=_today(today), source=source, config=config,
+                            segment=segment, fail_on=fail_on.value if fail_on else None, select=select,
+                            extend_select=extend_select or [], ignore=ignore or [], extend_ignore=extend_ignore or [],
+                            exclude=exclude or [])
+    try:
+        result = compute(request, version)
+    except CommandError as exc:
+        raise _fail(str(exc), exc.code) from None
+    if output is not None:
+        from metricspec.fileio import WriteError, refuse_an_input, write_atomic
+
+        inputs = [("a spec", doc["path"]) for doc in result.report["documents"]]
+        if config is not None:
+            inputs.append(("the config", config))
+        inputs += [("the actuals source", label) for label in result.labels]
+        try:
+            refuse_an_input("--output", output, inputs)
+            write_atomic(output, render(result.report, format.value, labels=result.labels, quiet=quiet))
+        except WriteError as exc:
+            raise _fail(str(exc)) from None
+    else:
+        _write_encodable(render(result.report, format.value, unicode=_stdout_is_unicode(), labels=result.labels,
+                                quiet=quiet))
+    raise typer.Exit(result.exit_code)

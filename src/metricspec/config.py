@@ -41,11 +41,45 @@ class Thresholds(_Table):
     max_target_change: float
     max_deadline_days: int
     stale_review_cycles: float
+    stale_windows: float
+    on_track_pacing: float
+    at_risk_pacing: float
+    partner_worsening: float
+    forecast_points: int
+    flatline_cycles: float
+    flatline_change: float
+    segment_decline: float
+    baseline_mismatch: float
+    maintain_tolerance: float
 
 
 class Vanity(_Table):
     _SETTINGS = v.VANITY
     extend_terms: list[str]
+
+
+class PerMetric(_Table):
+    """Where the metrics an id or glob names are read from (vocabulary.PER_METRIC)."""
+
+    _SETTINGS = v.PER_METRIC
+    source: Optional[list[str]]
+    table: Optional[str]
+    columns: dict[str, str]
+
+
+class Actuals(_Table):
+    _SETTINGS = v.ACTUALS
+    source: Optional[list[str]]
+    table: str
+    columns: dict[str, str]
+    timeout: float
+    lock_timeout: float
+    per_metric: dict[str, PerMetric]
+
+
+class Status(_Table):
+    _SETTINGS = v.STATUS
+    fail_on: Optional[str]
 
 
 class Config(_Table):
@@ -68,6 +102,8 @@ class Config(_Table):
     per_file_ignores: dict[str, list[str]]
     thresholds: Thresholds
     vanity: Vanity
+    actuals: Actuals
+    status: Status
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,7 +115,7 @@ class Config(_Table):
         return self.source.parent if self.source else Path.cwd()
 
 
-_TABLES: dict[str, type[_Table]] = {"thresholds": Thresholds, "vanity": Vanity}
+_TABLES: dict[str, type[_Table]] = {"thresholds": Thresholds, "vanity": Vanity, "actuals": Actuals, "status": Status}
 
 
 class _Defer(Exception):
@@ -106,6 +142,18 @@ def _table(value: object) -> dict:
     raise _Defer
 
 
+def _text(value: object) -> str:
+    if type(value) is str:
+        return value
+    raise _Defer
+
+
+def _status_level(value: object) -> str:
+    if type(value) is str and value in v.FAIL_STATUSES:
+        return value
+    raise _Defer
+
+
 def _whole(value: object) -> int:
     if type(value) is int and value >= 0:
         return value
@@ -127,6 +175,9 @@ _READERS = {
     v.TEXTS_BY_GLOB: lambda value: {glob: _texts(codes, one_or_many=False) for glob, codes in _table(value).items()},
     v.WHOLE: _whole,
     v.POSITIVE: _positive,
+    v.CONFIG_TEXT: _text,
+    v.TEXT_BY_NAME: lambda value: {name: _text(text) for name, text in _table(value).items()},
+    v.STATUS_LEVEL: _status_level,
 }
 
 
@@ -146,8 +197,20 @@ def _read(data: dict, table: _Table) -> None:
             raise _Defer
         if setting.form == v.TABLE:
             _read(_table(value), getattr(table, setting.attribute))
+        elif setting.form == v.TABLES_BY_GLOB:
+            setattr(table, setting.attribute, {glob: _held(setting, held) for glob, held in _table(value).items()})
         else:
             setattr(table, setting.attribute, _READERS[setting.form](value))
+
+
+def _held(setting: v.Setting, value: object) -> _Table:
+    """One table of a TABLES_BY_GLOB setting, read plainly."""
+    table = _HELD[setting.key]()
+    _read(_table(value), table)
+    return table
+
+
+_HELD: dict[str, type[_Table]] = {"per-metric": PerMetric}
 
 
 def _from_schema(model: object) -> Config:
@@ -161,6 +224,12 @@ def _copy(model: object, table: _Table) -> None:
         value = getattr(model, setting.attribute)
         if setting.form == v.TABLE:
             _copy(value, getattr(table, setting.attribute))
+        elif setting.form == v.TABLES_BY_GLOB:
+            copies = {}
+            for glob, held in value.items():
+                copies[glob] = _HELD[setting.key]()
+                _copy(held, copies[glob])
+            setattr(table, setting.attribute, copies)
         else:
             setattr(table, setting.attribute, value)
 

@@ -32,14 +32,20 @@ _TYPES: dict[str, Any] = {
     v.TEXTS_BY_GLOB: dict[str, list[str]],
     v.WHOLE: Annotated[int, Field(ge=0, strict=True)],
     v.POSITIVE: Annotated[float, Field(gt=0, strict=True)],
+    v.CONFIG_TEXT: Optional[str],
+    v.TEXT_BY_NAME: dict[str, str],
+    v.STATUS_LEVEL: Optional[Literal[v.FAIL_STATUSES]],  # type: ignore[valid-type]
 }
 
 
 def _field(setting: v.Setting) -> tuple[Any, Any]:
     """(annotation, default) of a setting, as create_model takes them."""
     if setting.form == v.TABLE:
-        table = _model(setting.attribute.capitalize(), setting.holds)
+        table = _model(_class_name(setting.attribute), setting.holds)
         return table, Field(default_factory=table)
+    if setting.form == v.TABLES_BY_GLOB:
+        held = _model(_class_name(setting.attribute), setting.holds)
+        return dict[str, held], Field(default_factory=dict)  # type: ignore[valid-type]
     if setting.form == v.TEXT_OR_TEXTS:
         kind: Any = list[str] if setting.default is not None else Optional[list[str]]
         kind = Annotated[kind, BeforeValidator(_one_or_many)]
@@ -50,6 +56,10 @@ def _field(setting: v.Setting) -> tuple[Any, Any]:
     return kind, setting.default
 
 
+def _class_name(attribute: str) -> str:
+    return "".join(part.capitalize() for part in attribute.split("_"))
+
+
 def _model(name: str, settings: tuple[v.Setting, ...]) -> Any:
     return create_model(name, __base__=_Kebab, __module__=__name__,
                         **{setting.attribute: _field(setting) for setting in settings})
@@ -58,3 +68,5 @@ def _model(name: str, settings: tuple[v.Setting, ...]) -> Any:
 Config = _model("Config", v.SETTINGS)
 Thresholds = Config.model_fields["thresholds"].annotation
 Vanity = Config.model_fields["vanity"].annotation
+Actuals = Config.model_fields["actuals"].annotation
+Status = Config.model_fields["status"].annotation

@@ -36,6 +36,14 @@ _DATE = re.compile(v.DATE)
 # float() and pydantic read these alike; anything else is left to pydantic.
 _NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?")
 _LARGEST = sys.float_info.max
+# A metric's `query` starts, after blanks and comments (`-- ...`, `/* ... */`), with SELECT or
+# WITH. The alternatives cannot match the same text, so a failing match stays linear.
+_QUERY_START = re.compile(r"(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*(?:select|with)\b", re.IGNORECASE | re.DOTALL)
+
+
+def is_query(text: str) -> bool:
+    """Whether a `query` starts as one (FORMAT: else E002, validate.py); lint never runs it."""
+    return _QUERY_START.match(text) is not None
 
 
 class _Defer(Exception):
@@ -158,6 +166,12 @@ def _optional_text(value: Any) -> Any:
     raise _Defer
 
 
+def _query(value: Any) -> Any:
+    if value is None or (value.__class__ is str and is_query(value)):
+        return value
+    raise _Defer  # validate._format_checks reports it
+
+
 def _slug(value: Any) -> Any:
     if value.__class__ is str and _SLUG.fullmatch(value):
         return value
@@ -228,7 +242,21 @@ def _version(value: Any) -> Any:
 
 
 def _optional_model(cls: type[PlainModel]) -> Callable[[Any], Any]:
-    return lambda value: None if value is None else _build(cls, value)
+    after = _AFTER.get(cls.__name__)
+    if after is None:
+        return lambda value: None if value is None else _build(cls, value)
+    return lambda value: None if value is None else after(_build(cls, value))
+
+
+def _target(target: Any) -> Any:
+    # A band is only a `maintain` target's, and has a width (validate._format_checks says so).
+    if target.tolerance is not None and (target.tolerance <= 0 or target.direction != "maintain"):
+        raise _Defer
+    return target
+
+
+# Checks across the fields of an item, made once it is built.
+_AFTER: dict[str, Callable[[Any], Any]] = {"Target": _target}
 
 
 def _models(cls: type[PlainModel]) -> Callable[[Any], Any]:
@@ -247,6 +275,7 @@ _FORM_CHECKS: dict[tuple[str, bool], Callable[[Any], Any]] = {
     (v.ID, False): _optional_slug,
     (v.TITLE, True): _title,
     (v.TEXT, False): _optional_text,
+    (v.QUERY, False): _query,
     (v.NUMBER, False): _number,
     (v.DATE_TEXT, False): _date,
     (v.TEXTS, False): _texts,

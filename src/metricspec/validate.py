@@ -107,6 +107,7 @@ def _check_node(loaded: LoadedFile, node: _Node, path: tuple, level: int, proble
     _check_name(loaded, node.id, node.title, path, "title", problems)
     for index, metric in enumerate(node.metrics):
         _check_name(loaded, metric.id, metric.name, path + ("metrics", index), "name", problems)
+        _format_checks(loaded, metric, path + ("metrics", index), problems)
     if level < 3:
         child_key = LEVELS[level + 1][0]
         for index, child in enumerate(getattr(node, child_key)):
@@ -125,6 +126,34 @@ def _check_name(loaded: LoadedFile, item_id: str, text: str, path: tuple, field:
         help=f"Write what the {'metric measures' if field == 'name' else 'node aims at'}: it is how people find it.",
         subject=item_id, subject_line=id_span[0] if id_span else None,
     ))
+
+
+def _format_checks(loaded: LoadedFile, metric: Metric, path: tuple, problems: list[Problem]) -> None:
+    """E002 for what the schema types take but the format does not: a `query` that is not one,
+    a `tolerance` not above 0 or on a target that is not `maintain` (plain.py defers these)."""
+    if metric.id.startswith(PLACEHOLDER_PREFIX):
+        return
+    found = []
+    if metric.query is not None and not plain.is_query(metric.query):
+        found.append((("query",), "query: must start with SELECT or WITH (after comments)",
+                      "Write one SELECT returning `at`, `value` and optionally `segment`, filtered by :start and :end."))
+    target = metric.target
+    if target is not None and target.tolerance is not None:
+        if target.tolerance <= 0:
+            found.append((("target", "tolerance"), f"target.tolerance: must be above 0, not {_number(target.tolerance)}",
+                          "It is the half-width of the band around the value, in the metric's unit."))
+        elif target.direction != "maintain":
+            found.append((("target", "tolerance"), "target.tolerance: only a `maintain` target has a band",
+                          "Add `direction: maintain`, or take `tolerance` out: other targets are reached at their value."))
+    id_span = loaded.value_span(path + ("id",)) if found else None
+    for where, message, help in found:
+        span = loaded.value_span(path + where) or _nearest_span(loaded, path + where)
+        problems.append(Problem("E002", message, span, help=help, subject=metric.id,
+                                subject_line=id_span[0] if id_span else None))
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def _as_id(text: str) -> str | None:

@@ -59,6 +59,7 @@ TEXTS = "texts"  # a list of text
 IDS = "ids"  # a list of slugs
 ID_OR_IDS = "id-or-ids"  # a slug or a list of slugs
 VERSION = "version"  # the format version: 1
+QUERY = "query"  # text starting, after comments, with SELECT or WITH (else E002, validate.py)
 MODEL = "model"  # a mapping read as the class `Field.holds`
 MODELS = "models"  # a list of those
 LIST_FORMS = frozenset((TEXTS, IDS, ID_OR_IDS, MODELS))  # default: a new empty list
@@ -99,6 +100,7 @@ TARGET = (
     _choice("direction", DIRECTIONS, description="Inferred from baseline -> value when absent."),
     _optional("by", DATE_TEXT, "The deadline, YYYY-MM-DD."),
     _optional("since", DATE_TEXT, "When the baseline was measured, YYYY-MM-DD."),
+    _optional("tolerance", NUMBER, "Half-width of a maintain target's band, in the metric's unit; above 0, only with direction: maintain."),
 )
 
 METRIC = (
@@ -116,6 +118,7 @@ METRIC = (
     _optional("formula", TEXT),
     _optional("event", TEXT),
     _optional("source", TEXT),
+    _optional("query", QUERY, "SQL (one SELECT, or WITH ... SELECT) run against the metric's actuals source instead of its table."),
     _optional("owner", TEXT),
     _optional("segments", TEXTS),
     _optional("pairs_with", ID_OR_IDS, "An id or a list of ids."),
@@ -189,6 +192,13 @@ TEXTS_BY_GLOB = "texts-by-glob"  # a table of lists of text
 WHOLE = "whole"  # a whole number, 0 or more (`true` and `"3"` are not numbers)
 POSITIVE = "positive"  # a number above 0, whole or not
 TABLE = "table"  # a table of the settings `Setting.holds`
+CONFIG_TEXT = "config-text"  # one text
+TEXT_BY_NAME = "text-by-name"  # a table of text
+TABLES_BY_GLOB = "tables-by-glob"  # a table of tables of the settings `Setting.holds`, by glob
+STATUS_LEVEL = "status-level"  # one of FAIL_STATUSES, or absent
+
+# The statuses `status --fail-on` takes, least bad first (ACTUALS.md).
+FAIL_STATUSES = ("at-risk", "off-track", "missed")
 
 
 class Setting:
@@ -200,7 +210,7 @@ class Setting:
         self.key = key
         self.form = form
         self.default = default  # a list or a table stands for a new copy of it
-        self.holds = holds  # for TABLE
+        self.holds = holds  # for TABLE and TABLES_BY_GLOB
         self.attribute = key.replace("-", "_")
 
     def __repr__(self) -> str:
@@ -217,8 +227,34 @@ THRESHOLDS = (
     Setting("max-target-change", POSITIVE, 3.0),
     Setting("max-deadline-days", WHOLE, 730),
     Setting("stale-review-cycles", POSITIVE, 2),
+    # ACTUALS.md's, read by `status` and the A rules.
+    Setting("stale-windows", POSITIVE, 2),
+    Setting("on-track-pacing", POSITIVE, 0.95),
+    Setting("at-risk-pacing", POSITIVE, 0.75),
+    Setting("partner-worsening", POSITIVE, 0.10),
+    Setting("forecast-points", WHOLE, 8),
+    Setting("flatline-cycles", POSITIVE, 2),
+    Setting("flatline-change", POSITIVE, 0.02),
+    Setting("segment-decline", POSITIVE, 0.20),
+    Setting("baseline-mismatch", POSITIVE, 0.10),
+    Setting("maintain-tolerance", POSITIVE, 0.05),
 )
 VANITY = (Setting("extend-terms", TEXTS, []),)
+# Where a metric's actuals are read from (ACTUALS.md, Sources); `source` None is metricspec.db.
+PER_METRIC = (
+    Setting("source", TEXT_OR_TEXTS, None),
+    Setting("table", CONFIG_TEXT, None),
+    Setting("columns", TEXT_BY_NAME, {}),
+)
+ACTUALS = (
+    Setting("source", TEXT_OR_TEXTS, None),
+    Setting("table", CONFIG_TEXT, "actuals"),
+    Setting("columns", TEXT_BY_NAME, {}),
+    Setting("timeout", POSITIVE, 30),
+    Setting("lock-timeout", POSITIVE, 5),
+    Setting("per-metric", TABLES_BY_GLOB, {}, holds=PER_METRIC),
+)
+STATUS = (Setting("fail-on", STATUS_LEVEL, None),)
 SETTINGS = (
     Setting("include", TEXT_OR_TEXTS, []),
     Setting("exclude", TEXT_OR_TEXTS, []),
@@ -231,4 +267,6 @@ SETTINGS = (
     Setting("per-file-ignores", TEXTS_BY_GLOB, {}),
     Setting("thresholds", TABLE, holds=THRESHOLDS),
     Setting("vanity", TABLE, holds=VANITY),
+    Setting("actuals", TABLE, holds=ACTUALS),
+    Setting("status", TABLE, holds=STATUS),
 )

@@ -18,6 +18,8 @@ recognised. Every bind is named (`:name`): sqlite3 and SQLAlchemy's `text()` bot
 
 from __future__ import annotations
 
+import difflib
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -68,6 +70,11 @@ class Layout:
     @classmethod
     def from_config(cls, table: str = "actuals", columns: Optional[Mapping[str, Optional[str]]] = None) -> "Layout":
         columns = dict(columns or {})
+        for key in columns:
+            if key not in ("metric", "at", "value", "segment"):
+                close = difflib.get_close_matches(key, ("metric", "at", "value", "segment"), n=1, cutoff=0.6)
+                hint = f'; did you mean "{close[0]}"?' if close else " (they are metric, at, value and segment)"
+                raise LayoutError(f'columns: no column "{key}"{hint}')
         names = {key: columns.get(key, key) for key in ("metric", "at", "value", "segment")}
         for what, name in [("table", table), *names.items()]:
             if name is not None and not _IDENTIFIER.match(name):

@@ -150,7 +150,7 @@ def write(path: Path, rows: Sequence[Located], replace: bool = False, lock_timeo
     conn = _open_for_writing(Path(path), display, lock_timeout)
     try:
         if not replace:
-            errors = _already_stored(conn, rows)
+            errors = already_stored(conn, rows)
             if errors:
                 raise RowsRefused(errors)
         verb = "INSERT OR REPLACE" if replace else "INSERT"
@@ -170,7 +170,7 @@ def write(path: Path, rows: Sequence[Located], replace: bool = False, lock_timeo
     return len(rows)
 
 
-def _already_stored(conn: sqlite3.Connection, rows: Sequence[Located]) -> list:
+def already_stored(conn: sqlite3.Connection, rows: Sequence[Located]) -> list:
     """`WHERE: METRIC AT (SEGMENT) is already stored (VALUE); ...` for each row stored before
     (a primary-key lookup per row, inside the write transaction)."""
     errors = []

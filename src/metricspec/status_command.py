@@ -1,0 +1,272 @@
+"""`metricspec status`: each active metric's target judged against its actuals (ACTUALS.md).
+
+Reads the workspace as lint does (actuals_command), each metric's actuals from its source
+(its `per-metric` entry, else `--source`, else METRICSPEC_ACTUALS_URL, else the config's), and
+builds the JSON report of actuals/report.py; status_views.py draws the other formats from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from metricspec.actuals_command import (
+    CommandError, configured_source, known_ids, load_settings, load_workspace, metric_infos, related_ids, resolve,
+)
+
+# The A rules' names and default severities (ACTUALS.md, "A — actuals").
+A_RULES = {
+    "A001": ("off-track-target", "warning"),
+    "A002": ("stale-actuals", "warning"),
+    "A003": ("metric-myopia", "warning"),
+    "A004": ("masked-segment-decline", "warning"),
+    "A005": ("flatlined-metric", "info"),
+    "A006": ("baseline-mismatch", "warning"),
+    "A007": ("target-already-met", "info"),
+    "A008": ("unknown-actuals", "warning"),
+    "A009": ("invalid-actuals", "warning"),
+}
+
+
+@dataclass
+class StatusRequest:
+    paths: Sequence[str] = ()
+    today: Optional[dt.date] = None
+    source: Optional[str] = None
+    config: Optional[Path] = None
+    segment: Optional[str] = None
+    fail_on: Optional[str] = None
+    select: Optional[list] = None
+    extend_select: list = field(default_factory=list)
+    ignore: list = field(default_factory=list)
+    extend_ignore: list = field(default_factory=list)
+    exclude: list = field(default_factory=list)
+
+
+@dataclass
+class StatusResult:
+    report: dict  # the JSON report
+    fail_on: Optional[str]
+    headers: list = field(default_factory=list)  # per document: its DocItem's header fields
+    labels: list = field(default_factory=list)  # the sources read, masked
+
+    @property
+    def exit_code(self) -> int:
+        from metricspec.actuals.status import fails
+
+        return 1 if any(fails(m["status"], self.fail_on) for m in self.report["metrics"]) else 0
+
+
+def _named(selector: str) -> set:
+    """The A codes a selector names: `ALL`, a code or its prefix, a rule's name."""
+    text = selector.strip()
+    if text.upper() == "ALL":
+        return set(A_RULES)
+    return {code for code, (name, _) in A_RULES.items() if code.startswith(text.upper()) or name == text.lower()}
+
+
+def _over(selectors) -> set:
+    return set().union(*(_named(s) for s in selectors)) if selectors else set()
+
+
+def selected_codes(settings, request: StatusRequest) -> set:
+    """The A codes whose findings are listed: the config's selection resolved over A codes (a
+    selector naming none is dropped, an emptied `select` means all), then the command line's,
+    where a selector naming no A code is a usage error (DIFF.md resolves D codes so)."""
+    config_select = _over(settings.select) if settings.select is not None else set(A_RULES)
+    chosen = (config_select or set(A_RULES)) | _over(settings.extend_select)
+    chosen -= _over([*settings.ignore, *settings.extend_ignore])
+    typed = [*(request.select or []), *request.extend_select, *request.ignore, *request.extend_ignore]
+    for selector in typed:
+        if not _named(selector):
+            raise CommandError(f"'{selector}' names no A rule (status lists A001-A009 findings)")
+    if request.select is not None:
+        chosen = _over(request.select)
+    return (chosen | _over(request.extend_select)) - _over([*request.ignore, *request.extend_ignore])
+
+
+def _thresholds(settings):
+    from metricspec import vocabulary as v
+    from metricspec.actuals.model import Thresholds
+
+    values = {s.key: getattr(settings.thresholds, s.attribute) for s in v.THRESHOLDS}
+    return Thresholds.from_config(values)
+
+
+def _sources(settings, cli_source: Optional[str], ids: Sequence[str]) -> dict:
+    """{(entries, origin, table, columns): [metric ids]} in the order first met."""
+    from metricspec.actuals import urls
+
+    per_metric = [(pattern, table) for pattern, table in settings.actuals.per_metric.items()]
+    pairs = [(pattern, table) for pattern, table in per_metric if table.source is not None]
+    groups: dict = {}
+    for mid in ids:
+        chosen, origin = urls.choose(mid, [(p, tuple(t.source)) for p, t in pairs], cli_source, os.environ,
+                                     configured_source(settings))
+        chosen = (chosen,) if isinstance(chosen, str) else chosen
+        table, columns = settings.actuals.table, dict(settings.actuals.columns)
+        for pattern, held in per_metric:  # the same entry's table and columns, when it names them
+            if pattern == mid or fnmatch.fnmatchcase(mid, pattern):
+                table = held.table or table
+                columns = {**columns, **held.columns}
+                break
+        key = (tuple(chosen), origin, table, tuple(sorted(columns.items())))
+        groups.setdefault(key, []).append(mid)
+    return groups
+
+
+def _open(key: tuple, settings):
+    from metricspec.actuals import store
+    from metricspec.actuals.pushdown import Layout, LayoutError
+    from metricspec.actuals.sources import CsvSource, SQLiteSource, SourceError
+
+    entries, origin, table, columns = key
+    place = resolve(entries, origin, settings.root)
+    timeout = settings.actuals.timeout
+    try:
+        layout = Layout.from_config(table, dict(columns))
+    except LayoutError as exc:
+        raise CommandError(f"{settings.source or 'the configuration'}: [tool.metricspec.actuals] {exc}") from None
+    try:
+        if place.csv:
+            return CsvSource(list(place.csv), place.label, timeout)
+        return SQLiteSource.open(place.path, place.label, layout, timeout)
+    except (store.StoreError, SourceError) as exc:
+        raise CommandError(str(exc)) from None
+
+
+def compute(request: StatusRequest, version: str) -> StatusResult:
+    from metricspec.actuals import findings as a_findings
+    from metricspec.actuals import report as a_report
+    from metricspec.actuals import status as a_status
+    from metricspec.actuals.sources import Readings, SourceError, request_for
+
+    settings = load_settings(request.config)
+    if request.exclude:  # adds to the config's exclude, as lint's --exclude does
+        settings.exclude = [*settings.exclude, *request.exclude]
+    codes = selected_codes(settings, request)
+    today = request.today or dt.date.today()
+    thresholds = _thresholds(settings)
+    fail_on = request.fail_on or settings.status.fail_on
+    lint_report = load_workspace(request.paths, settings, today)
+    workspace = lint_report.workspace
+    infos = metric_infos(workspace)
+    related = related_ids(workspace)
+    reported = [item for item in workspace.metrics if item.doc.reported and infos.get(item.id) is not None
+                and infos[item.id].active]
+    # A metric's partners are read too, named or not: demotion and A003 judge their series.
+    wanted = list(dict.fromkeys(
+        [item.id for item in reported]
+        + [pid for item in reported for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]))
+    readings = Readings()
+    labels: dict = {}
+    for key, ids in _sources(settings, request.source, wanted).items():
+        source = _open(key, settings)
+        try:
+            part = source.read(
+                [request_for(infos[mid], [infos[r] for r in related.get(mid, ()) if r in infos]) for mid in ids],
+                today, known=known_ids(workspace), segment=request.segment)
+        except SourceError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            source.close()
+        for mid in ids:
+            labels[mid] = source.label
+        readings.series.update(part.series)
+        readings.segment_series.update(part.segment_series)
+        readings.spans.update(part.spans)
+        readings.issues += part.issues
+
+    def series(mid: str) -> tuple:
+        return tuple(readings.series.get(mid, ()))
+
+    found: list = []  # (AFinding, item or None)
+    metrics: list = []
+    statuses: list = []  # (node id, status)
+    for item in reported:
+        info = infos[item.id]
+        partners = {pid: (infos[pid], series(pid)) for pid in a_status.demotion_partners(info, infos) if pid in infos}
+        judgement = None
+        if info.target is not None:
+            judgement = a_status.judge(info, series(item.id), today, thresholds, partners)
+        found += [(f, item) for f in a_findings.metric_findings(
+            info, series(item.id), judgement, today, thresholds, partners, readings.spans.get(item.id, ()))]
+        if judgement is None:
+            continue
+        for segment, judged in _judged(info, judgement, request.segment, readings, series(item.id), today, thresholds):
+            entry = _metric_entry(info, judged, item, labels.get(item.id), segment)
+            metrics.append(entry)
+            statuses.append((item.node.id, judged.status))
+    for issues in readings.issues:
+        found += [(f, None) for f in a_findings.source_findings(
+            issues.label, issues.unknown_ids, issues.unknown_dimensions, issues.invalid, issues.line)]
+
+    parents = {node.id: (node.parent.id if node.parent is not None else None) for node in workspace.nodes}
+    rolled = a_status.rollup(parents, statuses)
+    docs = [doc for doc in workspace.docs if doc.reported]
+    nodes = [
+        a_report.node_entry(node.id, level=node.level_name, title=node.model.title,
+                            parent=node.parent.id if node.parent is not None else None, status=rolled.get(node.id),
+                            path=node.doc.display_path, **_at(node))
+        for doc in docs for node in doc.nodes
+    ]
+    documents = [a_report.document_entry(doc.display_path, doc.model.product, doc.model.stage, doc.model.north_star)
+                 for doc in docs]
+    diagnostics = [_diagnostic(f, item) for f, item in found if f.code in codes]
+    diagnostics.sort(key=lambda d: (d["path"], d["line"] or 0, d["column"] or 0, d["code"]))
+    report = a_report.build(version=version, today=today, segment=request.segment, documents=documents,
+                            nodes=nodes, metrics=metrics, diagnostics=diagnostics)
+    return StatusResult(report, fail_on, labels=list(dict.fromkeys(labels.values())))
+
+
+def _judged(info, judgement, segment: Optional[str], readings, overall: tuple, today, thresholds):
+    """(segment, Judgement) rows for a metric: its overall one, or with `--segment` one per
+    segment of the chosen dimension it declares."""
+    from metricspec.actuals.status import judge_segment
+
+    if segment is None:
+        return [(None, judgement)]
+    dimension = segment.partition("=")[0]
+    if dimension not in info.segments:
+        return []
+    keys = sorted(key[1] for key in readings.segment_series if key[0] == info.id
+                  and (key[1] == segment if "=" in segment else key[1].startswith(dimension + "=")))
+    if "=" in segment and not keys:
+        keys = [segment]
+    return [(key, judge_segment(info, tuple(readings.segment_series.get((info.id, key), ())), overall, today,
+                                thresholds)) for key in keys]
+
+
+def _at(item) -> dict:
+    span = item.doc.loaded.value_span(item.path + ("id",))
+    return {"line": span[0] if span else None, "column": span[1] if span else None}
+
+
+def _metric_entry(info, judgement, item, label: Optional[str], segment: Optional[str]) -> dict:
+    from metricspec.actuals import report as a_report
+
+    return a_report.metric_entry(info, judgement, node=item.node.id, path=item.doc.display_path, source=label,
+                                 segment=segment, **_at(item))
+
+
+def _diagnostic(finding, item) -> dict:
+    """An A finding as lint's JSON object: at the metric's `id`, or at the source."""
+    from metricspec.diagnostics import rule_url
+
+    name, severity = A_RULES[finding.code]
+    if item is not None:
+        where = _at(item)
+        path, line, column = item.doc.display_path, where["line"], where["column"]
+        subject = finding.subject
+    else:
+        path, line, column, subject = finding.subject, finding.line, 1 if finding.line else None, None
+    return {
+        "code": finding.code, "name": name, "severity": severity, "message": finding.message, "help": "",
+        "path": path, "line": line, "column": column, "end_line": line, "end_column": column,
+        "subject": subject, "url": rule_url(finding.code, name), "related": [],
+    }
