@@ -151,3 +151,18 @@ def test_outside_a_repository(tmp_path: Path) -> None:
     done = diff(tmp_path, env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "metricspec diff: not a git repository; run it inside a clone (metricspec lint needs none)\n"
+
+
+def test_a_history_entry_failing_e002_acknowledges_nothing(tmp_path: Path) -> None:
+    blank = REVISED.replace('reason: "EU launch moved"', 'reason: " "')
+    done = diff(make_repo(tmp_path, history=blank), "main", "--format", "json")
+    change = json.loads(done.stdout)["changes"][0]
+    assert (done.returncode, change["code"], change["severity"], change["acknowledged"]) == (1, "D001", "warning", None)
+
+
+def test_per_file_ignores_and_verbose(tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    (root / "metricspec.toml").write_text('[per-file-ignores]\n"a.metrics.yaml" = ["D001"]\n', encoding="utf-8")
+    assert diff(root, "main").returncode == 0
+    done = diff(root, "main", "--verbose", "--ignore", "D0")
+    assert "metricspec diff: ran git " in done.stderr

@@ -6,10 +6,13 @@ narrows lint, not diff. config.py asks `names_a_code` for a selector that names 
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from metricspec.diff.changes import CODES, Change
+from metricspec.diff.catalog import CODES
 from metricspec.diff.gitcli import PREFIX
+
+if TYPE_CHECKING:
+    from metricspec.diff.changes import Change
 
 
 class DiffUsageError(Exception):
