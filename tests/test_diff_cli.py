@@ -166,3 +166,13 @@ def test_per_file_ignores_and_verbose(tmp_path: Path) -> None:
     assert diff(root, "main").returncode == 0
     done = diff(root, "main", "--verbose", "--ignore", "D0")
     assert "metricspec diff: ran git " in done.stderr
+
+
+def test_per_file_ignores_are_relative_to_the_config_folder(tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    (root / "sub").mkdir()
+    (root / "metricspec.toml").write_text('[per-file-ignores]\n"a.metrics.yaml" = ["moved"]\n', encoding="utf-8")
+    assert diff(root / "sub", "main", "--", "..").returncode == 2  # 'moved' names no code: a config error
+    (root / "metricspec.toml").write_text('[per-file-ignores]\n"a.metrics.yaml" = ["D001"]\n', encoding="utf-8")
+    done = diff(root / "sub", "main", "--", "..")
+    assert (done.returncode, done.stdout.splitlines()[-1].endswith("no moved goalposts")) == (0, True)

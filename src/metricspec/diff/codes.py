@@ -72,18 +72,24 @@ def selected(config, request) -> set[str]:
 
 
 def configured(changes: list[Change], config, codes: set[str]) -> list[Change]:
-    """The changes the run reports: selected, not ignored for their path, at the configured
-    severity (an acknowledged change stays at info)."""
-    from metricspec.globs import Glob
+    """The changes the run reports: selected, not ignored for their path (per-file-ignores'
+    globs read as lint reads them: globs.forms), at the configured severity (an acknowledged
+    change stays at info)."""
+    import os
 
-    per_file = [(Glob(glob), selectors) for glob, selectors in (getattr(config, "per_file_ignores", None) or {}).items()]
+    from metricspec.globs import Glob, any_match, forms
+
+    per_file = [([Glob(glob)], selectors) for glob, selectors in (getattr(config, "per_file_ignores", None) or {}).items()]
     severity = getattr(config, "severity", None) or {}
+    cwd = os.getcwd()
+    folder = str(config.root) if getattr(config, "source", None) else cwd
     kept = []
     for change in changes:
         if change.code not in codes:
             continue
-        if any(glob.matches(change.path) and any(_specificity(s, change.code) >= 0 for s in selectors)
-               for glob, selectors in per_file):
+        named = forms(change.path, folder, cwd) if per_file else []
+        if any(any_match(globs, named) and any(_specificity(s, change.code) >= 0 for s in selectors)
+               for globs, selectors in per_file):
             continue
         if change.acknowledged is None:
             best = max(((_specificity(s, change.code), level) for s, level in severity.items()
