@@ -242,8 +242,22 @@ def test_rules_json_lists_every_rule(run):
     rules = json.loads(run("rules", "--format", "json").stdout)
     assert {"code": "E001", "name": "yaml-syntax"}.items() <= rules[0].items()
     assert [r["code"] for r in rules] == sorted(
-        (r["code"] for r in rules), key=lambda c: ("EHVOPTBGLM".index(c[0]), c)
+        (r["code"] for r in rules), key=lambda c: ("EHVOPTBGLMD".index(c[0]), c)
     )
+    # `metricspec diff`'s codes close the list: documented, never run by lint (DIFF.md).
+    d001 = next(r for r in rules if r["code"] == "D001")
+    assert (d001["name"], d001["family"], d001["severity"], d001["scope"]) == (
+        "target-lowered", "moved goalposts", "warning", "diff")
+
+
+def test_a_diff_code_has_a_page_and_lint_never_runs_it(run, write):
+    page = run("rule", "D001").stdout
+    assert run("rule", "target-lowered").stdout == page
+    for part in ("moved goalposts", "Example (BASE → HEAD)", "# BASE", "# HEAD", "status: revised", "never by lint"):
+        assert part in page
+    write("a.metrics.yaml", CLEAN)
+    linted = run("lint", "--select", "ALL", "--format", "json", ".")
+    assert not [d for d in json.loads(linted.stdout)["diagnostics"] if d["code"].startswith("D")]
 
 
 def test_quiet_and_verbose(run, write):

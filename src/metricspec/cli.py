@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from metricspec import __version__
 from metricspec.lint_command import color as _color
@@ -164,6 +164,60 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (v
     if found is None:
         raise _fail(f"unknown rule '{code}'; `metricspec rules` lists them")
     write_stdout(docs.rule_page(found, color=_color(sys.stdout)))
+
+
+class _DiffCommand(TyperCommand):
+    """`metricspec diff [BASE [HEAD]] [-- PATH...]`: what follows `--` are paths, taken out
+    before click parses the rest (click would read them as more revisions)."""
+
+    def parse_args(self, ctx, args):
+        if "--" in args:
+            at = args.index("--")
+            ctx.meta["metricspec_diff_paths"] = args[at + 1:]
+            args = args[:at]
+        return super().parse_args(ctx, args)
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+@app.command(cls=_DiffCommand)
+def diff(
+    ctx: typer.Context,
+    revisions: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [-- PATH...]", help="BASE (default: the merge-base with the default branch) and HEAD (default: the working tree); after --, the files and folders to compare.", show_default=False)] = None,
+    format: Annotated[Optional[DiffFormat], typer.Option("--format", help="Output format [default: text; github under GITHUB_ACTIONS].")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="D codes, prefixes or names to report; ALL for every code.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="D codes, prefixes or names not to report.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the selected codes.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the ignored codes.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run [default: warning].")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with changes.")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to compare (adds to the config's exclude).")] = None,
+    no_fold: Annotated[bool, typer.Option("--no-fold", help="Report follow-on changes on their own.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print changes only.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files and the git commands run.")] = False,
+) -> None:
+    """Report moved goalposts: target and definition changes between two git revisions."""
+    from metricspec.diff.command import DiffRequest, run as run_diff
+
+    revs = list(revisions or [])
+    if len(revs) > 2:
+        raise _fail("diff takes at most BASE and HEAD; put paths after --")
+    request = DiffRequest(
+        base=revs[0] if revs else None, head=revs[1] if len(revs) > 1 else None,
+        paths=list(ctx.meta.get("metricspec_diff_paths", [])), format=format.value if format else None,
+        output=output, select=select, ignore=list(ignore or []), extend_select=list(extend_select or []),
+        extend_ignore=list(extend_ignore or []), fail_on=fail_on.value if fail_on else None, exit_zero=exit_zero,
+        config=config, exclude=list(exclude or []), no_fold=no_fold, quiet=quiet, verbose=verbose,
+    )
+    raise typer.Exit(run_diff(request))
 
 
 @app.command()

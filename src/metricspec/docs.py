@@ -22,8 +22,15 @@ def _console(buffer: io.StringIO, color: bool, width: int):
     return Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False, markup=False)
 
 
+def documented() -> dict[str, Rule]:
+    """Every rule, then every D code `metricspec diff` reports (diff/pages.py: lint never runs them)."""
+    from metricspec.diff.pages import diff_codes
+
+    return {**all_rules(), **diff_codes()}
+
+
 def rules_table(format: str = "text", color: bool = False) -> str:
-    rules = all_rules().values()
+    rules = documented().values()
     if format == "json":
         return json.dumps(
             [{"code": r.code, "name": r.name, "family": r.family, "severity": r.severity.value,
@@ -54,13 +61,20 @@ def rule_markdown(rule: Rule) -> str:
         f"### What it does\n\n{rule.doc.what}\n",
         f"### Why it matters\n\n{rule.doc.why}\n",
     ]
+    diff_code = rule.scope == "diff"
     if rule.doc.example:
-        parts.append(f"### Example\n\n```yaml\n{rule.doc.example.rstrip()}\n```\n")
+        heading = "Example (BASE → HEAD)" if diff_code else "Example"
+        parts.append(f"### {heading}\n\n```yaml\n{rule.doc.example.rstrip()}\n```\n")
+    if diff_code:
+        parts.append(f"### Fix\n\n{rule.doc.advice}\n")
     if rule.doc.fix:
         parts.append(f"### Use instead\n\n```yaml\n{rule.doc.fix.rstrip()}\n```\n")
     if rule.doc.options:
         parts.append("### Options\n\n" + "".join(f"- `{key}`: {meaning}\n" for key, meaning in rule.doc.options))
-    if rule.code == "E001":  # engine._suppressed_by: a syntax error is fixed, not suppressed
+    if diff_code:  # DIFF.md, Acknowledged changes
+        parts.append("Reported by `metricspec diff`, never by lint. Suppression comments and `lint_ignore` do not "
+                     "cover it: `history` acknowledges one change, the config (`ignore`, `[severity]`) a code.\n")
+    elif rule.code == "E001":  # engine._suppressed_by: a syntax error is fixed, not suppressed
         parts.append("A file that does not parse cannot be silenced by a comment in it: fix it, or `--ignore E001`.\n")
     else:
         parts.append(
@@ -111,9 +125,9 @@ def rules_markdown() -> str:
     )
     rows = "".join(
         f"| [{r.code}](#{r.code.lower()}-{r.name}) | {r.name} | {r.family} | {r.severity.value} | {r.summary} |\n"
-        for r in all_rules().values()
+        for r in documented().values()
     )
-    return header + rows + "\n" + "\n".join(rule_markdown(r) for r in all_rules().values())
+    return header + rows + "\n" + "\n".join(rule_markdown(r) for r in documented().values())
 
 
 if __name__ == "__main__":

@@ -106,6 +106,7 @@ def _level(level: int, doc: str) -> Any:
 # Each class after the ones it holds.
 Target = _model("Target", _Strict, "The SMART target: where the metric stands, where it should be, and by when.",
                 v.TARGET)
+History = _model("History", _Strict, "A past target: its fields as they stood, and how it ended.", v.HISTORY)
 Metric = _model("Metric", _Strict, "A metric definition attached to a node.", v.METRIC)
 _Node = _model("_Node", _Strict, None, v.NODE)
 Behavior = _level(3, "User Behavior: the thing users do that shows the outcome.")

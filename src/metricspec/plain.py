@@ -93,6 +93,11 @@ class Target(PlainModel):
     __slots__ = tuple(model_fields)
 
 
+class History(PlainModel):
+    model_fields = _fields(v.HISTORY)
+    __slots__ = tuple(model_fields)
+
+
 class Metric(PlainModel):
     model_fields = _fields(v.METRIC)
     __slots__ = tuple(model_fields)
@@ -131,7 +136,7 @@ class Document(PlainModel):
 
 
 Node = _Node
-CLASSES: tuple[type[PlainModel], ...] = (Document, Objective, Goal, Outcome, Behavior, Metric, Target)
+CLASSES: tuple[type[PlainModel], ...] = (Document, Objective, Goal, Outcome, Behavior, Metric, Target, History)
 # The node levels, top down: (list key, class).
 LEVELS: tuple[tuple[str, type[_Node]], ...] = tuple(zip(v.LEVEL_KEYS, (Objective, Goal, Outcome, Behavior)))
 
@@ -219,6 +224,18 @@ def _date(value: Any) -> Any:
     raise _Defer
 
 
+def _required_number(value: Any) -> Any:
+    if value is None:
+        raise _Defer
+    return _number(value)
+
+
+def _required_date(value: Any) -> Any:
+    if value is None:
+        raise _Defer
+    return _date(value)
+
+
 def _texts(value: Any) -> Any:
     if value.__class__ is list and all(item.__class__ is str for item in value):
         return list(value)
@@ -268,6 +285,22 @@ def _models(cls: type[PlainModel]) -> Callable[[Any], Any]:
     return check
 
 
+def _history(value: Any) -> Any:
+    """A metric's `history`; an entry breaking a rule across its fields (validate.py reports
+    them: E002) is left to the slow path."""
+    entries = _models(History)(value)
+    closed = None
+    for entry in entries:
+        if entry.status in ("met", "missed") and entry.result is None:
+            raise _Defer
+        if entry.status in ("revised", "dropped") and not (entry.reason and entry.reason.strip()):
+            raise _Defer
+        if closed is not None and entry.closed < closed:
+            raise _Defer
+        closed = entry.closed
+    return entries
+
+
 # The check of each form of value (vocabulary.py), required or not; a combination missing here
 # is a KeyError on import, so a new form cannot be forgotten.
 _FORM_CHECKS: dict[tuple[str, bool], Callable[[Any], Any]] = {
@@ -277,7 +310,9 @@ _FORM_CHECKS: dict[tuple[str, bool], Callable[[Any], Any]] = {
     (v.TEXT, False): _optional_text,
     (v.QUERY, False): _query,
     (v.NUMBER, False): _number,
+    (v.NUMBER, True): _required_number,
     (v.DATE_TEXT, False): _date,
+    (v.DATE_TEXT, True): _required_date,
     (v.TEXTS, False): _texts,
     (v.IDS, False): _slugs,
     (v.ID_OR_IDS, False): _one_or_many_slugs,
@@ -291,6 +326,8 @@ def _check(field: v.Field) -> Callable[[Any], Any]:
         return _choice(*field.choices, optional=field.default is None and not field.required)
     if field.form == v.MODEL and not field.required:
         return _optional_model(_BY_NAME[field.holds])
+    if field.form == v.MODELS and field.holds == "History":
+        return _history
     if field.form == v.MODELS:
         return _models(_BY_NAME[field.holds])
     return _FORM_CHECKS[field.form, field.required]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from metricspec import plain
 from metricspec.diagnostics import Problem, Span
-from metricspec.plain import LEVELS, Document, Metric, Target, _Node
+from metricspec.plain import LEVELS, Document, History, Metric, Target, _Node
 from metricspec.vocabulary import LEVEL_KEYS, LEVEL_NAMES, LEVEL_OF_KEY
 
 if TYPE_CHECKING:  # only annotations: `metricspec rules` need not import the YAML parser
@@ -46,6 +46,7 @@ _FIELDS_BY_CONTAINER = {
     "document": sorted(Document.model_fields),
     "metrics": sorted(Metric.model_fields),
     "target": sorted(Target.model_fields),
+    "history": sorted(History.model_fields),
 }
 
 
@@ -84,6 +85,7 @@ def validate_document(loaded: LoadedFile) -> Validation:
             document = plain.from_pydantic(Schema.model_validate(data))
             reported = {problem.span for problem in problems}  # `title:` with no value: said already
             problems += [p for p in _blank_names(loaded, document) if p.span not in reported]
+            problems += _history_rules(loaded, document, removed)
             return Validation(document, problems, frozenset(removed))
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
@@ -101,6 +103,53 @@ def _blank_names(loaded: LoadedFile, document: Document) -> list[Problem]:
         for index, node in enumerate(getattr(document, key)):
             _check_node(loaded, node, (key, index), LEVEL_OF_KEY[key], problems)
     return problems
+
+
+def _history_rules(loaded: LoadedFile, document: Document, removed: set[Path_]) -> list[Problem]:
+    """E002 for a `history` entry breaking a rule across its fields; its path goes to `removed`
+    (the entry stays in the document, where its position is the file's)."""
+    problems: list[Problem] = []
+    for path, metric in _metrics_with_history(document):
+        closed = None
+        for index, entry in enumerate(metric.history):
+            where = path + ("history", index)
+            if where in removed:  # a placeholder: its E002 is said
+                continue
+            span = loaded.value_span(where) or _nearest_span(loaded, where)
+            found: tuple[str, str, Span] | None = None
+            if entry.status in ("met", "missed") and entry.result is None:
+                found = (f"a history entry with status '{entry.status}' is missing the required key 'result'",
+                         "Add `result:`, the measured value when the target closed.", span)
+            elif entry.status in ("revised", "dropped") and not (entry.reason and entry.reason.strip()):
+                reason_span = loaded.value_span(where + ("reason",))
+                found = (f"a history entry with status '{entry.status}' is missing the required key 'reason'"
+                         if reason_span is None else "history.reason: is blank",
+                         f"Say why the target was {entry.status}: it is what a reviewer reads.", reason_span or span)
+            elif closed is not None and entry.closed < closed:
+                found = (f"history.closed: {entry.closed.isoformat()} is before the entry above ({closed.isoformat()})",
+                         "History lists past targets oldest first: each closed on or after the one above.",
+                         loaded.value_span(where + ("closed",)) or span)
+            if found is None or not found[0].startswith("history.closed"):
+                closed = entry.closed
+            if found is None:
+                continue
+            removed.add(where)
+            id_span = loaded.value_span(path + ("id",))
+            problems.append(Problem("E002", found[0], found[2], help=found[1], subject=metric.id,
+                                    subject_line=id_span[0] if id_span else None))
+    return problems
+
+
+def _metrics_with_history(document: Document) -> list[tuple[tuple, Metric]]:
+    found: list[tuple[tuple, Metric]] = []
+    todo = [((key, index), node, LEVEL_OF_KEY[key]) for key, _ in LEVELS for index, node in enumerate(getattr(document, key))]
+    while todo:
+        path, node, level = todo.pop()
+        found += [(path + ("metrics", index), metric) for index, metric in enumerate(node.metrics) if metric.history]
+        if level < 3:
+            child_key = LEVELS[level + 1][0]
+            todo += [(path + (child_key, index), child, level + 1) for index, child in enumerate(getattr(node, child_key))]
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def _check_node(loaded: LoadedFile, node: _Node, path: tuple, level: int, problems: list[Problem]) -> None:
@@ -209,6 +258,8 @@ def _repair(data: Any, loc: tuple, error_type: str, placeholders: int, removed: 
         else:
             break
     field = loc[-1] if loc else None
+    if _replace_history_entry(data, loc, error_type, removed):
+        return placeholders
     item = item_parent[item_index] if item_parent is not None else None
     if item_parent is not None and (
         not isinstance(item, dict) or (field == "id" and len(loc) == item_depth + 1)
@@ -225,6 +276,31 @@ def _repair(data: Any, loc: tuple, error_type: str, placeholders: int, removed: 
         del parent[key]
         removed.add(loc[:key_depth])
     return placeholders
+
+
+# What stands in for a `history` entry that cannot be read: it keeps the later entries at their
+# positions (D008 matches entries by position) and is in `removed`, so nothing reads it.
+HISTORY_PLACEHOLDER = {"value": 0, "status": "dropped", "closed": "0001-01-01", "reason": PLACEHOLDER_PREFIX}
+
+
+def _replace_history_entry(data: Any, loc: tuple, error_type: str, removed: set[Path_]) -> bool:
+    """For an entry of `history` missing a key or not a mapping, a placeholder in its place."""
+    if "history" not in loc:
+        return False
+    at = loc.index("history")
+    if len(loc) < at + 2 or not isinstance(loc[at + 1], int) or (error_type != "missing" and len(loc) > at + 2):
+        return False
+    current = data
+    for step in loc[: at + 1]:
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(current, list) or not 0 <= loc[at + 1] < len(current):
+        return False
+    current[loc[at + 1]] = dict(HISTORY_PLACEHOLDER)
+    removed.add(loc[: at + 2])
+    return True
 
 
 def _problem(loaded: LoadedFile, error: dict) -> Problem:
@@ -325,7 +401,7 @@ def _kind(value: Any) -> str:
 
 def _field_name(loc: tuple) -> str:
     names = [str(step) for step in loc if isinstance(step, str)]
-    return ".".join(names[-2:]) if len(names) > 1 and names[-2] == "target" else (names[-1] if names else "document")
+    return ".".join(names[-2:]) if len(names) > 1 and names[-2] in ("target", "history") else (names[-1] if names else "document")
 
 
 def _container_name(loc: tuple) -> str:
@@ -338,6 +414,7 @@ def _container_name(loc: tuple) -> str:
                 "behaviors": "a behavior",
                 "metrics": "a metric",
                 "target": "the target",
+                "history": "a history entry",
             }.get(step, f"'{step}'")
     return "the document"
 

@@ -24,6 +24,7 @@ PRODUCT_MODELS = (
     "internal-platform",
 )
 DIRECTIONS = ("increase", "decrease", "maintain")
+HISTORY_STATUSES = ("met", "missed", "revised", "dropped")  # how a past target ended
 KINDS = ("leading", "lagging")
 CATEGORIES = ("user", "business", "operational")
 PERSPECTIVES = ("financial", "customer", "internal", "learning")
@@ -103,6 +104,19 @@ TARGET = (
     _optional("tolerance", NUMBER, "Half-width of a maintain target's band, in the metric's unit; above 0, only with direction: maintain."),
 )
 
+# A past target (`history`, oldest first): the target's fields as they stood, and how it ended.
+# Cross-field rules (`result` for met/missed, `reason` for revised/dropped, `closed` in order)
+# are checked by validate.py (E002) and make plain.py defer to it.
+HISTORY = (
+    Field("value", NUMBER, required=True, description="The target's value as it stood."),
+    *TARGET[1:],
+    Field("status", CHOICE, required=True, choices=HISTORY_STATUSES,
+          description="met/missed: the deadline came; revised: replaced before it; dropped: abandoned."),
+    _optional("result", NUMBER, "The measured value when it closed; required for met and missed."),
+    Field("closed", DATE_TEXT, required=True, description="The day it stopped being the target; not before the entry above."),
+    _optional("reason", TEXT, "Why; required and not blank for revised and dropped."),
+)
+
 METRIC = (
     Field("id", ID, required=True),
     Field("name", TITLE, required=True),
@@ -128,6 +142,7 @@ METRIC = (
     _optional("last_reviewed", DATE_TEXT),
     _choice("status", STATUSES, default="active"),
     Field("target", MODEL, holds="Target"),
+    Field("history", MODELS, holds="History", description="Past targets, oldest first."),
     _optional("tags", TEXTS),
     _optional("lint_ignore", TEXTS),
     _optional("lint_ignore_reason", TEXT),
@@ -174,6 +189,7 @@ DOCUMENT = (
 # Every class of the format and its fields, each class after the ones it holds.
 CLASSES: dict[str, tuple[Field, ...]] = {
     "Target": TARGET,
+    "History": HISTORY,
     "Metric": METRIC,
     **{level_class(level): level_fields(level) for level in reversed(range(len(LEVEL_KEYS)))},
     "Document": DOCUMENT,

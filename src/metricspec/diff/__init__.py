@@ -3,7 +3,8 @@
 `run(base, head, paths, cwd, config)` is the one entry: it reads both sides through git
 (gitcli.py), loads each side's files as lint would (snapshot.py), matches items (matching.py)
 and returns every change (changes.py) in a DiffResult; report.py turns one into text, markdown
-or JSON. It never prints; a git or usage failure is a gitcli.GitError holding the one line to
+or JSON, ci.py into SARIF or GitHub annotations; command.py is the command behind cli.py (the
+selection over D codes is codes.py, their pages pages.py). It never prints; a git or usage failure is a gitcli.GitError holding the one line to
 print (exit 2).
 
 A file counts at a side when it is a `.yaml`/`.yml` file under the paths asked for (else the
@@ -20,14 +21,26 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
-from metricspec.diff import snapshot
-from metricspec.diff.changes import Change, compare
+from typing import TYPE_CHECKING
+
 from metricspec.diff.gitcli import MAX_BLOB_BYTES, PREFIX, Git, GitError, Revisions, UsageError, blob_id, resolve
-from metricspec.diagnostics import Problem
-from metricspec.loader import LoadedFile
+
+if TYPE_CHECKING:
+    from metricspec.diff.changes import Change
+    from metricspec.loader import LoadedFile
 
 __all__ = ["run", "DiffResult", "GitError", "UsageError", "Change"]
 SUFFIXES = (".yaml", ".yml")
+
+
+def __getattr__(name: str) -> Any:
+    # `metricspec rules` reads the D codes' pages (diff/pages.py) without the YAML loader this
+    # package's run needs: the modules that load files are imported when first asked for.
+    if name == "Change":
+        from metricspec.diff.changes import Change
+
+        return Change
+    raise AttributeError(name)
 
 
 @dataclass
@@ -42,6 +55,9 @@ class DiffResult:
 
 def run(base: Optional[str], head: Optional[str], paths: Sequence[str] = (), cwd: Optional[str] = None,
         config: Any = None) -> DiffResult:
+    from metricspec.diff import snapshot
+    from metricspec.diff.changes import compare
+
     cwd = os.path.abspath(cwd or os.getcwd())
     git = Git(cwd)
     revisions = resolve(git, base, head)
@@ -117,6 +133,9 @@ def _worktree(root: str, paths: list[str], skipped: list[str], chosen: "_Selecti
 
 
 def _too_big(display: str, size: int) -> LoadedFile:
+    from metricspec.diagnostics import Problem
+    from metricspec.loader import LoadedFile
+
     loaded = LoadedFile(display, unreadable=True)
     loaded.text = "metricspec:"  # taken for a spec file: refused unread, never skipped unseen
     loaded.problems.append(Problem("E007", f"the file is {size:,} bytes, over the limit of {MAX_BLOB_BYTES:,}; "

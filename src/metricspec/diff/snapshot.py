@@ -4,7 +4,7 @@ Each file goes through the project's loader and validation (loader.load_bytes,
 validate.validate_document) unchanged; a file lint would skip (not YAML-ish, not a metricspec
 document) is skipped here too, and a file that is E001 or E007 is kept as unreadable (D090).
 Items are read from the validated document, and their positions from the loaded file. The keys
-the format does not have yet (`history`, ACTUALS.md's `query` and `tolerance`) are read from the
+the format does not have yet (ACTUALS.md's `query` and `tolerance`) are read from the
 loaded data as written: validation reports them E002 and takes them out of its document, and
 the diff reads them until the lead adds them to vocabulary.py and FORMAT.md.
 """
@@ -22,7 +22,7 @@ from metricspec.vocabulary import LEVEL_KEYS, LEVEL_NAMES
 VERSIONS = ("1",)  # as documents.VERSIONS
 _LOOKS_LIKE_METRICSPEC = re.compile(r"^\ufeff?metricspec[ \t]*:", re.MULTILINE)  # as documents.py
 # The keys read from the data as written, whatever validation made of them.
-PENDING_KEYS = ("history", "query", "tolerance")
+PENDING_KEYS = ("query", "tolerance")
 
 
 @dataclass

@@ -4,9 +4,8 @@ Numbers compare as numbers (`1_000` is `1000`), text with each run of white spac
 none at the ends, dates as dates. What is returned is JSON-ready: a whole number as an int, a
 date as its ISO text, so that a change's `before` and `after` are what the reports print.
 
-`history` is not in FORMAT.md yet: its entries are checked here (DIFF.md, *Format addition*)
-and an entry that fails is not compared; the lead adds the field to vocabulary.py and FORMAT.md
-afterwards, where a bad entry is E002 as in a target.
+`history` entries are read from the validated model: one that fails E002 (validate.py) is not
+compared.
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ from metricspec.vocabulary import DATE, DIRECTIONS
 _NUMBER = re.compile(r"-?[0-9]+(?:_[0-9]+)*(?:\.[0-9]+(?:_[0-9]+)*)?(?:[eE][-+]?[0-9]+)?")
 _DATE = re.compile(DATE)
 TARGET_KEYS = ("value", "baseline", "direction", "by", "since", "tolerance")
-HISTORY_STATUSES = ("met", "missed", "revised", "dropped")
-_HISTORY_KEYS = frozenset(TARGET_KEYS + ("status", "result", "closed", "reason"))
 DEFAULT_TOLERANCE = 0.05  # ACTUALS.md's maintain-tolerance
 
 
@@ -97,54 +94,30 @@ def tolerance(values: dict) -> Optional[float]:
     return None if value is None else DEFAULT_TOLERANCE * abs(value)
 
 
-def history_entry(raw: Any, previous_closed: Optional[str]) -> Optional[dict]:
-    """A `history` entry as the format reads it, or None when it breaks DIFF.md's rules (unknown
-    key but `x-`, wrong type, a required field missing, `closed` before the entry above)."""
-    if not isinstance(raw, dict):
-        return None
-    entry: dict = {}
-    for key, value in raw.items():
-        if not isinstance(key, str) or (key not in _HISTORY_KEYS and not key.startswith("x-")):
-            return None
-        if key.startswith("x-") or value is None:
-            continue
-        if key in ("value", "baseline", "result", "tolerance"):
-            read = number(value)
-        elif key in ("by", "since", "closed"):
-            read = date(value)
-        elif key == "direction":
-            read = value if value in DIRECTIONS else None
-        elif key == "status":
-            read = value if value in HISTORY_STATUSES else None
-        else:  # reason
-            read = text(value)
-        if read is None:
-            return None
-        entry[key] = read
-    status = entry.get("status")
-    if "value" not in entry or status is None or "closed" not in entry:
-        return None
-    if status in ("met", "missed") and "result" not in entry:
-        return None
-    if status in ("revised", "dropped") and not entry.get("reason"):
-        return None
-    if previous_closed is not None and entry["closed"] < previous_closed:
-        return None
-    return entry
+def history_entry(entry: Any) -> dict:
+    """A validated `history` entry as the format reads it: present keys only."""
+    read: dict = {}
+    for key in ("value", "baseline", "result", "tolerance"):  # tolerance: ACTUALS.md's, if the format has it
+        if getattr(entry, key, None) is not None:
+            read[key] = number(getattr(entry, key))
+    for key in ("direction", "status"):
+        if getattr(entry, key, None):
+            read[key] = getattr(entry, key)
+    for key in ("by", "since", "closed"):
+        if getattr(entry, key, None) is not None:
+            read[key] = date(getattr(entry, key))
+    if entry.reason is not None:
+        read["reason"] = text(entry.reason)
+    return read
 
 
-def history(raw: Any) -> list[Optional[dict]]:
-    """Every entry of a metric's `history`, None for one that fails its checks."""
-    if not isinstance(raw, list):
-        return []
-    entries: list[Optional[dict]] = []
-    closed = None
-    for item in raw:
-        entry = history_entry(item, closed)
-        entries.append(entry)
-        if entry is not None:
-            closed = entry["closed"]
-    return entries
+def history(item: Any) -> Optional[list[Optional[dict]]]:
+    """Every entry of a metric's `history` (an Item of diff.snapshot), None for one that failed
+    E002 (validate.py keeps its position); None for the whole when `history` itself failed."""
+    if item.failed("history"):
+        return None
+    return [None if item.failed("history", index) else history_entry(entry)
+            for index, entry in enumerate(item.model.history or [])]
 
 
 def target_part(entry: dict) -> dict:

@@ -179,4 +179,9 @@ def find_rule(code_or_name: str) -> Optional[Rule]:
     for candidate in rules.values():
         if candidate.name == key.lower():
             return candidate
+    from metricspec.diff.pages import diff_codes  # `metricspec diff`'s codes have pages too
+
+    for candidate in diff_codes().values():
+        if key.upper() == candidate.code or candidate.name == key.lower():
+            return candidate
     return None

@@ -319,6 +319,8 @@ def _strings(model: Any) -> Iterator[tuple[tuple, str]]:
             for index, entry in enumerate(value):
                 if isinstance(entry, str):
                     yield (name, index), entry
+                elif name == "history" and isinstance(entry.reason, str) and "placeholder--" not in entry.reason:
+                    yield (name, index, "reason"), entry.reason  # a history entry's why
 
 
 def _shown(text: str, limit: int = 60) -> str:
@@ -357,7 +359,7 @@ def check_placeholder_text(doc: DocItem, ctx: Context) -> Iterator[Finding]:
             found = find_placeholder(text)
             if found is None:
                 continue
-            key = field[0]
+            key = field[-1] if isinstance(field[-1], str) else field[0]
             if isinstance(item, DocItem):
                 whose = f"the document {doc_name(doc)}"
             elif isinstance(item, NodeItem):
