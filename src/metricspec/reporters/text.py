@@ -80,7 +80,8 @@ def _render(report, options, use_rich: bool) -> str:
         console, Text = _PlainConsole(buffer), _PlainText
     current = None
     lines_cache: dict[str, list[str]] = {}
-    for diagnostic in report.diagnostics:
+    # --statistics prints the table instead of the findings, as ruff does.
+    for diagnostic in () if options.statistics else report.diagnostics:
         if diagnostic.path != current:
             if current is not None:
                 console.print()
@@ -88,7 +89,6 @@ def _render(report, options, use_rich: bool) -> str:
             console.print(Text(_clean(current), style="bold underline"))
         _print_diagnostic(console, Text, report, diagnostic, lines_cache)
     if options.statistics and report.diagnostics:
-        console.print()
         for count, code, name, severity in statistics_rows(report):
             row = Text(f"{count:5}  ")
             row.append(code, style="bold")
@@ -102,11 +102,8 @@ def _render(report, options, use_rich: bool) -> str:
             found = entry.diagnostic
             line = f"suppressed {found.path}:{found.line}:{found.column}: {found.code} {found.message} -- {entry.reason}"
             console.print(Text(_clean(line), style="dim"))
-    if options.verbose:
-        for path in report.skipped:
-            console.print(Text(f"skipped {_clean(path)}: no top-level `metricspec` key", style="dim"))
     if options.quiet:
-        # --quiet prints the findings only (and what was asked for: statistics, skipped files);
+        # --quiet prints the findings only (or what was asked for instead: statistics);
         # the exit code says the rest.
         return buffer.getvalue()
     for entry in report.fixed:
@@ -160,8 +157,10 @@ def _summary(Text: Any, report) -> Any:
     total = sum(counts.values())
     files = report.files
     file_word = "file" if files == 1 else "files"
+    hidden = getattr(report, "hidden", 0)
+    tail = f" ({hidden} more hidden by the baseline)" if hidden else ""
     if not total:
-        return Text(f"All clear: {files} {file_word} checked, no problems.", style="green")
+        return Text(f"All clear: {files} {file_word} checked, no problems{tail}.", style="green")
     parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}" for s in ("error", "warning", "info")]
-    return Text(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {file_word}.",
+    return Text(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {file_word}{tail}.",
                 style="bold")

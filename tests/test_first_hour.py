@@ -1,0 +1,217 @@
+"""The first hour with metricspec (issue 16): no silent passes, --verbose and --show-settings,
+--statistics and --baseline in ruff's words, "did you mean" on what was mistyped. Each test runs
+the command a user types and checks its output and exit code."""
+
+from __future__ import annotations
+
+import json
+
+HEAD = "metricspec: 1\nproduct: Acme\n"
+CLEAN = HEAD + "objectives: []\n"
+BROKEN = HEAD + "objectives:\n  - id: revenue\n    title: Grow revenue\n    ownr: ana\n"
+TWO_BROKEN = BROKEN + "  - id: costs\n    title: Cut costs\n    ownr: bo\n"
+
+
+# --- no spec found is exit 2, naming where the run looked ---------------------------------
+
+def test_an_empty_folder_is_exit_2_naming_it(run, tmp_path):
+    result = run("lint")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"metricspec: error: no spec file found in the current directory ({tmp_path}) "
+        "(--verbose says what was skipped and why; --skip-unrecognized makes this exit 0)\n")
+
+
+def test_a_folder_of_other_yaml_is_exit_2_and_counts_what_it_skipped(run, write):
+    write("deploy/ci.yaml", "jobs: {}\n")
+    write("deploy/compose.yml", "services: {}\n")
+    result = run("lint", "deploy")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "metricspec: error: no spec file found in deploy; 2 YAML files without a top-level `metricspec` key skipped")
+
+
+def test_a_config_include_that_matches_nothing_names_its_globs(run, write, tmp_path):
+    write("metricspec.toml", 'include = ["metric/**/*.yaml"]\nexclude = ["old/**"]\n')
+    write("metrics/a.metrics.yaml", CLEAN)  # the glob's typo misses it
+    result = run("lint")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"metricspec: error: no spec file found matching the config's include (`metric/**/*.yaml`, from {tmp_path}); "
+        "excluded: `old/**` (")
+
+
+def test_skip_unrecognized_keeps_a_hook_on_other_files_at_exit_0(run, write):
+    """pre-commit hands the hook every staged YAML file: none being a spec is no error there."""
+    write("ci.yaml", "jobs: {}\n")
+    result = run("lint", "--skip-unrecognized", "ci.yaml")
+    assert (result.exit_code, result.stdout) == (0, "All clear: 0 files checked, no problems.\n")
+    assert run("lint", "--skip-unrecognized").exit_code == 0
+
+
+def test_a_named_non_spec_file_is_still_a_finding_not_a_usage_error(run, write):
+    write("ci.yaml", "jobs: {}\n")
+    result = run("lint", "ci.yaml", "--format", "concise")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("ci.yaml:1:1: E006 ")
+
+
+def test_run_from_a_subfolder_lints_the_configs_include_and_help_says_so(run, write, tmp_path, monkeypatch):
+    write("metricspec.toml", 'include = ["metrics/**/*.yaml"]\n')
+    write("metrics/a.metrics.yaml", BROKEN)
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "docs")
+    result = run("lint", "--format", "concise", "--select", "E")
+    assert (result.exit_code, result.stdout) == (1, f"{tmp_path}/metrics/a.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+    help_text = " ".join(run("lint", "--help").stdout.split())
+    assert "(default: the config's include, else the current directory)" in help_text
+
+
+# --- --verbose: the config used, each file skipped and why ---------------------------------
+
+def test_verbose_names_the_config_and_every_skip_with_its_reason(run, write, tmp_path):
+    write("metricspec.toml", 'include = ["metrics/**/*.yaml"]\nexclude = ["metrics/archive/**"]\n')
+    write(".gitignore", "build/\n")
+    write("metrics/a.metrics.yaml", CLEAN)
+    write("metrics/ci.yaml", "jobs: {}\n")
+    write("metrics/archive/old.metrics.yaml", CLEAN)
+    write("build/gen.metrics.yaml", CLEAN)
+    write("examples/demo.metrics.yaml", CLEAN)  # a spec outside the include
+    write("examples/notes.yaml", "a: 1\n")  # outside the include and no spec: not worth a line
+    result = run("lint", "--verbose")
+    assert result.exit_code == 0
+    assert result.stdout == "All clear: 1 file checked, no problems.\n"
+    assert result.stderr == (
+        f"metricspec: using the config {tmp_path / 'metricspec.toml'}\n"
+        "metricspec: skipped examples/demo.metrics.yaml: a spec outside the config's include\n"
+        "metricspec: skipped metrics/archive/: matches exclude `metrics/archive/**`\n"
+        "metricspec: skipped metrics/ci.yaml: no top-level `metricspec` key\n")
+
+
+def test_verbose_without_a_config_says_the_defaults_are_used(run, write, tmp_path):
+    write("a.metrics.yaml", CLEAN)
+    write("build/x.yaml", "a: 1\n")
+    write(".gitignore", "build/\n")
+    result = run("lint", "-v", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["files"] == 1  # stdout stays the report
+    assert result.stderr == (
+        f"metricspec: no config file found from {tmp_path} upwards: the defaults\n"
+        "metricspec: skipped build/: ignored by .gitignore\n")
+
+
+def test_quiet_without_verbose_says_nothing_of_skips(run, write):
+    write("a.metrics.yaml", CLEAN)
+    write("ci.yaml", "jobs: {}\n")
+    result = run("lint", "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+# --- --show-settings --------------------------------------------------------------------------
+
+def test_show_settings_prints_every_key_and_the_file(run, write, tmp_path):
+    write("pyproject.toml", '[project]\nname = "x"\n[tool.metricspec]\nexclude = ["fixtures/**"]\nignore = ["V"]\n'
+          '[tool.metricspec.severity]\nT004 = "info"\n[tool.metricspec.thresholds]\nmax-metrics-per-node = 5\n')
+    result = run("lint", "--show-settings", "--fail-on", "error", "--exclude", "tmp/**", "--select", "E,H")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == (
+        f"# config: {tmp_path / 'pyproject.toml'}\n"
+        "[tool.metricspec]\n"
+        "include = []\n"
+        'exclude = ["fixtures/**", "tmp/**"]\n'
+        "# select is not set: every rule is selected\n"
+        "extend-select = []\n"
+        'ignore = ["V"]\n'
+        "extend-ignore = []\n"
+        'fail-on = "error"\n'
+        "\n[tool.metricspec.severity]\n"
+        'T004 = "info"\n'
+        "\n[tool.metricspec.per-file-ignores]\n"
+        "\n[tool.metricspec.thresholds]\n"
+        "max-metrics-per-node = 5\n"
+        "max-metrics-per-document = 12\n"
+        "max-metrics-per-owner = 6\n"
+        "max-target-change = 3.0\n"
+        "max-deadline-days = 730\n"
+        "stale-review-cycles = 2\n"
+        "\n[tool.metricspec.vanity]\n"
+        "extend-terms = []\n"
+        "\n# the rules this run checks (12): E001, E002, E003, E004, E005, E006, E007, H001, H002, H003, H004, H005\n")
+
+
+def test_show_settings_without_a_config_and_with_a_broken_one(run, write, tmp_path):
+    result = run("lint", "--show-settings")
+    assert result.exit_code == 0  # no spec needed to show the settings
+    assert result.stdout.startswith(f"# config: none found from {tmp_path} upwards; the defaults\n[tool.metricspec]\n")
+    write("metricspec.toml", "fail-on = 3\n")
+    assert run("lint", "--show-settings").exit_code == 2
+
+
+# --- --statistics and --baseline ----------------------------------------------------------------
+
+def test_statistics_prints_the_table_instead_of_the_findings(run, write):
+    write("a.metrics.yaml", TWO_BROKEN)
+    text = run("lint", "a.metrics.yaml", "--select", "E", "--statistics")
+    assert text.exit_code == 1
+    assert text.stdout == "    2  E002  schema  [error]\n\nFound 2 problems (2 errors, 0 warnings, 0 info) in 1 file.\n"
+    concise = run("lint", "a.metrics.yaml", "--select", "E", "--statistics", "--format", "concise")
+    assert (concise.exit_code, concise.stdout) == (1, "    2  E002  schema  [error]\n")
+
+
+def test_the_summary_says_how_many_findings_the_baseline_hid(run, write):
+    spec = write("a.metrics.yaml", TWO_BROKEN)
+    assert run("lint", "a.metrics.yaml", "--select", "E", "--write-baseline", "b.json").exit_code == 0
+    hidden = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "b.json")
+    assert (hidden.exit_code, hidden.stdout) == (0, "All clear: 1 file checked, no problems (2 more hidden by the baseline).\n")
+    spec.write_text(TWO_BROKEN + "    colour: blue\n")
+    one_new = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "b.json")
+    assert one_new.exit_code == 1
+    assert one_new.stdout.endswith("Found 1 problem (1 error, 0 warnings, 0 info) in 1 file (2 more hidden by the baseline).\n")
+    assert run("lint", "a.metrics.yaml", "--select", "E").stdout.endswith("in 1 file.\n")  # no baseline, no words
+
+
+# --- "did you mean" -------------------------------------------------------------------------------
+
+def test_a_bad_choice_gets_a_did_you_mean(run):
+    template = run("init", "--template", "sass", "--no-input")
+    assert template.exit_code == 2
+    assert template.stderr.rstrip().endswith(
+        "is not one of 'saas', 'b2b', 'ecommerce', 'marketplace', 'minimal'; did you mean 'saas'?")
+    assert run("lint", "--format", "jsn").stderr.rstrip().endswith("; did you mean 'json'?")
+    assert run("lint", "--fail-on", "warn").stderr.rstrip().endswith("; did you mean 'warning'?")
+    far = run("lint", "--format", "xml")
+    assert far.exit_code == 2 and "did you mean" not in far.stderr
+    assert run("rules", "--format", "jsno").stderr == "metricspec: error: --format takes text or json; did you mean 'json'?\n"
+
+
+def test_an_unknown_rule_gets_a_did_you_mean(run, write):
+    by_name = run("rule", "vanity")
+    assert (by_name.exit_code, by_name.stdout) == (2, "")
+    assert by_name.stderr == (
+        "metricspec: error: unknown rule 'vanity'; did you mean 'vanity-metric'? (`metricspec rules` lists them)\n")
+    assert run("rule", "V01").stderr.startswith("metricspec: error: unknown rule 'V01'; did you mean 'V001'?")
+    assert run("rule", "Z123").stderr == "metricspec: error: unknown rule 'Z123'; `metricspec rules` lists them\n"
+    write("a.metrics.yaml", CLEAN)
+    selected = run("lint", "a.metrics.yaml", "--select", "vanity-metrik")
+    assert (selected.exit_code, selected.stderr) == (
+        2, "metricspec: error: unknown rule code or name 'vanity-metrik'; did you mean 'vanity-metric'?\n")
+
+
+def test_config_errors_name_the_line_and_suggest_the_key(run, write, tmp_path):
+    write("a.metrics.yaml", CLEAN)
+    config = tmp_path / "pyproject.toml"
+    write("pyproject.toml", '[tool.black]\nline-length = 100\n\n[tool.metricspec]\nexclude = []\nselct = ["E"]\n')
+    result = run("lint")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"metricspec: error: {config}:6: tool.metricspec.selct: unknown key; did you mean 'select'?\n"
+    write("pyproject.toml", '[tool.metricspec.thresholds]\nmax-metrics-per-nod = 4\n')
+    assert run("lint").stderr == (f"metricspec: error: {config}:2: tool.metricspec.thresholds.max-metrics-per-nod: "
+                                  "unknown key; did you mean 'max-metrics-per-node'?\n")
+    write("pyproject.toml", '[tool.metricspec]\nfail-on = "warn"\n')
+    assert run("lint").stderr.startswith(f"metricspec: error: {config}:2: tool.metricspec.fail-on: ")
+    assert run("lint").stderr.endswith("; did you mean 'warning'?\n")
+    write("pyproject.toml", '[tool.metricspec.severity]\nT04 = "info"\n')
+    assert run("lint").stderr == (f"metricspec: error: {config}:2: tool.metricspec.severity: "
+                                  "unknown rule code or name 'T04'; did you mean 'T004'?\n")
