@@ -215,3 +215,30 @@ def test_config_errors_name_the_line_and_suggest_the_key(run, write, tmp_path):
     write("pyproject.toml", '[tool.metricspec.severity]\nT04 = "info"\n')
     assert run("lint").stderr == (f"metricspec: error: {config}:2: tool.metricspec.severity: "
                                   "unknown rule code or name 'T04'; did you mean 'T004'?\n")
+
+
+# --- output polish --------------------------------------------------------------------------------
+
+def test_help_shows_no_python_type_names_and_no_cut_off_descriptions(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    top = run("--help")
+    assert top.exit_code == 0
+    assert "..." not in top.stdout.split("Commands:")[1]  # each description whole, wrapped if need be
+    assert "Lint metric specs: structure, references and product-metric smells." in top.stdout
+    for command in ("lint", "rules", "rule", "tree", "init", "schema"):
+        shown = run(command, "--help").stdout
+        for python_type in ("<list[str]>", "<str>", "<path>", "<Path>", "<int>"):
+            assert python_type not in shown, (command, python_type)
+    lint_help = run("lint", "--help").stdout
+    assert lint_help.startswith("Usage: metricspec lint [OPTIONS] [PATH]...\n")
+    assert "--select CODES" in lint_help and "--today YYYY-MM-DD" in lint_help and "--baseline FILE" in lint_help
+    assert run("rule", "--help").stdout.startswith("Usage: metricspec rule [OPTIONS] {CODE}\n")
+
+
+def test_rules_and_rule_write_no_trailing_spaces_into_a_pipe(run):
+    table = run("rules")
+    assert table.exit_code == 0 and table.stdout.startswith("code  name")
+    assert not [line for line in table.stdout.splitlines() if line != line.rstrip()]
+    page = run("rule", "V001")
+    assert page.exit_code == 0 and "vanity-metric" in page.stdout
+    assert not [line for line in page.stdout.splitlines() if line != line.rstrip()]

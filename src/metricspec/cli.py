@@ -57,6 +57,23 @@ class _Commands(TyperGroup):
     """typer's group of commands, with the text of click's errors escaped: they quote what was
     typed (`Invalid value for '--format': 'x\\x1b[2J' is not one of ...`)."""
 
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        for param in getattr(command, "params", ()):
+            if param.param_type_name == "argument" and param.metavar:
+                # Help names an argument by its metavar alone (`PATH...`), not by its Python
+                # type (`<list[str]>`), which typer shows beside it.
+                param.display_type_rich = lambda ctx: None
+        return command
+
+    def format_commands(self, ctx, formatter):
+        # click cuts a description to fit one line (`...`); the first line whole wraps instead.
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.short_help and command.help:
+                command.short_help = command.help.strip().split("\n")[0]
+        super().format_commands(ctx, formatter)
+
     def make_context(self, *args, **kwargs):
         with _escaped_errors():
             return super().make_context(*args, **kwargs)
@@ -123,21 +140,21 @@ def _today(value: Optional[str]) -> Optional[dt.date]:
 
 @app.command()
 def lint(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).", show_default=False)] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).", show_default=False, metavar="PATH")] = None,
     format: Annotated[Optional[Format], typer.Option("--format", help="Output format [default: text; github under GitHub Actions].")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names to run; ALL for every rule.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names not to run.")] = None,
-    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the selected rules.")] = None,
-    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the ignored rules.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", metavar="FILE", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes, prefixes or names to run; ALL for every rule.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes, prefixes or names not to run.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Add to the selected rules.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Add to the ignored rules.")] = None,
     fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run [default: warning].")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
-    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
+    today: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="The date the date rules use (default: today).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Use this config file instead of discovering one.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="GLOB", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Print a count of findings per rule instead of the findings.")] = False,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Do not report findings recorded in this file; the summary says how many it hid.")] = None,
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file and exit 0.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Do not report findings recorded in this file; the summary says how many it hid.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Record every current finding in this file and exit 0.")] = None,
     skip_unrecognized: Annotated[bool, typer.Option("--skip-unrecognized", help="Skip named files without a `metricspec` key.")] = False,
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings with their reasons.")] = False,
     no_fold: Annotated[bool, typer.Option("--no-fold", help="Report follow-on findings on their own, not under their root cause.")] = False,
@@ -162,7 +179,7 @@ def lint(
 
 @app.command()
 def rules(
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    format: Annotated[str, typer.Option("--format", metavar="text|json", help="text or json.")] = "text",
 ) -> None:
     """List every rule: code, name, family, default severity."""
     from metricspec import docs
@@ -175,7 +192,7 @@ def rules(
 
 
 @app.command()
-def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (vanity-metric).")]) -> None:
+def rule(code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code (V001) or name (vanity-metric).")]) -> None:
     """Show one rule's documentation: what, why, an example, the fix."""
     from metricspec import docs
     from metricspec.rules import find_rule
@@ -228,9 +245,9 @@ def _console(stream, width: Optional[int] = None, soft_wrap: bool = False):
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="The project folder (default: the current directory).")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The project folder (default: the current directory).", show_default=False)] = Path("."),
     template: Annotated[Optional[Template], typer.Option("--template", help="The starter spec [default: saas].")] = None,
-    product: Annotated[Optional[str], typer.Option("--product", help="The product's name (default: the folder's name).")] = None,
+    product: Annotated[Optional[str], typer.Option("--product", metavar="NAME", help="The product's name (default: the folder's name).")] = None,
     stage: Annotated[Optional[Stage], typer.Option("--stage", help="The product's stage (default: the template's).")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Ask nothing; take the defaults.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing spec (atomically).")] = False,
@@ -265,10 +282,10 @@ class TreeFormat(str, Enum):
 
 @app.command()
 def tree(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the current directory).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).", show_default=False, metavar="PATH")] = None,
     format: Annotated[TreeFormat, typer.Option("--format", help="text: a tree; mermaid: a flowchart for docs.")] = TreeFormat.text,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
-    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Use this config file instead of discovering one.")] = None,
+    today: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="The date the date rules use (default: today).")] = None,
 ) -> None:
     """Show the hierarchy: objectives down to behaviors, each metric's kind, target and findings."""
     from metricspec import api, config as config_module
