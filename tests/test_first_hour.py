@@ -242,3 +242,59 @@ def test_rules_and_rule_write_no_trailing_spaces_into_a_pipe(run):
     page = run("rule", "V001")
     assert page.exit_code == 0 and "vanity-metric" in page.stdout
     assert not [line for line in page.stdout.splitlines() if line != line.rstrip()]
+
+
+LONG_LINE = HEAD + ("objectives:\n  - id: revenue\n    title: Grow revenue from the enterprise segment in every region we sell to,"
+                    " by a lot\n    ownr: ana\n")
+
+
+def _text_at(report, width: int, wrap: bool, color: bool = False) -> str:
+    from metricspec.reporters import RenderOptions, render
+
+    return render("text", report, RenderOptions(width=width, wrap=wrap, color=color))
+
+
+def test_on_a_60_column_terminal_lines_break_at_words_and_the_marks_stay_under_the_code(write, tmp_path, monkeypatch):
+    import re
+
+    from tests.conftest import lint_paths
+
+    monkeypatch.chdir(tmp_path)
+    write("a.metrics.yaml", LONG_LINE + "    colour: blue-and-a-long-value-that-goes-on-and-on-past-the-edge\n")
+    report = lint_paths("a.metrics.yaml", select=["E"])
+    shown = _text_at(report, 60, wrap=True)
+    assert all(len(line) <= 60 for line in shown.splitlines())
+    assert shown.startswith("a.metrics.yaml\n")
+    assert (
+        "  6:5  error  E002 schema: unknown key 'ownr'; did you mean\n"
+        "      'owner'?\n"
+        "    6 |     ownr: ana\n"
+        "      |     ^^^^\n"
+    ) in shown
+    # A source line wider than the terminal is cut around its span, the marks under it.
+    assert (
+        "  7:5  error  E002 schema: unknown key 'colour'\n"
+        "    7 |     colour: blue-and-a-long-value-that-goes-on-an...\n"
+        "      |     ^^^^^^\n"
+    ) in shown
+    # Colour changes nothing but the colour.
+    assert re.sub(r"\x1b\[[0-9;]*m", "", _text_at(report, 60, wrap=True, color=True)) == shown
+    # In a pipe or a file (no wrap), every line stays whole, as before.
+    whole = _text_at(report, 60, wrap=False)
+    assert "    7 |     colour: blue-and-a-long-value-that-goes-on-and-on-past-the-edge\n" in whole
+    assert "did you mean 'owner'?\n" in whole
+
+
+def test_a_marked_span_far_right_is_kept_in_view(write, tmp_path, monkeypatch):
+    from tests.conftest import lint_paths
+
+    monkeypatch.chdir(tmp_path)
+    spec = write("a.metrics.yaml", HEAD + "objectives:\n  - {id: revenue, title: Grow revenue across every single region, ownr: ana}\n")
+    report = lint_paths(spec.name, select=["E"])
+    shown = _text_at(report, 60, wrap=True)
+    assert (
+        "  4:67  error  E002 schema: unknown key 'ownr'; did you mean\n"
+        "      'owner'?\n"
+        "    4 | ...on, ownr: ana}\n"
+        "      |        ^^^^\n"
+    ) in shown

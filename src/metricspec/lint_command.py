@@ -358,9 +358,11 @@ def _write_report(report: Report, request: LintRequest) -> None:
     output = request.output
     chosen = request.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     use_color = output is None and color(sys.stdout)
-    width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
+    terminal = output is None and sys.stdout.isatty()
+    width = max(60, os.get_terminal_size().columns) if terminal else 100
     options = RenderOptions(color=use_color, width=width, statistics=request.statistics,
-                            show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet)
+                            show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet,
+                            wrap=terminal)
     try:
         rendered = render(chosen, report, options)
     except Exception as exc:
