@@ -51,7 +51,7 @@ def test_a_partial_run_lists_as_fixed_only_what_it_linted(run, write):
 
     partial = run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml")
     assert partial.exit_code == 0
-    assert partial.stdout == "All clear: 1 file checked, no problems.\n"
+    assert partial.stdout == "All clear: 1 file checked, no problems (1 more hidden by the baseline).\n"
     assert "fixed" not in _json(run("lint", "--select", "E", "--baseline", "base.json", "a.metrics.yaml",
                                     "--format", "json"))
 
@@ -108,7 +108,7 @@ def test_a_baseline_matches_from_a_subdirectory(run, write, tmp_path, monkeypatc
 
     monkeypatch.chdir(tmp_path / "sub")
     result = run("lint", "--select", "E", "--baseline", "../base.json", "..")
-    assert (result.exit_code, result.stdout) == (0, "All clear: 2 files checked, no problems.\n")
+    assert (result.exit_code, result.stdout) == (0, "All clear: 2 files checked, no problems (2 more hidden by the baseline).\n")
     assert run("lint", "--select", "E", "--baseline", "../base.json", "b.metrics.yaml").exit_code == 0
     # Written from the subdirectory, the same bytes.
     assert run("lint", "--select", "E", "--write-baseline", "../again.json", "..").exit_code == 0
@@ -217,7 +217,7 @@ def test_the_documented_tool_table_works_in_metricspec_toml(run, write, name):
     write(name, '[tool.metricspec]\nselect = ["E"]\n[tool.metricspec.thresholds]\nmax-metrics-per-node = -1\n')
     result = run("lint", "a.metrics.yaml")
     assert result.exit_code == 2
-    assert f"{name}: tool.metricspec.thresholds.max-metrics-per-node:" in result.stderr
+    assert f"{name}:4: tool.metricspec.thresholds.max-metrics-per-node:" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -265,7 +265,7 @@ def test_a_threshold_that_is_not_a_number_is_an_error(run, write, line, message)
     result = run("lint", "a.metrics.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith("metricspec: error: ")
-    assert result.stderr.endswith(f"metricspec.toml: {message}\n")
+    assert result.stderr.endswith(f"metricspec.toml:2: {message}\n")  # the line of the key
 
 
 def test_a_whole_number_is_a_number(run, write):

@@ -153,6 +153,10 @@ def test_exclude_forms(run, write, exclude, kept):
     write("teams/legacy/b.metrics.yaml", broken("team"))
     write("metricspec.toml", f'exclude = ["{exclude}"]\n')
     result = run("lint", "--select", "E", "--format", "json")
+    if not kept:  # everything excluded: no spec file found is exit 2, not a silent pass (CLI.md)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert "no spec file found in the current directory" in result.stderr
+        return
     assert _paths(result) == kept
 
 

@@ -165,7 +165,7 @@ def test_a_reader_that_leaves_is_still_a_quiet_exit(project, args):
     (["tree", "--today", "x\x9b31m"], "Error: Invalid value: 'x\\x9b31m' is not a date written YYYY-MM-DD\n"),
     (["lnt\x1b[2J"], "Error: No such command 'lnt\\x1b[2J'."),
     (["lint", "--sel\x1b[2J"], "Error: No such option: --sel\\x1b[2J"),
-    (["lint", "a.metrics.yaml", "--config", "bad.toml"], 'metricspec: error: bad.toml: sel\\x1bect: unknown key\n'),
+    (["lint", "a.metrics.yaml", "--config", "bad.toml"], 'metricspec: error: bad.toml: sel\\x1bect: unknown key; did you mean \'select\'?\n'),
 ], ids=["rule", "tree-path", "lint-path", "selector", "click-choice", "click-date", "click-command", "click-option",
         "config-key"])
 def test_messages_escape_what_was_typed(project, args, message):

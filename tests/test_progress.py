@@ -46,10 +46,12 @@ def test_a_large_run_draws_a_bar_without_a_thread():
     for done in range(total):
         bar(done, total)
         assert threading.active_count() == 1  # rich's refresh thread would make forking unsafe
-    bar.close()
     drawn = out.getvalue()
-    assert "linting" in drawn
+    assert "reading files" in drawn
     assert f"1/{total}" in drawn
+    # After the last file, the rules run: the bar names that phase until the run closes it.
+    assert drawn.rstrip().endswith("checking the rules ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 300/300")
+    bar.close()
 
 
 def test_a_small_run_draws_nothing():
@@ -78,11 +80,14 @@ def test_a_run_with_a_bar_still_checks_on_every_core(tmp_path, monkeypatch):
     real = api.lint
 
     def lint_with_bar(options):
-        options.progress = FileProgress(console)
-        return real(options)
+        options.progress = bar = FileProgress(console)
+        try:
+            return real(options)
+        finally:
+            bar.close()
 
     monkeypatch.setattr(api, "lint", lint_with_bar)
     many, many_text = _lint(tmp_path, monkeypatch, 2)
-    assert "linting" in out.getvalue()
+    assert "reading files" in out.getvalue() and "checking the rules" in out.getvalue()
     assert len(forks) == 2  # one child loading, one checking
     assert many_text == one_text

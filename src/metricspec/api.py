@@ -34,6 +34,8 @@ class LintOptions:
     fold: bool = True  # False: follow-on findings reported on their own (--no-fold)
     # Keep what a hook run needs from the specs it does not lint between runs (cache.py).
     cache: bool = True
+    # Report every file the run passed over and why (Report.passed_over; --verbose).
+    explain: bool = False
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
     progress: Optional[Callable[[int, int], None]] = None
 
@@ -49,6 +51,10 @@ class Report:
     internal_errors: list[str] = field(default_factory=list)
     # Every document of the run, resolved: what `metricspec tree` draws.
     workspace: Optional[Workspace] = None
+    # With LintOptions.explain: (shown path, why) of each file or folder the run passed over.
+    passed_over: list[tuple[str, str]] = field(default_factory=list)
+    # How many findings the baseline hid.
+    hidden: int = 0
 
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -86,6 +92,7 @@ def lint(options: LintOptions) -> Report:
     cwd = options.cwd or os.getcwd()
     config = options.config
     walker = Walker(cwd, config.exclude, str(config.root))
+    walker.explain = options.explain
     if options.paths:
         targets = list(walker.named(options.paths))
     elif config.include:
@@ -99,6 +106,8 @@ def lint(options: LintOptions) -> Report:
     internal_errors: list[str] = []
     # Many files load on every core (parallel.py); the results come back in the targets' order.
     loads = parallel.load(targets, options.skip_unrecognized, documents.load_target, options.progress)
+    if options.progress is not None and targets:
+        options.progress(len(targets) - 1, len(targets))  # every file read: the rules run next
     for target, (record, error) in zip(targets, loads):
         if error is not None:
             internal_errors.append(error)
@@ -125,6 +134,7 @@ def lint(options: LintOptions) -> Report:
     result = decide(records, rule_problems, workspace, policy)
     file_ignores = result.file_ignores
     diagnostics, fixed = result.diagnostics, []
+    hidden = 0
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
 
@@ -137,6 +147,7 @@ def lint(options: LintOptions) -> Report:
             + [related for diagnostic in diagnostics for related in diagnostic.related],
             checked=lambda path, code: code in policy.selected and code not in file_ignores.get(path, ()),
         )
+        hidden = len(result.diagnostics) - len(diagnostics)
     return Report(
         files=len(records),
         diagnostics=diagnostics,
@@ -146,8 +157,25 @@ def lint(options: LintOptions) -> Report:
         fixed=fixed,
         internal_errors=internal_errors + [message for _, message in faults],
         workspace=workspace,
+        passed_over=_passed_over(options, walker, skipped, cwd) if options.explain else [],
+        hidden=hidden,
     )
 
+
+def _passed_over(options: LintOptions, walker: Walker, skipped: list[str], cwd: str) -> list[tuple[str, str]]:
+    """Why each file a run did not lint was passed over: excluded, ignored by git, not a spec,
+    or (with the config's include and no paths named) a spec outside the include."""
+    passed = list(walker.passed_over)
+    passed += [(path, "no top-level `metricspec` key") for path in skipped]
+    config = options.config
+    if config.include and not options.paths:
+        outside = Walker(cwd, config.exclude, str(config.root))
+        outside.seen_files = set(walker.seen_files)
+        for target in outside.walk(str(config.root)):
+            record, _ = documents.load_target(target, True)
+            if record is not None:
+                passed.append((target.display, "a spec outside the config's include"))
+    return sorted(passed)
 
 
 

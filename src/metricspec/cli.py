@@ -7,6 +7,7 @@ through terminal.escape_controls, click's own usage errors included (_Commands).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -27,19 +28,51 @@ from metricspec.terminal import escape_controls, write_stdout, writing_stdout
 _ClickException = next(base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException")
 
 
+# click's words for a value that is not one of the choices (`'sass' is not one of 'saas', ...`).
+_NOT_A_CHOICE = re.compile(r"'(?P<value>.*)' is not one of (?P<choices>'.*')\.$", re.DOTALL)
+
+
 @contextmanager
 def _escaped_errors():
     try:
         yield
     except _ClickException as exc:
         if type(exc).__name__ != "NoArgsIsHelpError":  # its message is our help, lines and all
-            exc.message = escape_controls(exc.message)
+            exc.message = escape_controls(_with_suggestion(exc.message))
         raise
+
+
+def _with_suggestion(message: str) -> str:
+    """A bad choice's message with a "did you mean" when one choice is close (`--template sass`)."""
+    from metricspec.config import did_you_mean
+
+    found = _NOT_A_CHOICE.search(message)
+    if found is None:
+        return message
+    suggestion = did_you_mean(found["value"], re.findall(r"'([^']*)'", found["choices"]))
+    return message[:-1] + suggestion if suggestion else message
 
 
 class _Commands(TyperGroup):
     """typer's group of commands, with the text of click's errors escaped: they quote what was
     typed (`Invalid value for '--format': 'x\\x1b[2J' is not one of ...`)."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        for param in getattr(command, "params", ()):
+            if param.param_type_name == "argument" and param.metavar:
+                # Help names an argument by its metavar alone (`PATH...`), not by its Python
+                # type (`<list[str]>`), which typer shows beside it.
+                param.display_type_rich = lambda ctx: None
+        return command
+
+    def format_commands(self, ctx, formatter):
+        # click cuts a description to fit one line (`...`); the first line whole wraps instead.
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.short_help and command.help:
+                command.short_help = command.help.strip().split("\n")[0]
+        super().format_commands(ctx, formatter)
 
     def make_context(self, *args, **kwargs):
         with _escaped_errors():
@@ -107,27 +140,28 @@ def _today(value: Optional[str]) -> Optional[dt.date]:
 
 @app.command()
 def lint(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the current directory).")] = None,
-    format: Annotated[Optional[Format], typer.Option("--format", help="Output format.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", help="Write the report to this file (atomically).")] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names to run; ALL for every rule.")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Rule codes, prefixes or names not to run.")] = None,
-    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the selected rules.")] = None,
-    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the ignored rules.")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).", show_default=False, metavar="PATH")] = None,
+    format: Annotated[Optional[Format], typer.Option("--format", help="Output format [default: text; github under GitHub Actions].")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", metavar="FILE", help="Write the report to this file (atomically).")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes, prefixes or names to run; ALL for every rule.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes, prefixes or names not to run.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Add to the selected rules.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Add to the ignored rules.")] = None,
     fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Lowest severity that fails the run [default: warning].")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
-    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
-    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule.")] = False,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Do not report findings recorded in this file.")] = None,
-    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record every current finding in this file and exit 0.")] = None,
+    today: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="The date the date rules use (default: today).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Use this config file instead of discovering one.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", metavar="GLOB", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Print a count of findings per rule instead of the findings.")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Do not report findings recorded in this file; the summary says how many it hid.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Record every current finding in this file and exit 0.")] = None,
     skip_unrecognized: Annotated[bool, typer.Option("--skip-unrecognized", help="Skip named files without a `metricspec` key.")] = False,
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="List suppressed findings with their reasons.")] = False,
     no_fold: Annotated[bool, typer.Option("--no-fold", help="Report follow-on findings on their own, not under their root cause.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list skipped files.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name the config file used and every file skipped and why (on stderr).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the index of the specs a run does not lint.")] = False,
+    show_settings: Annotated[bool, typer.Option("--show-settings", help="Print the resolved configuration (which file, every key) and exit.")] = False,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
     from metricspec.lint_command import LintRequest, run
@@ -138,31 +172,38 @@ def lint(
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
         show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose, no_cache=no_cache,
+        show_settings=show_settings,
     )
     raise typer.Exit(run(request))
 
 
 @app.command()
 def rules(
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    format: Annotated[str, typer.Option("--format", metavar="text|json", help="text or json.")] = "text",
 ) -> None:
     """List every rule: code, name, family, default severity."""
     from metricspec import docs
 
     if format not in ("text", "json"):
-        raise _fail("--format takes text or json")
+        from metricspec.config import did_you_mean
+
+        raise _fail(f"--format takes text or json{did_you_mean(format, ('text', 'json'))}")
     write_stdout(docs.rules_table(format, color=_color(sys.stdout)))
 
 
 @app.command()
-def rule(code: Annotated[str, typer.Argument(help="A rule code (V001) or name (vanity-metric).")]) -> None:
+def rule(code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code (V001) or name (vanity-metric).")]) -> None:
     """Show one rule's documentation: what, why, an example, the fix."""
     from metricspec import docs
     from metricspec.rules import find_rule
 
     found = find_rule(code)
     if found is None:
-        raise _fail(f"unknown rule '{code}'; `metricspec rules` lists them")
+        from metricspec.config import rule_suggestion
+
+        suggestion = rule_suggestion(code)
+        raise _fail(f"unknown rule '{code}'{suggestion} (`metricspec rules` lists them)" if suggestion
+                    else f"unknown rule '{code}'; `metricspec rules` lists them")
     write_stdout(docs.rule_page(found, color=_color(sys.stdout)))
 
 
@@ -258,9 +299,9 @@ def _console(stream, width: Optional[int] = None, soft_wrap: bool = False):
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="The project folder (default: the current directory).")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The project folder (default: the current directory).", show_default=False)] = Path("."),
     template: Annotated[Optional[Template], typer.Option("--template", help="The starter spec [default: saas].")] = None,
-    product: Annotated[Optional[str], typer.Option("--product", help="The product's name (default: the folder's name).")] = None,
+    product: Annotated[Optional[str], typer.Option("--product", metavar="NAME", help="The product's name (default: the folder's name).")] = None,
     stage: Annotated[Optional[Stage], typer.Option("--stage", help="The product's stage (default: the template's).")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Ask nothing; take the defaults.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing spec (atomically).")] = False,
@@ -295,10 +336,10 @@ class TreeFormat(str, Enum):
 
 @app.command()
 def tree(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the current directory).")] = None,
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).", show_default=False, metavar="PATH")] = None,
     format: Annotated[TreeFormat, typer.Option("--format", help="text: a tree; mermaid: a flowchart for docs.")] = TreeFormat.text,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Use this config file instead of discovering one.")] = None,
-    today: Annotated[Optional[str], typer.Option(help="The date the date rules use, YYYY-MM-DD (default: today).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Use this config file instead of discovering one.")] = None,
+    today: Annotated[Optional[str], typer.Option(metavar="YYYY-MM-DD", help="The date the date rules use (default: today).")] = None,
 ) -> None:
     """Show the hierarchy: objectives down to behaviors, each metric's kind, target and findings."""
     from metricspec import api, config as config_module

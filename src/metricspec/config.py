@@ -291,10 +291,14 @@ def load(path: Optional[Path]) -> Config:
             config = _from_schema(Schema.model_validate(data))
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
-            key = prefix + ".".join(str(part) for part in first["loc"])
+            loc = [str(part) for part in first["loc"]]
             reason = _reason(first)
+            if first["type"] == "extra_forbidden":
+                reason += did_you_mean(loc[-1], _keys_beside(loc))
+            elif isinstance(first.get("input"), str) and first["type"] in ("literal_error", "enum"):
+                reason += did_you_mean(first["input"], v.SEVERITIES)  # fail-on, severity: the config's choices
             more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-            raise ConfigError(f"{path}: {key}: {reason}{more}") from None
+            raise ConfigError(f"{_at(path, loc, prefix)}: {prefix}{'.'.join(loc)}: {reason}{more}") from None
     config.source = path.resolve()
     _check_codes(config, path, prefix)
     return config
@@ -370,4 +374,67 @@ def _check_codes(config: Config, path: Path, prefix: str) -> None:
                 from metricspec.diff.codes import names_a_code
 
                 if not names_a_code(selector):  # a D code: `metricspec diff` reads it (DIFF.md)
-                    raise ConfigError(f"{path}: {prefix}{key}: {exc}") from None
+                    loc = ["severity", selector] if key == "severity" else key.replace('"', "").split(".", 1)
+                    raise ConfigError(f"{_at(path, loc, prefix)}: {prefix}{key}: {exc}{rule_suggestion(selector)}") from None
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """`; did you mean 'x'?` when one of `candidates` is close to `word` (a mistyped key, choice
+    or rule), else nothing; as E002 says it of a spec's keys."""
+    import difflib
+
+    candidates = list(candidates)
+    starting = [c for c in candidates if word and c.lower().startswith(word.lower())]
+    close = starting[:1] if len(starting) == 1 else difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def rule_suggestion(selector: str) -> str:
+    """The "did you mean" for an unknown rule code or name: the closest code or name."""
+    from metricspec.rules import all_rules
+
+    rules = all_rules().values()
+    if selector[:1].isupper() or selector[:1].isdigit() or len(selector) <= 4:
+        return did_you_mean(selector.upper(), [rule.code for rule in rules])
+    return did_you_mean(selector.lower(), [rule.name for rule in rules])
+
+
+def _keys_beside(loc: list[str]) -> list[str]:
+    """The known keys of the table that holds the key at `loc`."""
+    settings: tuple = v.SETTINGS
+    for part in loc[:-1]:
+        found = [s for s in settings if s.key == part and s.form == v.TABLE]
+        if not found:
+            return []
+        settings = found[0].holds
+    return [setting.key for setting in settings]
+
+
+def _at(path: Path, loc: list[str], prefix: str) -> str:
+    """`path:line` of the key at `loc` (its table's header for a table), or `path` when the
+    file does not show where (an inline table, a key written unusually)."""
+    try:
+        lines = read_text(path).splitlines()
+    except AuxFileError:
+        return str(path)
+    base = [part for part in prefix.split(".") if part]
+    table: list[str] = []
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            table = _dotted(stripped.strip("[]"))
+            if table[:len(base)] == base:
+                table = table[len(base):]
+            elif base:
+                table = ["\0"]  # another tool's table
+            if table == loc:
+                return f"{path}:{number}"
+            continue
+        name, equals, _ = stripped.partition("=")
+        if equals and not stripped.startswith("#") and table + _dotted(name) == loc:
+            return f"{path}:{number}"
+    return str(path)
+
+
+def _dotted(name: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.split(r"""\.(?=(?:[^"']*["'][^"']*["'])*[^"']*$)""", name.strip())]

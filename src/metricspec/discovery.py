@@ -64,6 +64,22 @@ class Walker:
         self.problems: list[PathProblem] = []
         self.skipped: list[str] = []
         self._problem_paths: set[str] = set()
+        # With `explain` (--verbose), every entry the walk passes over is recorded with its
+        # reason, as (shown path, reason): kept off by default, it costs a run nothing.
+        self.explain = False
+        self.passed_over: list[tuple[str, str]] = []
+
+    def _pass_over(self, path: str, is_dir: bool, reason: str) -> None:
+        shown = display_path(path, self.cwd) + ("/" if is_dir else "")
+        self.passed_over.append((shown, reason))
+
+    def _exclusion(self, path: str) -> str:
+        """The first exclude glob that matches `path`, as written."""
+        paths = forms(os.path.abspath(path), self.exclude_root, self.cwd)
+        for glob in self.exclude:
+            if any_match([glob], paths):
+                return glob.pattern
+        return ""
 
     def _excluded(self, path: str) -> bool:
         if not self.exclude:
@@ -143,7 +159,13 @@ class Walker:
                     is_dir = entry.is_dir()
                 except OSError:  # a symlink loop: reported below if its name is *.yaml
                     is_dir = False
-                if self._excluded(path) or ignores.ignored(folder, entry.name, is_dir):
+                if self._excluded(path):
+                    if self.explain:
+                        self._pass_over(path, is_dir, f"matches exclude `{self._exclusion(path)}`")
+                    continue
+                if ignores.ignored(folder, entry.name, is_dir):
+                    if self.explain:
+                        self._pass_over(path, is_dir, "ignored by .gitignore")
                     continue
                 try:
                     is_link = entry.is_symlink()

@@ -50,7 +50,13 @@ def rules_table(format: str = "text", color: bool = False) -> str:
     buffer = io.StringIO()
     # Below 80 columns, code, name and severity (50 wide with the gaps) leave the rest no room.
     _console(buffer, color, output_width(110, minimum=80)).print(table)
-    return buffer.getvalue()
+    return _trimmed(buffer.getvalue(), color)
+
+
+def _trimmed(text: str, color: bool) -> str:
+    """rich pads every line to the width: without colour (a pipe, a file) the padding is
+    trailing spaces that diffs and `grep ' $'` trip on, so it goes."""
+    return text if color else "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
 def rule_markdown(rule: Rule) -> str:
@@ -87,7 +93,7 @@ def rule_page(rule: Rule, color: bool = False) -> str:
     buffer = io.StringIO()
     # Lines longer than the width overflow instead of being cropped (crop=False): see _CodeBlock.
     _console(buffer, color, output_width(100, minimum=60)).print(_page_markdown(rule_markdown(rule)), crop=False)
-    return buffer.getvalue()
+    return _trimmed(buffer.getvalue(), color)
 
 
 def _page_markdown(text: str):

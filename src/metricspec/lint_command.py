@@ -115,6 +115,7 @@ class LintRequest:
     quiet: bool = _option("flag", False, short="q")
     verbose: bool = _option("flag", False, short="v")
     no_cache: bool = _option("flag", False)
+    show_settings: bool = _option("flag", False)
 
     def selectors(self) -> list[str]:
         """Every rule selector of the command line, to check before anything runs."""
@@ -139,6 +140,7 @@ class LintRequest:
             # baseline would hide: `--baseline F --write-baseline F` regenerates F, never empties it.
             baseline=self.baseline if self.write_baseline is None else None,
             cache=not self.no_cache,
+            explain=self.verbose,
         )
 
     def fail_on_severity(self, settings: Config) -> Optional[Severity]:
@@ -184,7 +186,7 @@ def _run(request: LintRequest) -> int:
         try:
             check_selector(selector)
         except SelectorError as exc:
-            raise _fail(str(exc)) from None
+            raise _fail(f"{exc}{config_module.rule_suggestion(selector)}") from None
     try:
         config_path = request.config if request.config is not None else config_module.discover(Path.cwd())
         settings = config_module.load(config_path)
@@ -192,7 +194,20 @@ def _run(request: LintRequest) -> int:
         raise _fail(str(exc)) from None
     if request.exclude:  # adds to the config's exclude
         settings.exclude = [*settings.exclude, *request.exclude]
+    if request.show_settings:
+        from metricspec.terminal import write_stdout
+
+        write_stdout(show_settings(settings, request))
+        return 0
+    if request.verbose:
+        _say(f"using the config {settings.source}" if settings.source is not None
+             else f"no config file found from {Path.cwd()} upwards: the defaults")
     report = _lint(request.lint_options(settings), request.quiet)
+    if request.verbose:
+        for path, reason in report.passed_over:
+            _say(f"skipped {path}: {reason}")
+    if report.files == 0 and not report.internal_errors and not request.skip_unrecognized:
+        raise _fail(_nothing_found(report, settings, request))
     if request.write_baseline is not None:
         _refuse_an_input("--write-baseline", request.write_baseline, report, settings, request)
         _write_baseline(report, request.write_baseline, request.quiet)
@@ -206,6 +221,80 @@ def _run(request: LintRequest) -> int:
         for fault in report.internal_errors:
             sys.stderr.write(f"metricspec: {escape_controls(fault)}\n")
     return exit_code(report, request.fail_on_severity(settings))
+
+
+def _say(line: str) -> None:
+    """One line of --verbose, on stderr: the report on stdout stays what its format says."""
+    from metricspec.terminal import escape_controls
+
+    sys.stderr.write(f"metricspec: {escape_controls(line)}\n")
+
+
+def _nothing_found(report: Report, settings: Config, request: LintRequest) -> str:
+    """Where a run that found no spec file looked (CLI.md, "Exit codes"): a wrong path or glob
+    must not pass CI silently."""
+    if request.paths:
+        where = "in " + ", ".join(request.paths)
+    elif settings.include:
+        globs = ", ".join(f"`{glob}`" for glob in settings.include)
+        where = f"matching the config's include ({globs}, from {settings.root})"
+    else:
+        where = f"in the current directory ({Path.cwd()})"
+    message = f"no spec file found {where}"
+    if report.skipped:
+        count = len(report.skipped)
+        message += f"; {count} YAML file{'s' if count != 1 else ''} without a top-level `metricspec` key skipped"
+    if settings.exclude:
+        message += f"; excluded: {', '.join(f'`{glob}`' for glob in settings.exclude)}"
+    return message + " (--verbose says what was skipped and why; --skip-unrecognized makes this exit 0)"
+
+
+def show_settings(settings: Config, request: LintRequest) -> str:
+    """The resolved configuration as TOML: the file it came from, every key (defaults
+    included), the command line's --exclude and --fail-on applied, and the rules the run checks."""
+    import json
+
+    from metricspec import vocabulary as v
+    from metricspec.api import policy_for
+
+    def key(name: str) -> str:
+        return name if name.replace("-", "").replace("_", "").isalnum() and name.isascii() else json.dumps(name)
+
+    def table(name: str, entries: object, fields: tuple) -> list[str]:
+        lines = [f"[{name}]"]
+        tables = []
+        for setting in fields:
+            value = getattr(entries, setting.attribute)
+            if setting.form == v.TABLE:
+                tables.append((f"{name}.{setting.key}", value, setting.holds))
+            elif isinstance(value, dict):
+                tables.append((f"{name}.{setting.key}", value, None))
+            elif value is None:
+                lines.append(f"# {setting.key} is not set: every rule is selected")
+            else:
+                lines.append(f"{setting.key} = {json.dumps(value, ensure_ascii=False)}")
+        for sub, value, holds in tables:
+            lines.append("")
+            if holds is None:
+                lines.append(f"[{sub}]")
+                lines += [f"{key(k)} = {json.dumps(item, ensure_ascii=False)}" for k, item in value.items()]
+            else:
+                lines += table(sub, value, holds)
+        return lines
+
+    source = f"# config: {settings.source}" if settings.source is not None else (
+        f"# config: none found from {Path.cwd()} upwards; the defaults")
+    if request.fail_on:
+        settings.fail_on = request.fail_on
+    lines = [source, *table("tool.metricspec", settings, v.SETTINGS)]
+    from metricspec.rules import all_rules
+
+    chosen = policy_for(request.lint_options(settings)).selected
+    selected = [code for code in all_rules() if code in chosen]  # in the rules' documented order
+    lines += ["", f"# the rules this run checks ({len(selected)}): {', '.join(selected)}"]
+    from metricspec.terminal import escape_controls
+
+    return "".join(escape_controls(line) + "\n" for line in lines)
 
 
 def _lint(options: LintOptions, quiet: bool) -> Report:
@@ -269,9 +358,11 @@ def _write_report(report: Report, request: LintRequest) -> None:
     output = request.output
     chosen = request.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     use_color = output is None and color(sys.stdout)
-    width = 100 if output is not None or not sys.stdout.isatty() else max(60, os.get_terminal_size().columns)
+    terminal = output is None and sys.stdout.isatty()
+    width = max(60, os.get_terminal_size().columns) if terminal else 100
     options = RenderOptions(color=use_color, width=width, statistics=request.statistics,
-                            show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet)
+                            show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet,
+                            wrap=terminal)
     try:
         rendered = render(chosen, report, options)
     except Exception as exc:

@@ -27,8 +27,8 @@ class FileProgress:
     """A callback for api.LintOptions.progress that draws a rich bar once the run is large.
 
     The bar is redrawn from the callback itself, never by rich's refresh thread: a large run
-    forks its workers (parallel.py), which is only safe while this process has one thread. It
-    goes away as soon as the last file is loaded, before the rules run.
+    forks its workers (parallel.py), which is only safe while this process has one thread. Once
+    the last file is loaded it says the run is checking the rules, and stays until close().
     """
 
     def __init__(self, console: Optional[Any] = None) -> None:
@@ -41,21 +41,24 @@ class FileProgress:
     def __call__(self, done: int, total: int) -> None:
         if total < THRESHOLD:
             return
+        if self._over:
+            return
         if self._progress is None:
-            if self._over:
-                return
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self._progress = Progress(
-                TextColumn("linting"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                 console=self._console or Console(stderr=True), transient=True, auto_refresh=False,
             )
             self._progress.start()
-            self._task = self._progress.add_task("lint", total=total)
+            self._task = self._progress.add_task("reading files", total=total)
         self._progress.update(self._task, completed=done + 1)
         if done + 1 >= total:
-            self.close()
+            # The rules run next, without a callback: drawn once, the phase stays named.
+            self._progress.update(self._task, description="checking the rules")
+            self._progress.refresh()
+            self._over = True
             return
         now = time.monotonic()
         if now - self._drawn >= _REDRAW_SECONDS:

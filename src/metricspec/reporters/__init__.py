@@ -19,6 +19,8 @@ class RenderOptions:
     show_suppressed: bool = False
     verbose: bool = False
     quiet: bool = False
+    # On a terminal: lines wider than `width` break at spaces (text), never in a pipe or file.
+    wrap: bool = False
 
 
 def render(format: str, report: object, options: RenderOptions) -> str:

@@ -9,10 +9,11 @@ from metricspec.terminal import escape_controls as _one_line
 
 
 def render(report, options) -> str:
-    lines = [
-        f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(with_related(d))}"
-        for d in report.diagnostics
-    ]
-    if options.statistics:
-        lines.extend(f"{count:5}  {code}  {name}  [{severity}]" for count, code, name, severity in statistics_rows(report))
+    if options.statistics:  # the table instead of the findings, as ruff does
+        lines = [f"{count:5}  {code}  {name}  [{severity}]" for count, code, name, severity in statistics_rows(report)]
+    else:
+        lines = [
+            f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(with_related(d))}"
+            for d in report.diagnostics
+        ]
     return "".join(line + "\n" for line in lines)
