@@ -96,11 +96,11 @@ stale-windows = 3
 @pytest.mark.parametrize("table, message", [
     ('[tool.metricspec.status]\nfail-on = "warning"', "tool.metricspec.status.fail-on: Input should be 'at-risk', 'off-track' or 'missed'"),
     ("[tool.metricspec.actuals]\ntimeout = 0", "tool.metricspec.actuals.timeout: Input should be greater than 0"),
-    ('[tool.metricspec.actuals.per-metric."a"]\nsorce = "x"', "tool.metricspec.actuals.per-metric.a.sorce: unknown key"),
+    ('[tool.metricspec.actuals.per-metric."a"]\nsorce = "x"', "tool.metricspec.actuals.per-metric.a.sorce: unknown key; did you mean 'source'?"),
 ])
 def test_a_bad_actuals_or_status_setting_names_its_key(tmp_path, table, message):
     path = tmp_path / "metricspec.toml"
     path.write_text(table + "\n", encoding="utf-8")
     with pytest.raises(config.ConfigError) as error:
         config.load(path)
-    assert str(error.value) == f"{path}: {message}"
+    assert str(error.value) == f"{path}:2: {message}"  # the line of the key

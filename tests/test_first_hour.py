@@ -136,8 +136,26 @@ def test_show_settings_prints_every_key_and_the_file(run, write, tmp_path):
         "max-target-change = 3.0\n"
         "max-deadline-days = 730\n"
         "stale-review-cycles = 2\n"
+        "stale-windows = 2\n"
+        "on-track-pacing = 0.95\n"
+        "at-risk-pacing = 0.75\n"
+        "partner-worsening = 0.1\n"
+        "forecast-points = 8\n"
+        "flatline-cycles = 2\n"
+        "flatline-change = 0.02\n"
+        "segment-decline = 0.2\n"
+        "baseline-mismatch = 0.1\n"
+        "maintain-tolerance = 0.05\n"
         "\n[tool.metricspec.vanity]\n"
         "extend-terms = []\n"
+        "\n[tool.metricspec.actuals]\n"
+        "# source is not set: the default\n"
+        'table = "actuals"\n'
+        "timeout = 30\n"
+        "lock-timeout = 5\n"
+        "\n[tool.metricspec.actuals.columns]\n"
+        "\n[tool.metricspec.status]\n"
+        "# fail-on is not set: the default\n"
         "\n# the rules this run checks (12): E001, E002, E003, E004, E005, E006, E007, H001, H002, H003, H004, H005\n")
 
 

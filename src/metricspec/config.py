@@ -296,7 +296,7 @@ def load(path: Optional[Path]) -> Config:
             if first["type"] == "extra_forbidden":
                 reason += did_you_mean(loc[-1], _keys_beside(loc))
             elif isinstance(first.get("input"), str) and first["type"] in ("literal_error", "enum"):
-                reason += did_you_mean(first["input"], v.SEVERITIES)  # fail-on, severity: the config's choices
+                reason += did_you_mean(first["input"], _choices_at(loc))
             more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
             raise ConfigError(f"{_at(path, loc, prefix)}: {prefix}{'.'.join(loc)}: {reason}{more}") from None
     config.source = path.resolve()
@@ -402,12 +402,31 @@ def rule_suggestion(selector: str) -> str:
 def _keys_beside(loc: list[str]) -> list[str]:
     """The known keys of the table that holds the key at `loc`."""
     settings: tuple = v.SETTINGS
-    for part in loc[:-1]:
-        found = [s for s in settings if s.key == part and s.form == v.TABLE]
+    parts = iter(loc[:-1])
+    for part in parts:
+        found = [s for s in settings if s.key == part and s.form in (v.TABLE, v.TABLES_BY_GLOB)]
         if not found:
             return []
+        if found[0].form == v.TABLES_BY_GLOB:
+            next(parts, None)  # the glob that names the table
         settings = found[0].holds
     return [setting.key for setting in settings]
+
+
+_CHOICES = {v.SEVERITY: v.SEVERITIES, v.SEVERITY_BY_CODE: v.SEVERITIES, v.STATUS_LEVEL: v.FAIL_STATUSES}
+
+
+def _choices_at(loc: list[str]) -> tuple[str, ...]:
+    """The choices of the setting at `loc` (a severity, a status level), for a "did you mean"."""
+    settings: tuple = v.SETTINGS
+    for part in loc:
+        found = [s for s in settings if s.key == part]
+        if not found:
+            return ()
+        if found[0].form in _CHOICES:
+            return _CHOICES[found[0].form]
+        settings = found[0].holds
+    return ()
 
 
 def _at(path: Path, loc: list[str], prefix: str) -> str:

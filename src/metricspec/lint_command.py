@@ -267,10 +267,13 @@ def show_settings(settings: Config, request: LintRequest) -> str:
             value = getattr(entries, setting.attribute)
             if setting.form == v.TABLE:
                 tables.append((f"{name}.{setting.key}", value, setting.holds))
+            elif setting.form == v.TABLES_BY_GLOB:  # one table per glob: per-metric."arr-*"
+                tables += [(f"{name}.{setting.key}.{key(glob)}", held, setting.holds) for glob, held in value.items()]
             elif isinstance(value, dict):
                 tables.append((f"{name}.{setting.key}", value, None))
             elif value is None:
-                lines.append(f"# {setting.key} is not set: every rule is selected")
+                unset = "every rule is selected" if setting.key == "select" else "the default"
+                lines.append(f"# {setting.key} is not set: {unset}")
             else:
                 lines.append(f"{setting.key} = {json.dumps(value, ensure_ascii=False)}")
         for sub, value, holds in tables:
