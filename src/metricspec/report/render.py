@@ -31,19 +31,12 @@ from typing import Optional
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from metricspec.actuals.status import COLOURS, ICONS, ROLLUP_ORDER
 from metricspec.report.chart import Band, Chart, downsample, format_number, format_quantity, render_svg
 
-# icon, ASCII icon, colour: the table of ACTUALS.md's Status; the rollup order, worst first.
-STATUSES = {
-    "missed": ("✖", "x", "#7B1FA2"),
-    "off-track": ("▼", "v", "#B3261E"),
-    "at-risk": ("▲", "!", "#8A5A00"),
-    "stale": ("◌", "~", "#5F6368"),
-    "no-data": ("○", "o", "#5F6368"),
-    "unpaced": ("–", "-", "#5F6368"),
-    "on-track": ("●", "*", "#1F5FA8"),
-    "met": ("✔", "+", "#0B6E4F"),
-}
+# icon, ASCII icon, colour: the table of ACTUALS.md's Status, as status computes it; the rollup
+# order, worst first.
+STATUSES = {status: (*ICONS[status], COLOURS[status]) for status in ROLLUP_ORDER}
 SEVERITIES = ("error", "warning", "info")
 DEFINITION_FIELDS = ("description", "kind", "category", "unit", "window", "aggregation", "numerator",
                      "denominator", "formula", "event", "decision", "owner", "source")
