@@ -139,7 +139,7 @@ def test_the_patterns_are_the_vocabularys():
 
 
 def test_rules_know_every_cadence():
-    from metricspec.rules.governance import CADENCE_DAYS
+    from metricspec.vocabulary import CADENCE_DAYS
 
     assert tuple(CADENCE_DAYS) == v.CADENCES  # a new cadence needs its length in days (G-rules)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 STATUSES = ("active", "proposed", "deprecated")
 CADENCES = ("daily", "weekly", "biweekly", "monthly", "quarterly")  # `review:`
+# The length of each cadence in days: G003 counts review cycles in it, `status` a metric's period.
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 30, "quarterly": 91}
 STAGES = ("discovery", "mvp", "growth", "maturity")
 # `model:`, how the product creates value (named PRODUCT_MODELS: MODELS is a form, below).
 PRODUCT_MODELS = (

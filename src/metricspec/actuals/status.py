@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from metricspec.actuals.model import MetricInfo, Point, Target, Thresholds
+from metricspec.vocabulary import CADENCE_DAYS
 
 # The status table's statuses, and the rollup's order: worst first.
 ROLLUP_ORDER = ("missed", "off-track", "at-risk", "stale", "no-data", "unpaced", "on-track", "met")
@@ -34,7 +35,6 @@ COLOURS = {
 FAIL_LEVELS = ("at-risk", "off-track", "missed")
 
 WINDOW_DAYS = {"daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91}
-CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 30, "quarterly": 91}
 _N_DAYS = re.compile(r"^([1-9][0-9]*)d$")
 
 SPARK = "▁▂▃▄▅▆▇█"

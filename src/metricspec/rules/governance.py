@@ -16,10 +16,8 @@ from typing import Any, Optional, Union
 
 from metricspec.rules import Context, Finding, rule
 from metricspec.rules.kit import as_words, counted, doc_anchor, doc_name, ids, metric_name, node_name
+from metricspec.vocabulary import CADENCE_DAYS  # how many days one review cycle lasts
 from metricspec.workspace import DocItem, MetricItem, NodeItem
-
-# How many days one review cycle lasts.
-CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14, "monthly": 30, "quarterly": 91}
 
 
 def _filled(text: Optional[str]) -> bool:
