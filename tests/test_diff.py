@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -312,3 +313,6 @@ def test_json_shape(tmp_path):
                             "column", "url", "related", "before", "after", "acknowledged"]
     assert change["before"] == {"value": 2400, "baseline": 1800, "by": "2027-06-30", "since": "2026-07-01"}
     assert change["after"]["value"] == 2200 and change["path"] == "a.yaml"
+    # url is lint's: the code's section of docs/rules.md at the running version's tag.
+    assert change["url"].endswith("/docs/rules.md#d001-target-lowered") and "/blob/v" in change["url"]
+    assert "## D001 target-lowered" in (Path(__file__).parent.parent / "docs" / "rules.md").read_text()

@@ -13,6 +13,7 @@ import re
 from typing import Any, Optional
 
 from metricspec import __version__
+from metricspec.diagnostics import rule_url
 from metricspec.diff.changes import Change
 
 LIMIT = 60_000
@@ -40,7 +41,7 @@ def fails(changes: list[Change], fail_on: str) -> bool:
 # -- json -----------------------------------------------------------------------------------------
 
 
-def as_json(result: Any, docs_base: Optional[str] = None) -> dict:
+def as_json(result: Any) -> dict:
     r = result.revisions
     return {
         "metricspec": __version__,
@@ -48,23 +49,23 @@ def as_json(result: Any, docs_base: Optional[str] = None) -> dict:
         "head": {"rev": r.head_rev, "sha": r.head_sha, "worktree": r.worktree},
         "files": {"base": result.base_files, "head": result.head_files},
         "summary": _summary(result.changes),
-        "changes": [change_json(c, docs_base) for c in result.changes],
+        "changes": [change_json(c) for c in result.changes],
     }
 
 
-def change_json(change: Change, docs_base: Optional[str] = None) -> dict:
+def change_json(change: Change) -> dict:
     return {
         "code": change.code, "name": change.name, "severity": change.severity, "message": change.message,
         "help": change.help, "subject": change.subject, "side": change.side, "path": change.path,
         "line": change.line, "column": change.column,
-        "url": f"{docs_base.rstrip('/')}/rules/{change.code}" if docs_base else None,
+        "url": rule_url(change.code, change.name),  # lint's: the code's section of docs/rules.md
         "related": list(change.related), "before": change.before, "after": change.after,
         "acknowledged": change.acknowledged,
     }
 
 
-def json_text(result: Any, docs_base: Optional[str] = None) -> str:
-    return json.dumps(as_json(result, docs_base), indent=2, ensure_ascii=False) + "\n"
+def json_text(result: Any) -> str:
+    return json.dumps(as_json(result), indent=2, ensure_ascii=False) + "\n"
 
 
 # -- text -----------------------------------------------------------------------------------------
