@@ -177,11 +177,11 @@ BROKEN = [
 ]
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     rng = random.Random(19)  # issue 19
     for name, metrics in (("acme-analytics", ACME), ("fixly-marketplace", FIXLY), ("pulse-fitness", PULSE)):
-        write(HERE / f"{name}.csv", rows_for(metrics, rng))
-    write(HERE / "broken" / "warehouse-export.csv", BROKEN)
+        write(out / f"{name}.csv", rows_for(metrics, rng))
+    write(out / "broken" / "warehouse-export.csv", BROKEN)
 
 
 if __name__ == "__main__":
