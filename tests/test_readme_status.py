@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -41,7 +40,7 @@ def test_the_section_comes_before_continuous_integration():
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="runs the README's command in bash, as a reader would")
-def test_the_pasted_status_output_is_what_the_command_prints():
+def test_the_pasted_status_output_is_what_the_command_prints(tmp_path):
     commands = [b for b in blocks("sh") if b.startswith("metricspec status ")]
     assert len(commands) == 1, "one status command, followed by its output"
     command = commands[0]
@@ -50,10 +49,14 @@ def test_the_pasted_status_output_is_what_the_command_prints():
     assert shown.startswith("\n```text\n"), "the output follows the command"
     expected = shown.split("```text\n", 1)[1].split("```\n", 1)[0]
 
-    # The command as written, found on PATH as an installed `metricspec` is; no source or colour
-    # from the caller's environment.
+    # The command as written, `metricspec` on PATH as an installed one is (this interpreter's, so
+    # the code under test); no source or colour from the caller's environment.
+    command_file = tmp_path / "bin" / "metricspec"
+    command_file.parent.mkdir()
+    command_file.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m metricspec "$@"\n', encoding="utf-8")
+    command_file.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k != "METRICSPEC_ACTUALS_URL"}
-    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1",
+    env.update(PATH=f"{command_file.parent}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1",
                PYTHONIOENCODING="utf-8")
     result = subprocess.run(["bash", "-e", "-c", command], cwd=PROJECT, env=env, capture_output=True,
                             text=True, encoding="utf-8", timeout=300)
