@@ -470,7 +470,9 @@ def write_actuals_store(folder: Path, days: int = 365, segments: int = 10) -> in
     def walk(node) -> None:
         if isinstance(node, dict):
             if "kind" in node and "id" in node and "name" in node:
-                metrics.append((node["id"], (node.get("segments") or ["region"])[0]))
+                target = node.get("target") or {}
+                metrics.append((node["id"], (node.get("segments") or ["region"])[0], target.get("baseline"),
+                                target.get("value")))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -491,15 +493,20 @@ def write_actuals_store(folder: Path, days: int = 365, segments: int = 10) -> in
     conn.execute(CREATE_META)
     conn.execute("INSERT INTO metricspec_meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
     count = 0
-    for index, (mid, dimension) in enumerate(sorted(metrics)):
+    for index, (mid, dimension, baseline, value) in enumerate(sorted(metrics, key=lambda m: m[0])):
+        # Values near the target's line, at a pace that differs by metric (ahead, on track,
+        # behind, backwards), so statuses and findings are as varied as a real workspace's.
+        base = float(baseline) if isinstance(baseline, (int, float)) else 100.0 + index % 37
+        goal = float(value) if isinstance(value, (int, float)) else base * 1.2
+        pace = (1.2, 1.0, 0.8, 0.5, -0.2)[index % 5] * (goal - base) / (2 * days)
+        noise = abs(goal - base or base) * 0.004
+        overall = [base + pace * d + noise * ((d * 7919 + index) % 13 - 6) for d in range(days)]
         # Overall first ('' sorts first), then each segment: the key's order, so every insert appends.
         keys = [""] + sorted(f"{dimension}=s{n:02d}" for n in range(segments))
         for k, segment in enumerate(keys):
             share = 1.0 if not segment else 0.05 + 0.01 * k
-            base = 100.0 + index % 37
             conn.executemany("INSERT INTO actuals (metric, at, value, segment) VALUES (?, ?, ?, ?)",
-                             ((mid, at, round(share * (base + 0.2 * d + (d * 7919 % 13) * 0.5), 3), segment)
-                              for d, at in enumerate(dates)))
+                             ((mid, at, round(share * overall[d], 3), segment) for d, at in enumerate(dates)))
             count += len(dates)
     conn.execute("COMMIT")
     conn.close()

@@ -190,9 +190,10 @@ def compute(request: StatusRequest, version: str, detail: bool = False) -> Statu
     reported = [item for item in workspace.metrics if item.doc.reported and infos.get(item.id) is not None
                 and infos[item.id].active]
     # A metric's partners are read too, named or not: demotion and A003 judge their series.
-    wanted = list(dict.fromkeys(
-        [item.id for item in reported]
-        + [pid for item in reported for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]))
+    # (Found once per metric: each search scans every metric of the workspace.)
+    partner_ids = {item.id: [pid for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]
+                   for item in reported}
+    wanted = list(dict.fromkeys([item.id for item in reported] + [pid for ids in partner_ids.values() for pid in ids]))
     readings = Readings()
     labels: dict = {}
     used: list = []
@@ -224,7 +225,7 @@ def compute(request: StatusRequest, version: str, detail: bool = False) -> Statu
     statuses: list = []  # (node id, status)
     for item in reported:
         info = infos[item.id]
-        partners = {pid: (infos[pid], series(pid)) for pid in a_status.demotion_partners(info, infos) if pid in infos}
+        partners = {pid: (infos[pid], series(pid)) for pid in partner_ids[item.id]}
         judgement = None
         if info.target is not None:
             judgement = a_status.judge(info, series(item.id), today, thresholds, partners)
