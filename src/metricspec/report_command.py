@@ -46,7 +46,7 @@ def _diff(base: str, request: StatusRequest) -> dict:
     from metricspec import config as config_module
     from metricspec import diff
     from metricspec.diff.codes import DiffUsageError, configured, selected
-    from metricspec.diff.gitcli import GitError, refuse_option
+    from metricspec.diff.gitcli import PREFIX, GitError, refuse_option
     from metricspec.diff.report import as_json
 
     try:
@@ -58,7 +58,7 @@ def _diff(base: str, request: StatusRequest) -> dict:
         codes = selected(settings, SimpleNamespace(select=None, extend_select=[], ignore=[], extend_ignore=[]))
         result = diff.run(base, None, list(request.paths), os.getcwd(), settings)
     except (DiffUsageError, GitError, config_module.ConfigError) as exc:
-        raise CommandError(f"--base {base}: {exc}") from None
+        raise CommandError(f"--base {base}: {str(exc).removeprefix(PREFIX)}") from None
     result.changes = configured(result.changes, settings, codes)
     return as_json(result)
 
