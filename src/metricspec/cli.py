@@ -566,7 +566,7 @@ def _status_run(given: dict, command: str, base: Optional[str] = None):
 @app.command()
 def report(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).")] = None,
-    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically); required.")] = ...,
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically).")] = ...,
     base: Annotated[Optional[str], typer.Option("--base", help="Also show what moved since this git revision (metricspec diff BASE).")] = None,
     fail_on: Annotated[Optional[StatusFailOn], typer.Option("--fail-on", help="Exit 1 when a metric's status is this or worse (at-risk < off-track < missed).")] = None,
     segment: Annotated[Optional[str], typer.Option("--segment", help="Judge segment rows: DIM=VALUE, or DIM for a row per value.")] = None,
