@@ -209,7 +209,11 @@ def main() -> int:
     parser.add_argument("--no-yamllint", action="store_true", help="skip the yamllint comparisons")
     parser.add_argument("--no-install", action="store_true", help="never pip install yamllint")
     parser.add_argument("--json", default=str(HERE / "results" / "latest.json"), help="where to write the results")
+    parser.add_argument("--actuals", action="store_true",
+                        help="only status and report over 1,000 metrics with a year of actuals (issue 20)")
     args = parser.parse_args()
+    if args.actuals:
+        return run_actuals(args)
     if args.quick:
         args.sizes, args.single, args.reps, args.big_reps = "1,100,1000", 1_000, 3, 1
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
@@ -443,6 +447,130 @@ def table(results: dict) -> str:
     for name, ratio in results["ratios"].items():
         lines.append(f"| {name} | {ratio['value']:g} | {ratio['target']} | {'yes' if ratio['met'] else 'NO'} |")
     return "\n".join(lines)
+
+
+# -- status and report over a year of actuals (ACTUALS.md, "Performance"; issue 20) ----------------
+
+ACTUALS_TODAY = "2026-12-01"  # the generated targets run from 2026-07-01: five months of span
+
+
+def write_actuals_store(folder: Path, days: int = 365, segments: int = 10) -> int:
+    """The embedded store of `folder`'s workspace: every metric a year of daily overall values and
+    `segments` segment values a day, of its first declared dimension (`region`, undeclared, for a
+    metric declaring none: A008's work). One transaction, rows in key order. Returns the rows."""
+    import datetime as dt
+    import sqlite3
+
+    import yaml
+
+    from metricspec.actuals.store import CREATE_ACTUALS, CREATE_META, SCHEMA_VERSION
+
+    metrics = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if "kind" in node and "id" in node and "name" in node:
+                target = node.get("target") or {}
+                metrics.append((node["id"], (node.get("segments") or ["region"])[0], target.get("baseline"),
+                                target.get("value")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted(folder.rglob("*.metrics.yaml")):
+        walk(yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    today = dt.date.fromisoformat(ACTUALS_TODAY)
+    dates = [(today - dt.timedelta(days=days - 1 - d)).isoformat() for d in range(days)]
+    db = folder / "metricspec.db"
+    db.unlink(missing_ok=True)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    conn.execute(CREATE_ACTUALS)
+    conn.execute(CREATE_META)
+    conn.execute("INSERT INTO metricspec_meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    count = 0
+    for index, (mid, dimension, baseline, value) in enumerate(sorted(metrics, key=lambda m: m[0])):
+        # Values near the target's line, at a pace that differs by metric (ahead, on track,
+        # behind, backwards), so statuses and findings are as varied as a real workspace's.
+        base = float(baseline) if isinstance(baseline, (int, float)) else 100.0 + index % 37
+        goal = float(value) if isinstance(value, (int, float)) else base * 1.2
+        pace = (1.2, 1.0, 0.8, 0.5, -0.2)[index % 5] * (goal - base) / (2 * days)
+        noise = abs(goal - base or base) * 0.004
+        overall = [base + pace * d + noise * ((d * 7919 + index) % 13 - 6) for d in range(days)]
+        # Overall first ('' sorts first), then each segment: the key's order, so every insert appends.
+        keys = [""] + sorted(f"{dimension}=s{n:02d}" for n in range(segments))
+        for k, segment in enumerate(keys):
+            share = 1.0 if not segment else 0.05 + 0.01 * k
+            conn.executemany("INSERT INTO actuals (metric, at, value, segment) VALUES (?, ?, ?, ?)",
+                             ((mid, at, round(share * overall[d], 3), segment) for d, at in enumerate(dates)))
+            count += len(dates)
+    conn.execute("COMMIT")
+    conn.close()
+    return count
+
+
+def measure_actuals(metricspec: str, work: Path, reps: int) -> dict:
+    """`metricspec status` and `metricspec report` over 1,000 generated metrics (100 files) with
+    a year of daily actuals in 10 segments in the embedded store, spec loading included (the
+    targets: 3 s and 5 s, the page under 5 MB). Self-contained: its own workspace and store."""
+    folder = work / "actuals-1000"
+    if not (folder / "metricspec.db").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_workspace(str(folder), 100)
+        started = time.perf_counter()
+        rows = write_actuals_store(folder)
+        print(f"stored {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
+    status = [metricspec, "status", ".", "--today", ACTUALS_TODAY, "--format", "json", "--output", str(work / "status.json")]
+    report = [metricspec, "report", ".", "--today", ACTUALS_TODAY, "--output", str(work / "report.html")]
+    measured = measure_together([("metricspec status, 1,000 metrics", status, str(folder), False, reps),
+                                 ("metricspec report, 1,000 metrics", report, str(folder), False, reps)])
+    import sqlite3
+
+    with sqlite3.connect(folder / "metricspec.db") as conn:
+        rows = conn.execute("SELECT COUNT(*) FROM actuals").fetchone()[0]
+    return {"metrics": 1000, "rows": rows, "status": measured[0], "report": measured[1],
+            "report_bytes": (work / "report.html").stat().st_size}
+
+
+def run_actuals(args) -> int:
+    """`--actuals`: generate (or reuse, under --workdir), measure, print, write results/actuals.json."""
+    metricspec = str(BIN / "metricspec") if (BIN / "metricspec").exists() else shutil.which("metricspec")
+    if not metricspec:
+        raise SystemExit("metricspec is not installed in this environment: pip install -e .")
+    compile_bytecode()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="metricspec-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        entry = measure_actuals(metricspec, work, args.reps)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {machine()['nproc']} cores, Python {platform.python_version()}\n")
+    print(actuals_table(entry))
+    out = Path(args.json).with_name("actuals.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": machine(), "actuals": entry}, indent=2) + "\n")
+    print(f"\nwritten to {out}")
+    return 0
+
+
+def actuals_table(entry: dict) -> str:
+    """The measurement as rows of the results' command table, and its targets."""
+    status, report = entry["status"]["median"], entry["report"]["median"]
+    size = entry["report_bytes"] / 1e6
+    return "\n".join([
+        "| command | median (s) |", "| --- | ---: |",
+        f"| metricspec status, {entry['metrics']:,} metrics, {entry['rows']:,} stored rows | {status:.3f} |",
+        f"| metricspec report, the same ({size:.2f} MB page) | {report:.3f} |",
+        "", "| target | value | wanted | met |", "| --- | ---: | --- | --- |",
+        f"| status, 1,000 metrics (s) | {status:.2f} | < 3 | {'yes' if status < 3 else 'NO'} |",
+        f"| report, 1,000 metrics (s) | {report:.2f} | < 5 | {'yes' if report < 5 else 'NO'} |",
+        f"| report page (MB) | {size:.2f} | < 5 | {'yes' if size < 5 else 'NO'} |",
+    ])
 
 
 if __name__ == "__main__":

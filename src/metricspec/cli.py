@@ -507,39 +507,79 @@ def status(
     extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the A codes not listed.")] = None,
     exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the statuses and findings.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="On stderr: the config used; per source (masked), the metrics it serves, the queries run and the rows read.")] = False,
     config: _ConfigOption = None,
     source: _SourceOption = None,
     today: _TodayOption = None,
 ) -> None:
     """Whether each active metric's target is on track, from its actuals."""
-    from metricspec import __version__ as version
-    from metricspec.actuals_command import CommandError
-    from metricspec.status_command import StatusRequest, compute
     from metricspec.status_views import render
 
-    if segment is not None and (not segment.partition("=")[0] or segment.endswith("=")):
-        raise _fail(f"--segment takes DIM or DIM=VALUE, not '{segment}'")
-    request = StatusRequest(paths=list(paths or []), today=_today(today), source=source, config=config,
-                            segment=segment, fail_on=fail_on.value if fail_on else None, select=select,
-                            extend_select=extend_select or [], ignore=ignore or [], extend_ignore=extend_ignore or [],
-                            exclude=exclude or [])
-    try:
-        result = compute(request, version)
-    except CommandError as exc:
-        raise _fail(str(exc), exc.code) from None
+    result = _status_run(locals(), "status")
     if output is not None:
+        from metricspec.actuals_command import CommandError
         from metricspec.fileio import WriteError, refuse_an_input, write_atomic
 
-        inputs = [("a spec", doc["path"]) for doc in result.report["documents"]]
-        if config is not None:
-            inputs.append(("the config", config))
-        inputs += [("the actuals source", label) for label in result.labels]
         try:
-            refuse_an_input("--output", output, inputs)
+            refuse_an_input("--output", output, result.inputs())
             write_atomic(output, render(result.report, format.value, labels=result.labels, quiet=quiet))
-        except WriteError as exc:
+        except (WriteError, CommandError) as exc:
             raise _fail(str(exc)) from None
     else:
         _write_encodable(render(result.report, format.value, unicode=_stdout_is_unicode(), labels=result.labels,
                                 quiet=quiet))
     raise typer.Exit(result.exit_code)
+
+
+def _status_run(given: dict, command: str, base: Optional[str] = None):
+    """status's options (`given`, the command's parameters) run by `command`: status's result,
+    or report's page (written to `--output`); any error one line, its exit code."""
+    from metricspec import __version__ as version
+    from metricspec.actuals_command import CommandError
+    from metricspec.status_command import StatusRequest, compute, verbose_lines
+
+    segment, fail_on = given["segment"], given["fail_on"]
+    if segment is not None and (not segment.partition("=")[0] or segment.endswith("=")):
+        raise _fail(f"--segment takes DIM or DIM=VALUE, not '{segment}'")
+    request = StatusRequest(paths=list(given["paths"] or []), today=_today(given["today"]), source=given["source"],
+                            config=given["config"], segment=segment, fail_on=fail_on.value if fail_on else None,
+                            select=given["select"], extend_select=given["extend_select"] or [],
+                            ignore=given["ignore"] or [], extend_ignore=given["extend_ignore"] or [],
+                            exclude=given["exclude"] or [])
+    try:
+        if command == "status":
+            result = compute(request, version)
+        else:
+            from metricspec.report_command import build, write
+
+            built = build(request, version, base)
+            result = built.result
+            write(given["output"], built)
+    except CommandError as exc:
+        raise _fail(str(exc), exc.code) from None
+    if given["verbose"]:
+        for line in verbose_lines(result):
+            sys.stderr.write(escape_controls(line) + "\n")
+    return result
+
+
+@app.command()
+def report(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: the config's include, else the current directory).")] = None,
+    output: Annotated[Path, typer.Option("--output", help="The HTML file to write (atomically).")] = ...,
+    base: Annotated[Optional[str], typer.Option("--base", help="Also show what moved since this git revision (metricspec diff BASE).")] = None,
+    fail_on: Annotated[Optional[StatusFailOn], typer.Option("--fail-on", help="Exit 1 when a metric's status is this or worse (at-risk < off-track < missed).")] = None,
+    segment: Annotated[Optional[str], typer.Option("--segment", help="Judge segment rows: DIM=VALUE, or DIM for a row per value.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names to list; ALL for every one.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="A codes, prefixes or names not to list.")] = None,
+    extend_select: Annotated[Optional[list[str]], typer.Option(help="Add to the listed A codes.")] = None,
+    extend_ignore: Annotated[Optional[list[str]], typer.Option(help="Add to the A codes not listed.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths not to walk (adds to the config's exclude).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="As status's; the report prints nothing but errors anyway.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="On stderr: the config used; per source (masked), the metrics it serves, the queries run and the rows read.")] = False,
+    config: _ConfigOption = None,
+    source: _SourceOption = None,
+    today: _TodayOption = None,
+) -> None:
+    """One self-contained HTML page for a review: hierarchy, charts, statuses and findings."""
+    raise typer.Exit(_status_run(locals(), "report", base).exit_code)

@@ -54,6 +54,20 @@ class StatusResult:
     fail_on: Optional[str]
     headers: list = field(default_factory=list)  # per document: its DocItem's header fields
     labels: list = field(default_factory=list)  # the sources read, masked
+    # With `detail`: beside each of report["metrics"] (same order), what the HTML page draws and
+    # the JSON report does not carry (render.py's optional keys); and lint's run of the same load.
+    details: list = field(default_factory=list)
+    lint: object = None  # api.Report, its rules run (the config's selection)
+    # What `--verbose` says: the config read, and per source the metrics it serves and its work.
+    config: Optional[Path] = None
+    specs: list = field(default_factory=list)  # every spec file read, context files included
+    sources: list = field(default_factory=list)  # [{"label", "files", "metrics", "queries", "rows_read"}]
+
+    def inputs(self) -> list:
+        """(role, path) of every file the run read, for the `--output` guard (fileio)."""
+        found = [("a spec", path) for path in self.specs]
+        found += [("the config", self.config)] if self.config is not None else []
+        return found + [("the actuals source", path) for used in self.sources for path in used["files"]]
 
     @property
     def exit_code(self) -> int:
@@ -134,13 +148,29 @@ def _open(key: tuple, settings):
         raise CommandError(f"{settings.source or 'the configuration'}: [tool.metricspec.actuals] {exc}") from None
     try:
         if place.csv:
-            return CsvSource(list(place.csv), place.label, timeout)
-        return SQLiteSource.open(place.path, place.label, layout, timeout)
+            return CsvSource(list(place.csv), place.label, timeout), list(place.csv)
+        return SQLiteSource.open(place.path, place.label, layout, timeout), [place.path]
     except (store.StoreError, SourceError) as exc:
         raise CommandError(str(exc)) from None
 
 
-def compute(request: StatusRequest, version: str) -> StatusResult:
+def _load(paths, settings, today: dt.date, rules: bool):
+    """The workspace as status reads it; with `rules`, lint's own run (the config's rule
+    selection) in the same load, so the report reads the specs once."""
+    if not rules:
+        return load_workspace(paths, settings, today)
+    from metricspec import api
+    from metricspec.discovery import PathNotFound
+
+    try:
+        return api.lint(api.LintOptions(paths=list(paths), config=settings, today=today, skip_unrecognized=True))
+    except PathNotFound as exc:
+        raise CommandError(f"no such file or directory: {exc}") from None
+
+
+def compute(request: StatusRequest, version: str, detail: bool = False) -> StatusResult:
+    """Status's JSON report; with `detail` (the HTML report), also each metric's page data
+    and lint's findings (StatusResult.details, .lint), the JSON left exactly as documented."""
     from metricspec.actuals import findings as a_findings
     from metricspec.actuals import report as a_report
     from metricspec.actuals import status as a_status
@@ -153,20 +183,22 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
     today = request.today or dt.date.today()
     thresholds = _thresholds(settings)
     fail_on = request.fail_on or settings.status.fail_on
-    lint_report = load_workspace(request.paths, settings, today)
+    lint_report = _load(request.paths, settings, today, detail)
     workspace = lint_report.workspace
     infos = metric_infos(workspace)
     related = related_ids(workspace)
     reported = [item for item in workspace.metrics if item.doc.reported and infos.get(item.id) is not None
                 and infos[item.id].active]
     # A metric's partners are read too, named or not: demotion and A003 judge their series.
-    wanted = list(dict.fromkeys(
-        [item.id for item in reported]
-        + [pid for item in reported for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]))
+    # (Found once per metric: each search scans every metric of the workspace.)
+    partner_ids = {item.id: [pid for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]
+                   for item in reported}
+    wanted = list(dict.fromkeys([item.id for item in reported] + [pid for ids in partner_ids.values() for pid in ids]))
     readings = Readings()
     labels: dict = {}
+    used: list = []
     for key, ids in _sources(settings, request.source, wanted).items():
-        source = _open(key, settings)
+        source, files = _open(key, settings)
         try:
             part = source.read(
                 [request_for(infos[mid], [infos[r] for r in related.get(mid, ()) if r in infos]) for mid in ids],
@@ -175,6 +207,8 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
             raise CommandError(str(exc)) from None
         finally:
             source.close()
+        used.append({"label": source.label, "files": files, "metrics": list(ids), "queries": source.queries,
+                     "rows_read": source.rows_read})
         for mid in ids:
             labels[mid] = source.label
         readings.series.update(part.series)
@@ -187,10 +221,11 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
 
     found: list = []  # (AFinding, item or None)
     metrics: list = []
+    details: list = []
     statuses: list = []  # (node id, status)
     for item in reported:
         info = infos[item.id]
-        partners = {pid: (infos[pid], series(pid)) for pid in a_status.demotion_partners(info, infos) if pid in infos}
+        partners = {pid: (infos[pid], series(pid)) for pid in partner_ids[item.id]}
         judgement = None
         if info.target is not None:
             judgement = a_status.judge(info, series(item.id), today, thresholds, partners)
@@ -201,6 +236,9 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
         for segment, judged in _judged(info, judgement, request.segment, readings, series(item.id), today, thresholds):
             entry = _metric_entry(info, judged, item, labels.get(item.id), segment)
             metrics.append(entry)
+            if detail:
+                own = series(item.id) if segment is None else readings.segment_series.get((item.id, segment), ())
+                details.append(_detail(item, info, tuple(own), readings.spans.get(item.id, ())))
             statuses.append((item.node.id, judged.status))
     for issues in readings.issues:
         found += [(f, None) for f in a_findings.source_findings(
@@ -221,7 +259,43 @@ def compute(request: StatusRequest, version: str) -> StatusResult:
     diagnostics.sort(key=lambda d: (d["path"], d["line"] or 0, d["column"] or 0, d["code"]))
     report = a_report.build(version=version, today=today, segment=request.segment, documents=documents,
                             nodes=nodes, metrics=metrics, diagnostics=diagnostics)
-    return StatusResult(report, fail_on, labels=list(dict.fromkeys(labels.values())))
+    return StatusResult(report, fail_on, labels=list(dict.fromkeys(labels.values())), details=details,
+                        lint=lint_report if detail else None, config=settings.source, sources=used,
+                        specs=[doc.display_path for doc in workspace.docs])
+
+
+DEFINITION_FIELDS = ("description", "kind", "category", "window", "aggregation", "formula", "numerator",
+                     "denominator", "event", "decision", "source")
+
+
+def _detail(item, info, points: tuple, spans) -> dict:
+    """A row's page data beside its JSON entry (render.py's docstring): its series since S (the
+    overall one, or the segment's for a `--segment` row), the metric's definition, each declared
+    segment's value at the latest actual, its partners."""
+    since = info.target.since if info.target is not None else None
+    start = since or (points[0].at if points else None)
+    definition = {key: getattr(item.model, key, None) for key in DEFINITION_FIELDS}
+    definition["owner"] = item.owner
+    return {
+        "series": [{"at": p.at.isoformat(), "value": p.value} for p in points if start is None or p.at >= start],
+        "definition": {k: (str(v) if isinstance(v, dt.date) else v) for k, v in definition.items()},
+        "segments": [{"segment": s.segment, "latest": {"at": s.end_at, "value": s.end}}
+                     for s in sorted(spans, key=lambda s: s.segment) if s.end is not None],
+        "pairs_with": list(info.pairs_with), "guardrails": list(info.guardrails),
+    }
+
+
+def verbose_lines(result: StatusResult) -> list:
+    """What `--verbose` says on stderr: the config used, and per source (masked) the metrics it
+    serves, the queries it ran and the rows it read."""
+    lines = [f"using the config {result.config}" if result.config is not None
+             else f"no config file found from {Path.cwd()} upwards: the defaults"]
+    for used in result.sources:
+        shown = ", ".join(used["metrics"][:10]) + (f" and {len(used['metrics']) - 10} more" if len(used["metrics"]) > 10 else "")
+        lines.append(f"source {used['label']}: {len(used['metrics'])} metric{'s' if len(used['metrics']) != 1 else ''} "
+                     f"({shown}); {used['queries']} quer{'ies' if used['queries'] != 1 else 'y'}, "
+                     f"{used['rows_read']} row{'s' if used['rows_read'] != 1 else ''} read")
+    return lines
 
 
 def _judged(info, judgement, segment: Optional[str], readings, overall: tuple, today, thresholds):

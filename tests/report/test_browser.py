@@ -1,15 +1,18 @@
 """The report in a real browser (ACTUALS.md, "Tested in a real browser"): headless Chromium opens
-the page from `file://` with networking off; nothing else is requested, nothing logs an error,
-every chart's marks lie inside its box, and the malicious title reads as text. A full-page
+the page `metricspec report` wrote for the bundled examples and their actuals (a node titled
+with a script, to show it reads as text) from `file://` with networking off; nothing else is
+requested, nothing logs an error, every chart's marks lie inside its box. A full-page
 screenshot is kept in tests/artifacts/ (ignored by git) for a person to look at."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from .conftest import MALICIOUS, render
+from .conftest import MALICIOUS
+from .examples_data import EXAMPLES, TODAY, write_csv
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -27,41 +30,64 @@ MARKS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
 })"""
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
-def test_report_in_headless_chromium(tmp_path, status_json, lint_json):
+def open_in_chromium(page_file: Path, screenshot: Path, clip_height=None) -> dict:
+    """What Chromium shows of `page_file` opened from file:// offline: requests, errors, dialogs,
+    scripts, the charts' marks, the malicious title's matches; the page saved as `screenshot`."""
     from playwright.sync_api import sync_playwright
 
-    page_file = tmp_path / "report.html"
-    page_file.write_text(render(status_json, lint_json), encoding="utf-8")
     url = page_file.as_uri()
-    requests, errors, dialogs = [], [], []
+    seen: dict = {"url": url, "requests": [], "errors": [], "dialogs": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
             page = context.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.on("request", lambda request: seen["requests"].append(request.url))
+            page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+            page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+            page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
             page.goto(url, wait_until="load")
             page.wait_for_load_state("networkidle")
-
-            charts = page.evaluate(MARKS)
+            seen["charts"] = page.evaluate(MARKS)
             title_shown = page.get_by_text(MALICIOUS, exact=True)
-            title_count, title_visible = title_shown.count(), title_shown.first.is_visible()
-            scripts = page.locator("script").count()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+            seen["title"] = (title_shown.count(), title_shown.count() > 0 and title_shown.first.is_visible())
+            seen["scripts"] = page.locator("script").count()
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if clip_height:
+                page.screenshot(path=str(screenshot), clip={"x": 0, "y": 0, "width": 1200, "height": clip_height},
+                                full_page=True)
+            else:
+                page.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
+    return seen
 
-    assert requests == [url]
-    assert errors == []
-    assert dialogs == [] and scripts == 0
-    assert (title_count, title_visible) == (1, True)
-    with_target = [m for m in status_json["metrics"] if m["target"]]
-    assert len(charts) == len(with_target)
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
+def test_report_in_headless_chromium(run, tmp_path):
+    for path in EXAMPLES:  # the bundled examples, a node of one titled with a script
+        text = path.read_text(encoding="utf-8")
+        if path.name.startswith("acme"):
+            text = text.replace("title: Grow enterprise ARR from $12M to $14.4M (+20%) by the end of 2027",
+                                f"title: {json.dumps(MALICIOUS)}", 1)
+            assert MALICIOUS in text
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    write_csv(tmp_path / "actuals.csv")
+    result = run("report", *(p.name for p in EXAMPLES), "--source", "actuals.csv", "--today", TODAY.isoformat(),
+                 "--output", "report.html")
+    assert (result.exit_code, result.stderr) == (0, "")
+    status = json.loads(run("status", *(p.name for p in EXAMPLES), "--source", "actuals.csv", "--today",
+                            TODAY.isoformat(), "--format", "json").stdout)
+
+    seen = open_in_chromium(tmp_path / "report.html", ARTIFACTS / "report.png")
+
+    assert seen["requests"] == [seen["url"]]
+    assert seen["errors"] == []
+    assert seen["dialogs"] == [] and seen["scripts"] == 0
+    assert seen["title"] == (1, True)
+    charts = seen["charts"]
+    with_target = [m for m in status["metrics"] if m["target"]]
+    assert len(with_target) > 20 and len(charts) == len(with_target)
     for chart in charts:
         left, top, right, bottom = chart["box"]
         assert right - left > 100 and bottom - top > 40, chart["label"]

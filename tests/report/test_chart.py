@@ -121,11 +121,17 @@ def test_path_data_for_given_points():
     assert frame.x(D(2026, 1, 1)) == LEFT and frame.x(D(2026, 1, 11)) == WIDTH - RIGHT
     assert frame.y(0) == HEIGHT - BOTTOM and frame.y(100) == TOP
     assert path_data(frame, [(D(2026, 1, 1), 0.0), (D(2026, 1, 6), 50.0), (D(2026, 1, 11), 100.0)]) == \
-        "M64.0 232.0 L344.0 136.0 L624.0 40.0"
+        "M64 232 L344 136 L624 40"
 
 
 def _numbers(svg: str, attribute: str) -> list:
     return [float(x) for x in re.findall(rf' {attribute}="(-?[\d.]+)"', svg)]
+
+
+def dots(svg: str) -> list:
+    """The points drawn: (x, y) of each zero-length, round-capped segment of the points path."""
+    found = re.search(r'<path class="points" d="([^"]*)"', svg)
+    return [(float(x), float(y)) for x, y in re.findall(r"M(-?[\d.]+) (-?[\d.]+)h0", found.group(1))] if found else []
 
 
 TRAJECTORY = Chart(
@@ -142,10 +148,11 @@ def test_a_trajectory_chart_has_every_mark():
     assert svg.startswith('<svg class="chart" viewBox="0 0 640 260"') and 'role="img"' in svg
     assert 'aria-label="Weekly active report builders: …"' in svg
     # (S, B) at the left edge, (D, V) at the right: the domain runs from S to D, 1200 to 1800.
-    assert '<path class="trajectory" d="M64.0 232.0 L624.0 40.0"' in svg and 'stroke-dasharray="6 4"' in svg
-    assert re.search(r'<path class="forecast" d="M[\d.]+ [\d.]+ L624.0 [\d.]+" [^>]*stroke-dasharray="2 3"', svg)
-    assert svg.count("<circle ") == 22 and '<path class="actuals" d="M' in svg
-    assert '<line class="rule deadline" x1="624.0"' in svg and ">deadline 2027-06-30</text>" in svg
+    assert '<path class="trajectory" d="M64 232 L624 40"' in svg and 'stroke-dasharray="6 4"' in svg
+    assert re.search(r'<path class="forecast" d="M[\d.]+ [\d.]+ L624 [\d.]+" [^>]*stroke-dasharray="2 3"', svg)
+    assert len(dots(svg)) == 22 and '<path class="actuals" d="M' in svg
+    assert 'stroke-width="6" stroke-linecap="round"' in svg  # each dot a circle of radius 3
+    assert '<line class="rule deadline" x1="624"' in svg and ">deadline 2027-06-30</text>" in svg
     assert ">today 2026-12-01</text>" in svg and 'class="rule today"' in svg
     assert [t for t in re.findall(r">([^<>]+)</text>", svg) if t[0].isdigit()][:7] == [
         "1,200", "1,300", "1,400", "1,500", "1,600", "1,700", "1,800"]
@@ -154,19 +161,24 @@ def test_a_trajectory_chart_has_every_mark():
 
 def test_more_than_forty_actuals_draw_forty_points():
     many = Chart(label="x", points=tuple(_daily(153)), unit="percent", today=D(2026, 12, 1))
-    assert render_svg(many).count("<circle ") == 40
+    assert len(dots(render_svg(many))) == 40
 
 
 def test_every_mark_is_inside_the_box():
     for drawn in (TRAJECTORY, MAINTAIN, Chart(label="x", points=tuple(_daily(153)), today=D(2027, 1, 1))):
         svg = render_svg(drawn)
-        xs = _numbers(svg, "cx") + _numbers(svg, "x1") + _numbers(svg, "x2") + _numbers(svg, "x")
-        ys = _numbers(svg, "cy") + _numbers(svg, "y1") + _numbers(svg, "y2") + _numbers(svg, "y")
+        xs = _numbers(svg, "x1") + _numbers(svg, "x2") + _numbers(svg, "x")
+        ys = _numbers(svg, "y1") + _numbers(svg, "y2") + _numbers(svg, "y")
         for d in re.findall(r' d="([^"]+)"', svg):
-            pairs = [float(n) for n in re.findall(r"-?[\d.]+", d)]
+            # Absolute moves and lines (M, L, "M x y" pairs); H, v and h0 are checked below.
+            pairs = [float(n) for n in re.findall(r"[ML](-?[\d.]+) (-?[\d.]+)", d) for n in n]
             xs += pairs[0::2]
             ys += pairs[1::2]
-        assert xs and all(LEFT - 8 <= x <= WIDTH for x in _numbers(svg, "cx") + _numbers(svg, "x1"))
+            xs += [float(n) for n in re.findall(r"H(-?[\d.]+)", d)]
+            ys += [float(y) + float(dy) for y, dy in re.findall(r" (-?[\d.]+)v(-?[\d.]+)", d)]
+        xs += [x + 3 for x, _ in dots(svg)] + [x - 3 for x, _ in dots(svg)]  # a dot's cap, radius 3
+        ys += [y + 3 for _, y in dots(svg)] + [y - 3 for _, y in dots(svg)]
+        assert xs and all(LEFT - 8 <= x <= WIDTH for x in _numbers(svg, "x1") + [x for x, _ in dots(svg)])
         assert all(0 <= x <= WIDTH for x in xs) and all(0 <= y <= HEIGHT for y in ys)
 
 
@@ -190,13 +202,13 @@ def test_a_maintain_target_is_a_band_to_the_edge_without_a_deadline():
 def test_a_chart_without_actuals_says_so():
     svg = render_svg(Chart(label="x", unit="percent", trajectory=((D(2026, 10, 1), 22.0), (D(2027, 6, 30), 35.0)),
                            deadline=D(2027, 6, 30), today=D(2026, 12, 1)))
-    assert "no actuals yet</text>" in svg and "<circle" not in svg and 'class="actuals"' not in svg
+    assert "no actuals yet</text>" in svg and dots(svg) == [] and 'class="actuals"' not in svg
 
 
 def test_rule_labels_stay_inside_the_box():
     svg = render_svg(TRAJECTORY)
     # The deadline sits at the right edge: its label ends left of the rule.
-    assert re.search(r'<text class="rule-label deadline" x="620.0" y="14" text-anchor="end"', svg)
+    assert re.search(r'<text class="rule-label deadline" x="620" y="14" text-anchor="end"', svg)
     assert re.search(r'<text class="rule-label today" x="[\d.]+" y="27" text-anchor="start"', svg)
 
 

@@ -17,6 +17,7 @@ from markupsafe import escape
 from metricspec.report.render import STATUSES, element_id
 
 from .conftest import HERE, MALICIOUS, TODAY, render
+from .test_chart import dots
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 REFERENCING = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "background", "data",
@@ -195,7 +196,7 @@ def test_a_table_beside_every_chart(html, status_json):
     assert figures["Pacing"] == "0.7583" and figures["Progress"] == "31.7%"
     assert figures["Forecast at the deadline"] == "1,663.42 (8 points)"
     assert figures["Forecast reaches the target on"] == "2027-10-14"
-    points = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td class=\"num\">([^<]+)</td></tr>", card)
+    points = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>([^<]+)</td></tr>", card)
     assert len(points) == len(status_json["metrics"][2]["series"]) == 21 and points[-1] == ("2026-11-30", "1,390")
 
 
@@ -207,8 +208,8 @@ def test_the_chart_says_its_numbers_in_a_sentence(html):
 
 def test_a_long_series_plots_forty_points(html):
     card = _card(html, "report-failure-rate")
-    assert card.count("<circle ") == 40 and card.count("<tr><td>2026-") == 40
-    assert "<tr><td>2026-11-30</td><td class=\"num\">3.1%</td></tr>" in card
+    assert len(dots(card)) == 40 and card.count("<tr><td>2026-") == 40
+    assert "<tr><td>2026-11-30</td><td>3.1%</td></tr>" in card
 
 
 def test_a_maintain_target_draws_its_band(html):
@@ -220,14 +221,14 @@ def test_a_maintain_target_draws_its_band(html):
 
 def test_a_metric_without_data(html):
     card = _card(html, "week-one-report-savers")
-    assert "no actuals yet" in card and "<circle" not in card and "○ no-data" in card
+    assert "no actuals yet" in card and dots(card) == [] and "○ no-data" in card
     assert '<path class="trajectory"' in card  # S and B are written: the trajectory is known
     assert '<td class="num">no data</td>' in card
 
 
 def test_an_unpaced_target_has_no_trajectory(html):
     card = _card(html, "report-sharing-rate")
-    assert '<path class="trajectory"' not in card and 'class="rule deadline"' not in card and "<circle" in card
+    assert '<path class="trajectory"' not in card and 'class="rule deadline"' not in card and dots(card)
 
 
 def test_a_card_shows_definition_segments_partners_and_findings(html):
@@ -323,7 +324,7 @@ def test_without_series_the_chart_plots_recent(status_json, lint_json):
     for metric in status["metrics"]:
         del metric["series"]
     html = render(status, lint_json)
-    assert _card(html, "report-failure-rate").count("<circle ") == 12
+    assert len(dots(_card(html, "report-failure-rate"))) == 12
 
 
 def test_lint_never_imports_jinja2():
@@ -347,5 +348,5 @@ def test_missing_keys_and_odd_values_render_without_a_traceback():
               # a node naming itself, and two naming each other, as parent: none of them is a top node
               "nodes": [{"id": "a", "parent": "a"}, {"id": "b", "parent": "c"}, {"id": "c", "parent": "b"}]}
     html = render_report(status, {"diagnostics": [{"code": None}]}, {"changes": [{}]}, version="0.1.0", today=TODAY, source=None)
-    assert html.count('<svg class="chart"') == 2 and html.count("<circle ") == 1  # only 2026-02-01 reads as a point
+    assert html.count('<svg class="chart"') == 2 and len(dots(html)) == 1  # only 2026-02-01 reads as a point
     assert render_report({}, {}, version="0.1.0", today=TODAY, source=None).count("<article") == 0

@@ -101,6 +101,7 @@ class SegmentSpan:
     start: Optional[float]
     end: Optional[float]
     rows: int = 0
+    end_at: Optional[str] = None  # the day of `end`, as the source wrote it (the report shows it)
 
 
 def masked_segment_decline(metric: MetricInfo, series: Sequence[Point], segments: Sequence[SegmentSpan],

@@ -174,7 +174,7 @@ class Source:
             spans.append((mid, _bind_day(request.start), S.isoformat(), tL.isoformat()))
         declared = {mid: r.metric.segments for mid, r in metrics.items()}
         sql, binds = self.builder.span_points(spans, day, declared)
-        for mid, seg, n, days, _, start_value, _, end_value in self.run(sql, binds, what=self.label):
+        for mid, seg, n, days, _, start_value, end_at, end_value in self.run(sql, binds, what=self.label):
             seg, n, days = str(seg), int(n or 0), int(days or 0)
             issues.add(issues.invalid, "repeat", n - days)
             dimension, equals, value = seg.partition("=")
@@ -184,7 +184,8 @@ class Source:
                 issues.add(issues.unknown_dimensions, (mid, dimension), n)
             else:
                 readings.spans.setdefault(mid, []).append(SegmentSpan(
-                    seg, self._number(start_value, issues), self._number(end_value, issues), n))
+                    seg, self._number(start_value, issues), self._number(end_value, issues), n,
+                    None if end_at is None else str(end_at)[:10]))
 
         uncounted = []
         for mid, count, bad_values, bad_dates in self.run(*self.builder.census(day), what=self.label):

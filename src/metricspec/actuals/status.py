@@ -332,7 +332,8 @@ def fit_forecast(
     towards = V is not None and (V - last.value) * slope > 0
     if towards and not met and direction != "maintain" and slope:
         crossing = math.ceil((V - intercept) / slope - 1e-9)
-        reaches = dt.date.fromordinal(max(last.at.toordinal() + 1, crossing))
+        if crossing <= dt.date.max.toordinal():  # a line that slow reaches V after year 9999: never
+            reaches = dt.date.fromordinal(max(last.at.toordinal() + 1, crossing))
     return Forecast(len(used), slope, at_by, reaches)
 
 
