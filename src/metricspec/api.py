@@ -71,11 +71,12 @@ def policy_for(options: LintOptions) -> Policy:
     # The command line is a layer on top of the config's (selection.layered_codes): its
     # --select starts afresh, as in ruff, so it can run a rule that the config ignores.
     selected = layered_codes(
-        [*(config.select if config.select is not None else ["ALL"]), *config.extend_select],
+        config.select if config.select is not None else ["ALL"],
         [*config.ignore, *config.extend_ignore],
         options.select,
         options.extend_select,
         [*options.ignore, *options.extend_ignore],
+        config_extend_select=config.extend_select,
     )
     severities = {}
     for selector, name in config.severity.items():
