@@ -163,7 +163,7 @@ def test_the_config_accepts_a_codes_everywhere_and_refuses_a_misspelt_one(projec
                  '[tool.metricspec.per-file-ignores]\n"legacy/*.yaml" = ["A"]\n')
     with pytest.raises(config_module.ConfigError) as caught:
         project(toml='ignore = ["A0005"]\n')
-    assert "tool.metricspec.ignore: unknown rule code or name 'A0005'" in str(caught.value)
+    assert "tool.metricspec.ignore: unknown rule code or name 'A0005'; did you mean 'A005'?" in str(caught.value)
 
 
 def test_lint_without_actuals_refuses_an_a_code_on_the_command_line(project, tmp_path):
