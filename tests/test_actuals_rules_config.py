@@ -157,6 +157,31 @@ def test_plain_lint_drops_config_selectors_naming_only_d_or_a_codes(project, tom
         assert selected == {c for c in all_rules() if c.startswith("E")} | (lint_codes - {"E"})
 
 
+@pytest.mark.parametrize("toml, lint_codes", [
+    ('select = ["A"]\n', {"E"}),  # names codes of lint --actuals: its lint rules narrow to E
+    ('select = ["D001"]\n', "all"),
+    ('select = ["T001", "A001"]\n', {"E", "T001"}),
+])
+def test_lint_with_actuals_selects_lint_rules_over_lint_and_a_codes(project, toml, lint_codes):
+    from metricspec.api import policy_for
+    from metricspec.rules import all_rules
+
+    selected = policy_for(LintOptions(config=project(toml=toml), actuals=True)).selected
+    if lint_codes == "all":
+        assert selected == set(all_rules())
+    else:
+        assert selected == {c for c in all_rules() if c.startswith("E")} | (lint_codes - {"E"})
+
+
+def test_with_actuals_lints_own_run_leaves_a_suppressions_to_actual_findings(project):
+    spec = SPEC.replace("      - id: weekly-report-builders", "      - id: weekly-report-builders  # metricspec: ignore[A002]", 1)
+    config = project(spec=spec)
+    report = lint(LintOptions(config=config, today=TODAY, actuals=True))
+    assert [d.code for d in report.diagnostics if d.code.startswith("M")] == []
+    found = actual_findings(report.workspace, config, TODAY, source="actuals.csv")
+    assert [(d.code, d.line) for d in found.diagnostics] == [("A001", 8), ("M001", 8)]
+
+
 def test_the_config_accepts_a_codes_everywhere_and_refuses_a_misspelt_one(project, tmp_path):
     project(toml='ignore = ["A005"]\nextend-select = ["stale-actuals"]\n'
                  '[tool.metricspec.severity]\nA002 = "error"\n'

@@ -38,6 +38,9 @@ class LintOptions:
     explain: bool = False
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
     progress: Optional[Callable[[int, int], None]] = None
+    # lint --actuals: the A codes are among the run's, so a config `select = ["A"]` narrows lint's
+    # rules too; their findings come from actuals/lint.py after the run, not from the engine.
+    actuals: bool = False
 
 
 @dataclass
@@ -77,7 +80,12 @@ def policy_for(options: LintOptions) -> Policy:
         options.extend_select,
         [*options.ignore, *options.extend_ignore],
         config_extend_select=config.extend_select,
+        actuals=options.actuals,
     )
+    if options.actuals:  # the engine runs lint's rules; actuals/lint.py judges the A codes
+        from metricspec.actuals.codes import A_RULES
+
+        selected -= set(A_RULES)
     severities = {}
     for selector, name in config.severity.items():
         for code in resolve_codes([selector]):

@@ -3,6 +3,7 @@
 lint_command calls it after its run, with the workspace the run resolved, and appends what it
 returns (ACTUALS.md, "Commands"; CLI.md for every lint option):
 
+    report = api.lint(LintOptions(..., actuals=True))   # lint's rules, selected over lint's and A codes
     from metricspec.actuals.lint import actual_findings
     found = actual_findings(report.workspace, settings, today=today, source=request.source,
                             select=request.select, extend_select=request.extend_select,
@@ -11,8 +12,9 @@ returns (ACTUALS.md, "Commands"; CLI.md for every lint option):
     report.suppressed += found.suppressed   # for --show-suppressed
 
 and checks `--select`/`--ignore` with `selection.check_selector(s, actuals=True)`. Lint's own
-run keeps `actuals=False` in its Policy: its M001 then never judges suppressions naming only A
-codes (their findings are not in that run); this function reports those M001s itself, so a
+run leaves the A codes out of its Policy (api.policy_for): its M001 then never judges
+suppressions naming only A codes (their findings are not in that run); this function reports
+those M001s itself, so a
 stale `# metricspec: ignore[A001]` is M001 exactly when lint runs with `--actuals`. A source
 error raises actuals_command.CommandError: one line, exit 2, and no report is written.
 
