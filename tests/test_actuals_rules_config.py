@@ -205,3 +205,28 @@ def test_lint_without_actuals_refuses_an_a_code_on_the_command_line(project, tmp
     project(toml='ignore = ["A001"]\n')
     result = CliRunner().invoke(app, ["status", "--source", "actuals.csv", "--today", "2026-12-01", "--format", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["diagnostics"] == []
+
+
+def test_the_diagnostics_are_status_json_objects_as_status_writes_them(project, tmp_path):
+    """status can take its diagnostics from actuals/lint.py too (and so honour severities,
+    per-file-ignores and suppressions): for the same input they are the objects it writes, but
+    that a CSV's path is relative to the working directory, as ACTUALS.md's report has paths, and
+    a finding ends where its id does."""
+    from typer.testing import CliRunner
+
+    from metricspec.cli import app
+
+    config = project(csv=A001.actuals + BAD_ROW)
+    result = CliRunner().invoke(app, ["status", "--source", "actuals.csv", "--today", "2026-12-01", "--format", "json"])
+    written = json.loads(result.stdout)["diagnostics"]
+    mine = [d.as_json() for d in _lint_actuals(config)[1].diagnostics]
+    assert [d["code"] for d in mine] == ["A009", "A001"]
+    assert mine[0]["path"] == "actuals.csv"
+    # lint's span ends where the id does (as every lint finding's): `weekly-report-builders`
+    assert (mine[1]["column"], mine[1]["end_column"]) == (13, 13 + len("weekly-report-builders"))
+    for entry in [*written, *mine]:
+        del entry["end_column"]  # status (this branch) ends a finding where it starts
+    for entry in written:  # and writes the CSV's path as it resolved it
+        if entry["path"] == str(tmp_path / "actuals.csv"):
+            entry["path"] = "actuals.csv"
+    assert mine == sorted(written, key=lambda d: (d["path"], d["line"] or 0, d["column"] or 0, d["code"]))
