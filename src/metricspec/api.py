@@ -38,6 +38,9 @@ class LintOptions:
     explain: bool = False
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
     progress: Optional[Callable[[int, int], None]] = None
+    # lint --actuals: the A codes are among the run's, so a config `select = ["A"]` narrows lint's
+    # rules too; their findings come from actuals/lint.py after the run, not from the engine.
+    actuals: bool = False
 
 
 @dataclass
@@ -71,12 +74,18 @@ def policy_for(options: LintOptions) -> Policy:
     # The command line is a layer on top of the config's (selection.layered_codes): its
     # --select starts afresh, as in ruff, so it can run a rule that the config ignores.
     selected = layered_codes(
-        [*(config.select if config.select is not None else ["ALL"]), *config.extend_select],
+        config.select if config.select is not None else ["ALL"],
         [*config.ignore, *config.extend_ignore],
         options.select,
         options.extend_select,
         [*options.ignore, *options.extend_ignore],
+        config_extend_select=config.extend_select,
+        actuals=options.actuals,
     )
+    if options.actuals:  # the engine runs lint's rules; actuals/lint.py judges the A codes
+        from metricspec.actuals.codes import A_RULES
+
+        selected -= set(A_RULES)
     severities = {}
     for selector, name in config.severity.items():
         for code in resolve_codes([selector]):

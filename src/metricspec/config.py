@@ -369,7 +369,7 @@ def _check_codes(config: Config, path: Path, prefix: str) -> None:
     for key, selectors in lists.items():
         for selector in selectors:
             try:
-                check_selector(selector)
+                check_selector(selector, actuals=True)  # an A code: status and lint --actuals read it
             except SelectorError as exc:
                 from metricspec.diff.codes import names_a_code
 
@@ -390,10 +390,14 @@ def did_you_mean(word: str, candidates) -> str:
 
 
 def rule_suggestion(selector: str) -> str:
-    """The "did you mean" for an unknown rule code or name: the closest code or name."""
+    """The "did you mean" for an unknown rule code or name: the closest code or name; none for
+    a selector that names an A code (lint without --actuals says so itself)."""
+    from metricspec.actuals.codes import actual_codes, names_a_code
     from metricspec.rules import all_rules
 
-    rules = all_rules().values()
+    if names_a_code(selector) and selector.strip().upper() != "ALL":
+        return ""
+    rules = [*all_rules().values(), *actual_codes().values()]  # `A0002` meant A002
     if selector[:1].isupper() or selector[:1].isdigit() or len(selector) <= 4:
         return did_you_mean(selector.upper(), [rule.code for rule in rules])
     return did_you_mean(selector.lower(), [rule.name for rule in rules])

@@ -23,10 +23,12 @@ def _console(buffer: io.StringIO, color: bool, width: int):
 
 
 def documented() -> dict[str, Rule]:
-    """Every rule, then every D code `metricspec diff` reports (diff/pages.py: lint never runs them)."""
+    """Every rule, then every D code `metricspec diff` reports (diff/pages.py: lint never runs them),
+    then every A code `status` reports (actuals/codes.py: lint runs them only with `--actuals`)."""
+    from metricspec.actuals.codes import actual_codes
     from metricspec.diff.pages import diff_codes
 
-    return {**all_rules(), **diff_codes()}
+    return {**all_rules(), **diff_codes(), **actual_codes()}
 
 
 def rules_table(format: str = "text", color: bool = False) -> str:
@@ -68,6 +70,8 @@ def rule_markdown(rule: Rule) -> str:
         f"### Why it matters\n\n{rule.doc.why}\n",
     ]
     diff_code = rule.scope == "diff"
+    if rule.scope == "actuals":
+        return _actuals_markdown(rule, parts)
     if rule.doc.example:
         heading = "Example (BASE → HEAD)" if diff_code else "Example"
         parts.append(f"### {heading}\n\n```yaml\n{rule.doc.example.rstrip()}\n```\n")
@@ -86,6 +90,32 @@ def rule_markdown(rule: Rule) -> str:
         parts.append(
             f"Silence it for one item with `# metricspec: ignore[{rule.code}] -- reason` or `lint_ignore: [{rule.code}]`.\n"
         )
+    return "\n".join(parts)
+
+
+def _actuals_markdown(rule: Rule, parts: list) -> str:
+    """An A code's page: the example as a spec, a CSV of actuals and the `status` run that
+    reports it; then the case that is not flagged (the fixed spec or data)."""
+    doc = rule.doc
+    today = doc.today.isoformat()
+    parts.append(f"### Example\n\n```yaml\n{doc.example.rstrip()}\n```\n")
+    parts.append(f"With these actuals in `actuals.csv`:\n\n```csv\n{doc.actuals.rstrip()}\n```\n")
+    parts.append(f"`metricspec status --source actuals.csv --today {today}` (or `lint --actuals`) reports {rule.code}.\n")
+    if doc.fix or doc.fixed_actuals:
+        parts.append("### Not flagged\n")
+        if doc.fix:
+            parts.append(f"```yaml\n{doc.fix.rstrip()}\n```\n")
+        if doc.fixed_actuals:
+            parts.append(f"With these actuals:\n\n```csv\n{doc.fixed_actuals.rstrip()}\n```\n")
+    if rule.doc.options:
+        parts.append("### Options\n\nIn `[tool.metricspec.thresholds]`:\n\n"
+                     + "".join(f"- `{key}`: {meaning}\n" for key, meaning in rule.doc.options))
+    if rule.code in ("A008", "A009"):  # found at the source, not at a metric
+        parts.append(f"Found at the source, not at a metric: select it off with the config's `ignore = [\"{rule.code}\"]` "
+                     "or `--ignore`, or re-severity it in `[tool.metricspec.severity]`.\n")
+    else:
+        parts.append(f"Silence it for one metric with `# metricspec: ignore[{rule.code}] -- reason` on its `id` line or "
+                     f"`lint_ignore: [{rule.code}]`; lint checks such suppressions (M001) only with `--actuals`.\n")
     return "\n".join(parts)
 
 

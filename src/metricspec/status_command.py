@@ -19,18 +19,7 @@ from metricspec.actuals_command import (
     CommandError, configured_source, known_ids, load_settings, load_workspace, metric_infos, related_ids, resolve,
 )
 
-# The A rules' names and default severities (ACTUALS.md, "A — actuals").
-A_RULES = {
-    "A001": ("off-track-target", "warning"),
-    "A002": ("stale-actuals", "warning"),
-    "A003": ("metric-myopia", "warning"),
-    "A004": ("masked-segment-decline", "warning"),
-    "A005": ("flatlined-metric", "info"),
-    "A006": ("baseline-mismatch", "warning"),
-    "A007": ("target-already-met", "info"),
-    "A008": ("unknown-actuals", "warning"),
-    "A009": ("invalid-actuals", "warning"),
-}
+from metricspec.actuals.codes import A_RULES  # the A codes' names and default severities
 
 
 @dataclass

@@ -50,6 +50,9 @@ def off_track(metric: MetricInfo, judgement: Judgement) -> list:
     j = judgement
     if j.status == "missed":
         why = f"missed its target {_num(j.V)} by {j.D.isoformat()}: latest {_num(j.L)} on {j.tL.isoformat()}"
+    elif j.direction == "maintain":  # judged by its band, with or without a deadline
+        why = (f"is off-track: {_num(j.L)} on {j.tL.isoformat()}, more than twice its band "
+               f"{_num(j.V)} ± {_num(j.tolerance)} away")
     else:
         why = (f"is off-track: {_num(j.L)} on {j.tL.isoformat()}, expected {_num(j.expected)} "
                f"on the way to {_num(j.V)} by {j.D.isoformat()} (pacing {ratio(j.pacing)})")

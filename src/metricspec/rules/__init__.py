@@ -179,9 +179,10 @@ def find_rule(code_or_name: str) -> Optional[Rule]:
     for candidate in rules.values():
         if candidate.name == key.lower():
             return candidate
-    from metricspec.diff.pages import diff_codes  # `metricspec diff`'s codes have pages too
+    from metricspec.actuals.codes import actual_codes  # `status`'s codes have pages too
+    from metricspec.diff.pages import diff_codes  # and `metricspec diff`'s
 
-    for candidate in diff_codes().values():
+    for candidate in (*diff_codes().values(), *actual_codes().values()):
         if key.upper() == candidate.code or candidate.name == key.lower():
             return candidate
     return None
