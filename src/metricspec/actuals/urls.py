@@ -90,3 +90,14 @@ def choose(metric_id: str, per_metric: Sequence[tuple], cli_source: Optional[str
     if environ.get("METRICSPEC_ACTUALS_URL"):
         return environ["METRICSPEC_ACTUALS_URL"], "METRICSPEC_ACTUALS_URL"
     return configured, "config"
+
+
+def file_url(url: str, base) -> str:
+    """A DuckDB URL's relative file made absolute under `base` (the config's folder, or the
+    working directory), as a SQLite path is; other URLs are unchanged."""
+    import os.path
+
+    match = re.match(r"^(duckdb:///)([^?]*)(.*)$", url, re.IGNORECASE | re.DOTALL)
+    if not match or not match.group(2) or match.group(2) == ":memory:" or os.path.isabs(match.group(2)):
+        return url
+    return match.group(1) + os.path.join(str(base), match.group(2)) + match.group(3)
