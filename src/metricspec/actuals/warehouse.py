@@ -75,6 +75,19 @@ def _driver_url(url: str) -> str:
     return url
 
 
+def session_statements(backend: str, timeout: float) -> list:
+    """What makes the transaction read-only and bounds each query, per SQLAlchemy backend name."""
+    seconds = max(1, int(round(timeout)))
+    if backend == "postgresql":
+        # LOCAL: both end with the transaction, which is rolled back.
+        return ["SET TRANSACTION READ ONLY", f"SET LOCAL statement_timeout = {int(timeout * 1000)}"]
+    if backend == "snowflake":
+        return [f"ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = {seconds}"]
+    if backend == "trino":
+        return [f"SET SESSION query_max_execution_time = '{seconds}s'"]
+    return []  # DuckDB: the file is opened read-only; BigQuery and the rest: the credentials'
+
+
 def _first_line(exc: BaseException) -> str:
     """The database's own message, on one line (drivers add context lines and hints)."""
     orig = getattr(exc, "orig", None) or exc
@@ -128,23 +141,11 @@ class WarehouseSource(Source):
             raise SourceError(f"cannot connect to {label}: {_first_line(exc)}") from None
         self.transaction = self.conn.begin()
         try:
-            for statement in self._session_statements():
+            for statement in session_statements(self.backend, self.timeout):
                 self.conn.exec_driver_sql(statement)
         except sa_exc.DBAPIError as exc:
             self.close()
             raise SourceError(f"{label}: cannot start a read-only transaction: {_first_line(exc)}") from None
-
-    def _session_statements(self) -> list:
-        """What makes the transaction read-only and bounds each query, per backend."""
-        seconds = max(1, int(round(self.timeout)))
-        if self.backend == "postgresql":
-            # LOCAL: both end with the transaction, which is rolled back.
-            return ["SET TRANSACTION READ ONLY", f"SET LOCAL statement_timeout = {int(self.timeout * 1000)}"]
-        if self.backend == "snowflake":
-            return [f"ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = {seconds}"]
-        if self.backend == "trino":
-            return [f"SET SESSION query_max_execution_time = '{seconds}s'"]
-        return []
 
     def _execute(self, sql: str, binds: Mapping, what: str) -> tuple:
         """`(rows, column names)` of one SELECT, within the timeout."""
