@@ -166,12 +166,13 @@ class Builder:
         else:
             which = self._overall("t.segment")
         seg = "t.segment" if (segment or dimension) else "''"
+        group = "t.segment, " if (segment or dimension) else ""  # PostgreSQL refuses a constant in GROUP BY
         sql = f"""WITH {req},
 g AS (
   SELECT t.metric AS metric, {seg} AS segment, t.at AS at, AVG(t.value) AS value, COUNT(*) AS n
   FROM {self._source()} t JOIN req r ON t.metric = r.metric
   WHERE {which} AND t.at <= {self._date('today')} AND {self._valid('t')}
-  GROUP BY t.metric, {seg}, t.at
+  GROUP BY t.metric, {group}t.at
 ),
 w AS (
   SELECT g.metric, g.segment, g.at, g.value, g.n, r.from_day,

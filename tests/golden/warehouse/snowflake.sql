@@ -5,7 +5,7 @@ g AS (
   SELECT t.metric AS metric, '' AS segment, t.at AS at, AVG(t.value) AS value, COUNT(*) AS n
   FROM actuals t JOIN req r ON t.metric = r.metric
   WHERE (t.segment IS NULL OR t.segment = '') AND t.at <= CAST(:today AS DATE) AND (t.value IS NOT NULL AND t.value - t.value = 0) AND (t.at IS NOT NULL)
-  GROUP BY t.metric, '', t.at
+  GROUP BY t.metric, t.at
 ),
 w AS (
   SELECT g.metric, g.segment, g.at, g.value, g.n, r.from_day,
