@@ -327,3 +327,12 @@ def test_bigquery_and_snowflake_get_no_values_lists_and_bigquery_no_escape():
         sql = _snapshot(name)
         assert "VALUES" not in sql and "UNION ALL SELECT :r1_0 AS metric" in sql
     assert "ESCAPE" not in _snapshot("bigquery") and "ESCAPE '\\'" in _snapshot("trino")
+
+
+def test_an_option_the_driver_refuses_is_one_line_without_the_password(run, project):
+    # psycopg refuses an unknown connection option before connecting: its message, one line
+    result = run("status", "--today", TODAY, "--source", "postgresql://ana:s3cret-pw@127.0.0.1:1/prod?bogus_option=1")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("metricspec: error: cannot connect to postgresql://ana:***@127.0.0.1:1/prod?bogus_option=1: ")
+    assert result.stderr.endswith(': invalid connection option "bogus_option"\n')
+    assert "s3cret-pw" not in result.stderr and result.stderr.count("\n") == 1

@@ -46,6 +46,12 @@ def mask(url: str) -> str:
     return f"{scheme}{user}:***@{rest}"
 
 
+def password_of(url: str) -> Optional[str]:
+    """The URL's password as written (None without one): what a message must never show."""
+    parts = _split(url)
+    return parts[2] if parts is not None and parts[2] else None
+
+
 def check_config_url(url: str) -> None:
     """Refuse a URL from the config whose password is written out rather than a `${VAR}`."""
     parts = _split(url)

@@ -111,6 +111,7 @@ class WarehouseSource(Source):
         self.label = label
         self.timeout = timeout
         self.scheme = scheme_of(url)
+        self._secret = urls.password_of(url)
         try:
             import sqlalchemy
             from sqlalchemy import exc as sa_exc
@@ -129,16 +130,18 @@ class WarehouseSource(Source):
                                                    connect_args=connect_args)
         except (ImportError, sa_exc.NoSuchModuleError):
             raise SourceError(needs_message(url)) from None
+        except (sa_exc.ArgumentError, TypeError, ValueError) as exc:  # options the dialect refuses
+            raise SourceError(f"cannot connect to {label}: {self._scrub(_first_line(exc))}") from None
         self.backend = self.engine.dialect.name
         self.builder = Builder(layout, warehouse_dialect(self.backend))
         try:
             self.conn = self.engine.connect()
         except sa_exc.DBAPIError as exc:
             self.engine.dispose()
-            raise SourceError(f"cannot connect to {label}: {connect_reason(exc)}") from None
+            raise SourceError(f"cannot connect to {label}: {self._scrub(connect_reason(exc))}") from None
         except Exception as exc:  # a driver's own error type (DuckDB's IOException for a missing file)
             self.engine.dispose()
-            raise SourceError(f"cannot connect to {label}: {_first_line(exc)}") from None
+            raise SourceError(f"cannot connect to {label}: {self._scrub(_first_line(exc))}") from None
         self.transaction = self.conn.begin()
         try:
             for statement in session_statements(self.backend, self.timeout):
@@ -146,6 +149,10 @@ class WarehouseSource(Source):
         except sa_exc.DBAPIError as exc:
             self.close()
             raise SourceError(f"{label}: cannot start a read-only transaction: {_first_line(exc)}") from None
+
+    def _scrub(self, text: str) -> str:
+        """A driver's message with the password masked, should it quote the connection string."""
+        return text.replace(self._secret, "***") if self._secret else text
 
     def _execute(self, sql: str, binds: Mapping, what: str) -> tuple:
         """`(rows, column names)` of one SELECT, within the timeout."""
