@@ -27,7 +27,7 @@ from tests.test_actuals_cli import EXAMPLE_CSV, SPEC, TODAY
 
 sqlalchemy = pytest.importorskip("sqlalchemy", reason="the warehouse extra (SQLAlchemy) is a test dependency")
 
-SNAPSHOTS = Path(__file__).parent / "golden" / "warehouse"
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "warehouse-sql"  # not golden/: that holds the reporters' files
 # Segment rows, and rows of an id no spec declares (A008), beside the example's overall series.
 MORE_CSV = ("metric,at,value,segment\n"
             "weekly-report-builders,2026-07-01,100,plan_tier=enterprise\n"
