@@ -115,6 +115,7 @@ class Place:
     label: str  # as messages and reports show it (a password masked)
     path: Optional[Path] = None
     csv: tuple = ()
+    url: Optional[str] = None  # a warehouse's SQLAlchemy URL, credentials expanded (never shown)
 
 
 def resolve(entries: Sequence[str], origin: str, root: Path) -> Place:
@@ -137,9 +138,13 @@ def resolve(entries: Sequence[str], origin: str, root: Path) -> Place:
         if entry.startswith("sqlite:///"):
             entry = entry[len("sqlite:///"):]
         elif urls.is_url(entry):
-            scheme = entry.split(":", 1)[0]
-            raise CommandError(f"{scheme}:// needs metricspec[warehouse], which this version does not "
-                               f"read yet: {urls.mask(entry)}")
+            url = entry
+            if origin not in ("config", "per-metric"):  # `${VAR}` also from --source (a config's is done above)
+                try:
+                    url = urls.expand(entry, os.environ)
+                except urls.ConfigError as exc:
+                    raise CommandError(str(exc)) from None
+            return Place(urls.mask(url), url=urls.file_url(url, base))
         path = Path(entry)
         return Place(entry, path if path.is_absolute() else base / path)
     files: list = []
@@ -173,7 +178,11 @@ def store_place(settings, cli_source: Optional[str]) -> Place:
         entries, origin = configured_source(settings), "config"
     if len(entries) != 1 or _is_csv(entries[0]):
         raise CommandError(f"only a SQLite store is written, and the source is CSV files ({', '.join(entries)})")
-    return resolve(entries, origin, settings.root)
+    place = resolve(entries, origin, settings.root)
+    if place.url:
+        raise CommandError(f"{place.label}: actuals import, add and list use the embedded SQLite store; "
+                           "a warehouse is only read (status, report, lint --actuals)")
+    return place
 
 
 # -- import, add, list ---------------------------------------------------------------------

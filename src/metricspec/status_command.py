@@ -138,6 +138,10 @@ def _open(key: tuple, settings):
     try:
         if place.csv:
             return CsvSource(list(place.csv), place.label, timeout), list(place.csv)
+        if place.url:  # SQLAlchemy is imported only here, for a warehouse
+            from metricspec.actuals.warehouse import WarehouseSource
+
+            return WarehouseSource(place.url, place.label, layout, timeout), []
         return SQLiteSource.open(place.path, place.label, layout, timeout), [place.path]
     except (store.StoreError, SourceError) as exc:
         raise CommandError(str(exc)) from None

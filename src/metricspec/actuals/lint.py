@@ -72,7 +72,7 @@ def read_findings(workspace, config, today: dt.date, source: Optional[str] = Non
     readings, labels = Readings(), []
     known = known_ids(workspace)
     for key, ids in _sources(config, source, wanted).items():
-        opened = _open(key, config)
+        opened, _files = _open(key, config)
         try:
             part = opened.read(
                 [request_for(infos[mid], [infos[r] for r in related.get(mid, ()) if r in infos]) for mid in ids],

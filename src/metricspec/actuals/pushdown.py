@@ -42,6 +42,11 @@ class Dialect:
     valid_value: str  # SQL true for a usable value, `{v}` the column
     valid_at: str  # SQL true for a usable date, `{a}` the column
     segment_not_null: bool = False  # the store: overall rows are '' (and the index stays usable)
+    # `req(...) AS (VALUES ...)`; BigQuery and Snowflake take VALUES only in a FROM clause, so
+    # they get `SELECT ... UNION ALL SELECT ...` (SQLite keeps VALUES: it caps UNIONs at 500).
+    values_list: bool = True
+    # BigQuery's LIKE has no ESCAPE clause (a backslash escapes there already).
+    like_escape: bool = True
 
 
 SQLITE_STORE = Dialect(
@@ -54,6 +59,16 @@ SQLITE_STORE = Dialect(
 )
 SQLITE_TABLE = Dialect("sqlite", False, SQLITE_STORE.valid_value, SQLITE_STORE.valid_at)
 GENERIC = Dialect("generic", True, "({v} IS NOT NULL AND {v} - {v} = 0)", "({a} IS NOT NULL)")
+# The warehouses: the generic SQL, but for the two constructs not every one of them has.
+WAREHOUSE_DIALECTS = {
+    "bigquery": Dialect("bigquery", True, GENERIC.valid_value, GENERIC.valid_at, values_list=False, like_escape=False),
+    "snowflake": Dialect("snowflake", True, GENERIC.valid_value, GENERIC.valid_at, values_list=False),
+}
+
+
+def warehouse_dialect(name: str) -> Dialect:
+    """The dialect a SQLAlchemy backend (`postgresql`, `duckdb`, `bigquery`...) is sent SQL in."""
+    return WAREHOUSE_DIALECTS.get(name, Dialect(name, True, GENERIC.valid_value, GENERIC.valid_at))
 
 
 @dataclass(frozen=True)
@@ -123,8 +138,12 @@ class Builder:
                 name = f"r{i}_{j}"
                 binds[name] = cell
                 cells.append(self._date(name) if is_date else f":{name}")
-            tuples.append("(" + ", ".join(cells) + ")")
-        return f"req({', '.join(columns)}) AS (VALUES {', '.join(tuples)})"
+            tuples.append(cells)
+        if not self.dialect.values_list:
+            selects = " UNION ALL ".join(
+                "SELECT " + ", ".join(f"{cell} AS {col}" for cell, col in zip(cells, columns)) for cells in tuples)
+            return f"req AS ({selects})"
+        return f"req({', '.join(columns)}) AS (VALUES {', '.join('(' + ', '.join(c) + ')' for c in tuples)})"
 
     # -- the queries --
 
@@ -137,39 +156,41 @@ class Builder:
         or after the start and its latest row before it.
         """
         binds: dict = {"today": today}
-        req = self._values([(m, s or EARLIEST) for m, s in requests], ("metric", "start"), (False, True), binds)
+        req = self._values([(m, s or EARLIEST) for m, s in requests], ("metric", "from_day"), (False, True), binds)
         if segment is not None:
             binds["segment"] = segment
             which = "t.segment = :segment"
         elif dimension is not None:
             binds["prefix"] = dimension.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "=%"
-            which = "t.segment LIKE :prefix ESCAPE '\\'"
+            which = "t.segment LIKE :prefix" + (" ESCAPE '\\'" if self.dialect.like_escape else "")
         else:
             which = self._overall("t.segment")
         seg = "t.segment" if (segment or dimension) else "''"
+        group = "t.segment, " if (segment or dimension) else ""  # PostgreSQL refuses a constant in GROUP BY
         sql = f"""WITH {req},
 g AS (
   SELECT t.metric AS metric, {seg} AS segment, t.at AS at, AVG(t.value) AS value, COUNT(*) AS n
   FROM {self._source()} t JOIN req r ON t.metric = r.metric
   WHERE {which} AND t.at <= {self._date('today')} AND {self._valid('t')}
-  GROUP BY t.metric, {seg}, t.at
+  GROUP BY t.metric, {group}t.at
 ),
 w AS (
-  SELECT g.metric, g.segment, g.at, g.value, g.n, r.start,
-         ROW_NUMBER() OVER (PARTITION BY g.metric, g.segment, CASE WHEN g.at < r.start THEN 0 ELSE 1 END
+  SELECT g.metric, g.segment, g.at, g.value, g.n, r.from_day,
+         ROW_NUMBER() OVER (PARTITION BY g.metric, g.segment, CASE WHEN g.at < r.from_day THEN 0 ELSE 1 END
                             ORDER BY g.at DESC) AS recency
   FROM g JOIN req r ON g.metric = r.metric
 )
-SELECT metric, segment, at, value, n FROM w
-WHERE at >= start OR recency = 1
-ORDER BY metric, segment, at"""
+SELECT w.metric, w.segment, w.at, w.value, w.n FROM w
+WHERE w.at >= w.from_day OR w.recency = 1
+ORDER BY w.metric, w.segment, w.at"""
+        # `at` always qualified: DuckDB reserves it (time travel) but for `t.at`.
         return sql, binds
 
     def span_points(self, requests: Sequence[tuple], today: str, declared: Optional[Mapping] = None) -> tuple:
         """`(sql, binds)`: per requested `(metric, start, S, tL)`, one row per segment:
         `(metric, segment, rows, dates, start_at, start_value, end_at, end_value)`."""
         binds: dict = {"today": today}
-        req = self._values(requests, ("metric", "start", "s", "tl"), (False, True, True, True), binds)
+        req = self._values(requests, ("metric", "from_day", "s", "tl"), (False, True, True, True), binds)
         src = self._source()
         not_overall = f"NOT {self._overall('t.segment')}"
         point = (f"(SELECT AVG(x.value) FROM {src} x WHERE x.metric = b.metric AND x.segment = b.segment "
@@ -181,7 +202,7 @@ b AS (
          MIN(CASE WHEN t.at > r.s THEN t.at END) AS after_s,
          MAX(CASE WHEN t.at <= r.tl THEN t.at END) AS end_at
   FROM {src} t JOIN req r ON t.metric = r.metric
-  WHERE {not_overall} AND t.at >= r.start AND t.at <= {self._date('today')} AND {self._valid('t')}
+  WHERE {not_overall} AND t.at >= r.from_day AND t.at <= {self._date('today')} AND {self._valid('t')}
   GROUP BY t.metric, t.segment
 )
 SELECT b.metric, b.segment, b.n, b.days,

@@ -6,8 +6,8 @@ counts A008/A009 report. Nothing above this module knows which database answered
 
 - `SQLiteSource`: the embedded store (or another SQLite file), opened read-only;
 - `CsvSource`: CSV files loaded row by row into an in-memory SQLite database, then read as one;
-- a SQLAlchemy source for warehouse URLs is still to come: it will implement `_execute` over
-  `Builder(layout, GENERIC)` (read-only transaction, rolled back; statement timeout).
+- `warehouse.WarehouseSource`: any other SQLAlchemy URL, over `Builder(layout, <its dialect>)`
+  (read-only transaction, rolled back; statement timeout), imported only when one is opened.
 
 Each source counts the `queries` it runs and the `rows_read` it fetches, so a test can assert
 the pushdown: a fixed number of queries per source (plus one per metric with a `query`), rows
@@ -316,12 +316,14 @@ class SQLiteSource(Source):
         self.conn.close()
 
 
-def query_sql(request: Request, today: dt.date) -> tuple:
-    """A metric's `query` wrapped as a subquery, filtered to `:start`..`:end`, and its binds."""
+def query_sql(request: Request, today: dt.date, date_cast: bool = False) -> tuple:
+    """A metric's `query` wrapped as a subquery, filtered to `:start`..`:end`, and its binds
+    (`date_cast`: the binds compared as dates, for warehouses whose `at` is a DATE column)."""
     text = request.metric.query.strip().rstrip(";")
     binds = {"start": _bind_day(request.start), "end": today.isoformat()}
+    start, end = ("CAST(:start AS DATE)", "CAST(:end AS DATE)") if date_cast else (":start", ":end")
     # The query on lines of its own: a trailing `-- comment` must not swallow the wrapper.
-    return f"SELECT * FROM (\n{text}\n) AS q WHERE q.at >= :start AND q.at <= :end", binds
+    return f"SELECT * FROM (\n{text}\n) AS q WHERE q.at >= {start} AND q.at <= {end}", binds
 
 
 def rows_from_query(rows: Sequence[tuple], names: Sequence[str], metric: str) -> list:

@@ -46,6 +46,12 @@ def mask(url: str) -> str:
     return f"{scheme}{user}:***@{rest}"
 
 
+def password_of(url: str) -> Optional[str]:
+    """The URL's password as written (None without one): what a message must never show."""
+    parts = _split(url)
+    return parts[2] if parts is not None and parts[2] else None
+
+
 def check_config_url(url: str) -> None:
     """Refuse a URL from the config whose password is written out rather than a `${VAR}`."""
     parts = _split(url)
@@ -90,3 +96,14 @@ def choose(metric_id: str, per_metric: Sequence[tuple], cli_source: Optional[str
     if environ.get("METRICSPEC_ACTUALS_URL"):
         return environ["METRICSPEC_ACTUALS_URL"], "METRICSPEC_ACTUALS_URL"
     return configured, "config"
+
+
+def file_url(url: str, base) -> str:
+    """A DuckDB URL's relative file made absolute under `base` (the config's folder, or the
+    working directory), as a SQLite path is; other URLs are unchanged."""
+    import os.path
+
+    match = re.match(r"^(duckdb:///)([^?]*)(.*)$", url, re.IGNORECASE | re.DOTALL)
+    if not match or not match.group(2) or match.group(2) == ":memory:" or os.path.isabs(match.group(2)):
+        return url
+    return match.group(1) + os.path.join(str(base), match.group(2)) + match.group(3)
