@@ -260,3 +260,14 @@ def test_write_baseline_after_a_fault_exits_2_and_records_nothing(broken_rule, c
     fixing = cli("lint", "a.metrics.yaml", "--select", "E,H999", "--fix")
     assert fixing.exit_code == 2  # a run that faulted is not fixed
     assert path.read_bytes().decode() == FIXED
+
+
+def test_stdin_through_both_doors_of_the_console_script(tmp_path):
+    """entry.py's fast path and typer's app read `-` alike, CRLF bytes and all."""
+    outputs = []
+    for code in ("from metricspec.entry import main; main()", "from metricspec.cli import app; app()"):
+        proc = subprocess.run([sys.executable, "-c", code, "lint", "-", "--stdin-filename", "a.metrics.yaml",
+                               "--select", "E", "--fix", "-q"], cwd=tmp_path, input=SPEC.encode(),
+                              capture_output=True, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CI": "1"})
+        outputs.append((proc.returncode, proc.stdout, proc.stderr))
+    assert outputs[0] == outputs[1] == (0, FIXED.encode(), b"")
