@@ -138,39 +138,51 @@ def test_fix_takes_out_a_direction_the_numbers_contradict(cli, tmp_path):
         "        target: {value: 50, baseline: 40}  # said so\n"
         "      - id: csat\n        name: CSAT\n        unit: score\n"
         "        target:\n          value: 5\n          baseline: 4\n          # why not\n"
-        # and the pair churn -> activation named from activation's end too:
-    ).replace("        kind: leading\n        unit: percent\n",
-              "        kind: leading\n        pairs_with: churn\n        unit: percent\n")
+    )
     assert (result.exit_code, _findings(result)) == (0, [])
-    assert result.stderr == "metricspec: applied 5 fixes in 1 file\n"
+    assert result.stderr == "metricspec: applied 4 fixes in 1 file\n"
 
 
-BACK_LINKS = (
+LAGGING = (
     "metricspec: 1\nobjectives:\n  - id: growth\n    title: Grow ARR to 2M by 2027\n    metrics:\n"
     "      - id: arr\n        name: ARR\n        kind: lagging\n        pairs_with: [mrr]\n"
-    "      - id: builders\n        name: Builders\n        kind: leading\n        pairs_with: [arr]\n"
     "      - id: churn\n        name: Churn\n        kind: lagging\n        pairs_with: builders\n"
-    "      - id: mrr\n        name: MRR\n        kind: leading\n        pairs_with:\n          - renewals\n"
     "      - id: renewals\n        name: Renewals\n        kind: lagging\n"
+    "      - id: cac\n        name: CAC\n        kind: leading\n        pairs_with: churn\n"
+)
+LEADING = (
+    "metricspec: 1\ngoals:\n  - id: adoption\n    title: Adoption to 60% by 2027\n    parent: growth\n"
+    "    metrics:\n"
+    "      - id: builders\n        name: Builders\n        kind: leading\n        pairs_with: arr\n"
+    "      - id: mrr\n        name: MRR\n        kind: leading\n        pairs_with:\n          - renewals\n"
     "      - {id: seats, name: Seats, kind: leading, pairs_with: [renewals]}\n"
 )
 
 
-def test_fix_adds_a_partners_missing_back_link_in_the_style_the_file_writes(cli, tmp_path):
-    path = _write(tmp_path, "a.metrics.yaml", BACK_LINKS)
-    result = cli("lint", "a.metrics.yaml", "--select", "E,P", "--fix", "--format", "json")
-    assert path.read_text() == (
+def test_fix_adds_a_partners_missing_back_link_from_another_file_in_the_style_it_writes(cli, tmp_path):
+    lagging, leading = _write(tmp_path, "a.metrics.yaml", LAGGING), _write(tmp_path, "b.metrics.yaml", LEADING)
+    result = cli("lint", ".", "--select", "E,P", "--fix", "--format", "json")
+    assert lagging.read_text() == (
         "metricspec: 1\nobjectives:\n  - id: growth\n    title: Grow ARR to 2M by 2027\n    metrics:\n"
         "      - id: arr\n        name: ARR\n        kind: lagging\n        pairs_with: [mrr, builders]\n"  # flow
-        "      - id: builders\n        name: Builders\n        kind: leading\n        pairs_with: [arr, churn]\n"  # one id
         "      - id: churn\n        name: Churn\n        kind: lagging\n        pairs_with: builders\n"
+        "      - id: renewals\n        name: Renewals\n        kind: lagging\n"
+        "        pairs_with: [mrr, seats]\n"  # a new key, after `kind`
+        # cac -> churn is one file: its reader sees both ends, nothing added
+        "      - id: cac\n        name: CAC\n        kind: leading\n        pairs_with: churn\n"
+    )
+    assert leading.read_text() == (
+        "metricspec: 1\ngoals:\n  - id: adoption\n    title: Adoption to 60% by 2027\n    parent: growth\n"
+        "    metrics:\n"
+        "      - id: builders\n        name: Builders\n        kind: leading\n        pairs_with: [arr, churn]\n"
         "      - id: mrr\n        name: MRR\n        kind: leading\n        pairs_with:\n          - renewals\n"
         "          - arr\n"  # block
-        "      - id: renewals\n        name: Renewals\n        kind: lagging\n        pairs_with: [mrr, seats]\n"  # new
         "      - {id: seats, name: Seats, kind: leading, pairs_with: [renewals]}\n"
     )
     assert (result.exit_code, _findings(result)) == (0, [])
-    assert result.stderr == "metricspec: applied 4 fixes in 1 file\n"
+    assert result.stderr == "metricspec: applied 4 fixes in 2 files\n"
+    again = cli("lint", ".", "--select", "E,P", "--diff")
+    assert (again.exit_code, again.stdout) == (0, "")
 
 
 def test_diff_prints_the_fixes_and_changes_nothing(cli, tmp_path):
@@ -219,6 +231,9 @@ def test_stdin_is_reported_as_stdin_filename_and_fixed_to_stdout(cli, tmp_path):
     assert "All clear: 1 file checked" in fixed.stderr
     assert fixed.exit_code == 0
     assert (tmp_path / "metrics/a.metrics.yaml").read_bytes().decode() == FIXED
+    # --stdin-filename alone implies `-`; nothing to fix: the input comes back as it was.
+    clean = cli("lint", "--stdin-filename", "metrics/a.metrics.yaml", "--select", "E", "--fix", input=FIXED.encode())
+    assert (clean.exit_code, clean.stdout_bytes) == (0, FIXED.encode())
     alone = cli("lint", "-", "a.yaml", input=b"")
     assert alone.exit_code == 2
     assert "`-` (the spec on standard input) cannot be combined with other paths" in alone.stderr

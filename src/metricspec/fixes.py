@@ -12,8 +12,11 @@ spec means the same afterwards:
 - an id that is not a slug -> its slug (`ARR` -> `arr`), where it is defined and wherever the run
   names it (`pairs_with`, `guardrails`, `north_star`, `parent`): validation already reads it so;
 - a `direction` that contradicts baseline -> value (T006) taken out, so that the numbers say it;
-- a partner's missing back-link: when metric A names B in `pairs_with` and B does not name A, A
-  is added to B's `pairs_with` (a pair counts for both ends, so nothing changes but the text).
+- a partner's missing back-link: when metric A names B, of the other kind and in another file, in
+  its `pairs_with` and B does not name A, A is added to B's `pairs_with` (a pair counts for both
+  ends, so nothing changes but the text). Within one file a reader sees both ends, and a lagging
+  metric listing its leading ones is how specs are written: that is left alone, or `--diff` would
+  fail on clean specs.
 
 Every fix but the last answers a reported finding (E002, T006): a suppressed or unselected finding
 is not fixed. A file that did not load cleanly (E001, or any other finding of the loader: an
@@ -321,7 +324,7 @@ def _add_back_links(files: dict[str, _File], report: Report) -> None:
                 continue  # an id being renamed: the re-lint's run adds its back-link
             for ref in metric.model.pairs_with:
                 partner = workspace.by_id.get(ref)
-                if (not isinstance(partner, MetricItem) or partner is metric
+                if (not isinstance(partner, MetricItem) or partner.doc is metric.doc
                         or not _pairable(partner, workspace) or partner.model.kind == metric.model.kind
                         or metric.id in partner.model.pairs_with or partner.doc.loaded.path not in files
                         or partner.rejected("pairs_with")):
