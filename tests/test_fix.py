@@ -150,6 +150,8 @@ LAGGING = (
     "      - id: renewals\n        name: Renewals\n        kind: lagging\n"
     "      - id: cac\n        name: CAC\n        kind: leading\n        pairs_with: churn\n"
 )
+LEADING_TRAILING_COMMA = ("      - {id: seats, name: Seats, kind: leading, pairs_with: [renewals]}\n",
+                          "      - {id: seats, name: Seats, kind: leading, pairs_with: [renewals, ]}\n")
 LEADING = (
     "metricspec: 1\ngoals:\n  - id: adoption\n    title: Adoption to 60% by 2027\n    parent: growth\n"
     "    metrics:\n"
@@ -183,6 +185,23 @@ def test_fix_adds_a_partners_missing_back_link_from_another_file_in_the_style_it
     assert result.stderr == "metricspec: applied 4 fixes in 2 files\n"
     again = cli("lint", ".", "--select", "E,P", "--diff")
     assert (again.exit_code, again.stdout) == (0, "")
+
+
+def test_fix_keeps_a_flow_lists_trailing_comma_and_a_file_without_a_final_line_break(cli, tmp_path):
+    _write(tmp_path, "a.metrics.yaml", LAGGING.replace("        pairs_with: [mrr]\n", "        pairs_with: [mrr,]\n"))
+    no_seats = LEADING.replace(LEADING_TRAILING_COMMA[0], "").rstrip("\n")
+    leading = _write(tmp_path, "b.metrics.yaml", no_seats)
+    result = cli("lint", ".", "--select", "E,P", "--diff")
+    assert result.stdout.startswith(
+        "--- a/a.metrics.yaml\n+++ b/a.metrics.yaml\n@@ -6,7 +6,7 @@\n"
+        "       - id: arr\n         name: ARR\n         kind: lagging\n"
+        "-        pairs_with: [mrr,]\n+        pairs_with: [mrr, builders]\n")
+    assert result.stdout.endswith(
+        "         pairs_with:\n"
+        "-          - renewals\n\\ No newline at end of file\n"
+        "+          - renewals\n+          - arr\n\\ No newline at end of file\n")
+    cli("lint", ".", "--select", "E,P", "--fix")
+    assert leading.read_text() == no_seats.replace("pairs_with: arr", "pairs_with: [arr, churn]") + "\n          - arr"
 
 
 def test_diff_prints_the_fixes_and_changes_nothing(cli, tmp_path):

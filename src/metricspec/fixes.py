@@ -70,6 +70,8 @@ class _File:
     edits: list[Edit] = field(default_factory=list)
 
     def offset(self, line: int, column: int) -> int:
+        if line > len(self.lines):  # where a collection ends at the end of a file with no final break
+            return len(self.loaded.text)
         return self.lines[line - 1] + column - 1
 
     def span(self, span: tuple[int, int, int, int]) -> tuple[int, int]:
@@ -122,11 +124,14 @@ def unified_diff(fixes: list[FileFix]) -> str:
     """The fixes as one unified diff, `a/PATH` and `b/PATH` as git writes them."""
     chunks = []
     for fix in fixes:
-        before = fix.original.splitlines(keepends=True)
-        after = fix.fixed.splitlines(keepends=True)
+        before, after = _LINES.findall(fix.original), _LINES.findall(fix.fixed)
         for line in difflib.unified_diff(before, after, f"a/{fix.path}", f"b/{fix.path}"):
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
+
+
+# Lines as YAML 1.2 and editors break them (str.splitlines would also break at U+2028 and more).
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class StaleFile(Exception):
@@ -199,10 +204,12 @@ def _fix_keys(files: dict[str, _File]) -> None:
             fields = _FIELDS[name]
             taken = set(mapping)
             for key in list(mapping):
-                if not isinstance(key, str) or key in fields or key.startswith("x-"):
+                # A list of nodes at the wrong level is misplaced, not misspelled: moving it is the author's call.
+                if not isinstance(key, str) or key in fields or key.startswith("x-") or key in v.LEVEL_OF_KEY:
                     continue
                 where = loaded.positions.get(path + (key,))
-                if where is None or where[0] is None or ("E002", where[0][0], where[0][1]) not in file.reported:
+                if (where is None or where[0] is None or where[0][0] != where[0][2]
+                        or ("E002", where[0][0], where[0][1]) not in file.reported):
                     continue
                 meant = _meant(key, fields)
                 if meant is None or meant in taken:
@@ -217,9 +224,8 @@ def _meant(key: str, fields: dict) -> Optional[str]:
     synonym = v.KEY_SYNONYMS.get(key)
     if synonym in fields:
         return synonym
-    candidates = [name for name in fields if name not in v.LEVEL_OF_KEY or fields[name].holds]
     # Stricter than E002's "did you mean" (0.6): one key this close, none other.
-    close = difflib.get_close_matches(key, candidates, n=2, cutoff=_CLOSE)
+    close = difflib.get_close_matches(key, list(fields), n=2, cutoff=_CLOSE)
     return close[0] if len(close) == 1 else None
 
 
@@ -252,7 +258,8 @@ def _fix_ids(files: dict[str, _File]) -> None:
     renames: dict[str, str] = {}
     for file, path, value, definition in occurrences:
         span = file.loaded.value_span(path)
-        if _SLUG.match(value) or span is None or ("E002", span[0], span[1]) not in file.reported:
+        if (_SLUG.match(value) or span is None or span[0] != span[2]
+                or ("E002", span[0], span[1]) not in file.reported):
             continue
         slug = _as_id(value)
         # Not onto an id the run already defines: that would make two items one.
@@ -373,7 +380,9 @@ def _back_link(file: _File, partner: Any, ids: list[str]) -> Optional[Edit]:
         return Edit(start, end, f"[{text[start:end]}, {', '.join(ids)}]")
     if text[start] == "[":
         close = text.rindex("]", start, end)
-        return Edit(close, close, (", " if value else "") + ", ".join(ids))
+        written = text[start + 1:close].rstrip()
+        separator = "" if not value else " " if written.endswith(",") else ", "  # `[a, ]` has its comma
+        return Edit(close, close, separator + ", ".join(ids))
     last = loaded.value_span(path + (len(value) - 1,))
     if last is None:
         return None
@@ -408,6 +417,8 @@ def _new_pairs_with(file: _File, metric_path: tuple, ids: list[str]) -> Optional
         return Edit(end, end, f", pairs_with: {written}")
     column = id_key[1]
     block = [where for where in anchors if where[0][1] == column and where[1][0] == where[1][2]]
+    if not block:
+        return None
     anchor = max(block, key=lambda where: where[1][2])
     line_end, next_start = file.line_end(anchor[1][2])
     brk = file.line_break(anchor[1][2])
