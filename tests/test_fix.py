@@ -50,6 +50,7 @@ def cli(monkeypatch, tmp_path):
 
 def _write(tmp_path, name: str, text: str, bom: bool = False):
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     return path
 
@@ -256,6 +257,20 @@ def test_stdin_is_reported_as_stdin_filename_and_fixed_to_stdout(cli, tmp_path):
     alone = cli("lint", "-", "a.yaml", input=b"")
     assert alone.exit_code == 2
     assert "`-` (the spec on standard input) cannot be combined with other paths" in alone.stderr
+
+
+def test_stdin_reads_the_rest_of_stdin_filenames_repository_as_a_named_file_does(cli, tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _write(tmp_path, "metrics/company.metrics.yaml", (
+        "metricspec: 1\nobjectives:\n  - id: growth\n    title: Grow ARR to 2M by 2027\n"))
+    team = ("metricspec: 1\ngoals:\n  - id: adoption\n    title: Adoption to 60% by 2027\n    parent: growth\n"
+            "    colour: red\n")
+    _write(tmp_path, "metrics/team.metrics.yaml", team.replace("    colour: red\n", ""))  # the saved copy
+    result = cli("lint", "-", "--stdin-filename", "metrics/team.metrics.yaml", "--select", "E", "--format", "json",
+                 input=team.encode())
+    # `growth` resolves from the other file (no E004); the saved copy is no second `adoption` (no E003).
+    assert _findings(result) == [("E002", "adoption", 6)]
+    assert result.exit_code == 1
 
 
 @pytest.mark.parametrize("command", [["lint"], ["diff"], ["status"], ["actuals", "import"], []])
