@@ -72,6 +72,20 @@ def test_fix_renames_a_synonym_and_a_misspelled_key_keeping_every_other_byte(cli
     assert (again.exit_code, again.stderr) == (0, "metricspec: nothing to fix\n")
 
 
+def test_fix_fixes_only_reported_findings_and_writes_through_a_symlink_keeping_the_mode(cli, tmp_path):
+    real = _write(tmp_path, "specs/a.metrics.yaml", SPEC)
+    real.chmod(0o640)
+    (tmp_path / "a.metrics.yaml").symlink_to(real)
+    ignored = cli("lint", "a.metrics.yaml", "--select", "E", "--ignore", "E002", "--fix")
+    assert (ignored.exit_code, ignored.stderr) == (0, "metricspec: nothing to fix\n")
+    assert real.read_bytes() == SPEC.encode()
+    result = cli("lint", "a.metrics.yaml", "--select", "E", "--fix")
+    assert result.exit_code == 0
+    assert (tmp_path / "a.metrics.yaml").is_symlink()
+    assert real.read_bytes() == FIXED.encode()
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
 def test_fix_leaves_a_key_alone_where_the_fix_is_not_certain(cli, tmp_path):
     spec = ("metricspec: 1\nobjectives:\n  - id: revenue\n    title: Grow ARR\n    metrics:\n"
             "      - id: arr\n        name: ARR\n        kind: lagging\n        type: leading\n"
