@@ -267,8 +267,9 @@ def _fix_ids(files: dict[str, _File]) -> None:
                                         for other in defined):
             renames[value] = slug
     for file, path, value, _ in occurrences:
-        if value in renames:
-            start, end = file.span(file.loaded.value_span(path))
+        span = file.loaded.value_span(path) if value in renames else None
+        if span is not None and span[0] == span[2]:
+            start, end = file.span(span)
             file.edits.append(Edit(start, end, _requoted(file.loaded.text[start:end], renames[value])))
 
 
