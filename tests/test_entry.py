@@ -70,6 +70,10 @@ COMMAND_LINES = [
     ["lint", "--today", "2026-13-01"],
     ["lint", "--bogus"],
     ["lint", "--help"],
+    ["lint", "-h"],
+    ["lint", "--fix", "--diff", "bad.metrics.yaml"],
+    ["lint", "--diff", "good.metrics.yaml", "bad.metrics.yaml", "-q"],
+    ["lint", "-", "good.metrics.yaml"],
     ["lint", "--output"],
     ["lint", "-x"],
     ["lint", "--format", "--quiet"],
@@ -78,6 +82,7 @@ COMMAND_LINES = [
     ["rules", "--format", "yaml"],
     [],
     ["--help"],
+    ["-h"],
 ]
 
 
@@ -169,6 +174,7 @@ REQUESTS = [
     ["--today", "2026-06-01", "--config", "ci/lint.toml", "--exclude", "x*", "--exclude", "y*", "--statistics"],
     ["--baseline", "b.json", "--write-baseline", "b.json", "--skip-unrecognized", "--show-suppressed", "-q", "-v"],
     ["--format=sarif", "--format", "concise", "--", "-c.yaml", "--quiet"],
+    ["--fix", "--diff", "--stdin-filename", "metrics/a.metrics.yaml", "-"],
 ]
 
 

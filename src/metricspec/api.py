@@ -11,7 +11,7 @@ from typing import Callable, Optional
 from metricspec import documents, parallel
 from metricspec.config import Config
 from metricspec.diagnostics import Diagnostic, Severity
-from metricspec.discovery import Walker, include_targets, repository_root
+from metricspec.discovery import Target, Walker, display_path, include_targets, repository_root
 from metricspec.engine import FileRecord, Policy, SuppressedFinding, decide
 from metricspec.loader import LoadedFile
 from metricspec.rules import Context
@@ -37,6 +37,9 @@ class LintOptions:
     # Report every file the run passed over and why (Report.passed_over; --verbose).
     explain: bool = False
     # Called as progress(files_done, files_total) while files load; the CLI draws a bar with it.
+    # The one file's bytes when they come from stdin (`lint -`): paths[0] names it, and its
+    # repository lends the workspace, as for a file named on the command line.
+    stdin: Optional[bytes] = None
     progress: Optional[Callable[[int, int], None]] = None
     # lint --actuals: the A codes are among the run's, so a config `select = ["A"]` narrows lint's
     # rules too; their findings come from actuals/lint.py after the run, not from the engine.
@@ -102,7 +105,10 @@ def lint(options: LintOptions) -> Report:
     config = options.config
     walker = Walker(cwd, config.exclude, str(config.root))
     walker.explain = options.explain
-    if options.paths:
+    if options.stdin is not None:
+        walker.seen_files.add(os.path.realpath(options.paths[0]))  # its copy on disk is not context
+        targets = [Target(options.paths[0], display_path(options.paths[0], cwd), True, options.stdin)]
+    elif options.paths:
         targets = list(walker.named(options.paths))
     elif config.include:
         targets = list(include_targets(config.root, config.include, walker))

@@ -91,6 +91,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    # `-h` as well as `--help`, for every command: click hands it down to each subcommand.
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -162,6 +164,9 @@ def lint(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name the config file used and every file skipped and why (on stderr).")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the index of the specs a run does not lint.")] = False,
     show_settings: Annotated[bool, typer.Option("--show-settings", help="Print the resolved configuration (which file, every key) and exit.")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place, then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the safe fixes as a unified diff and change nothing (implies --fix; exit 1 when there is something to fix).")] = False,
+    stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="With - as the path: read the spec from stdin and report it as PATH.")] = None,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
     from metricspec.lint_command import LintRequest, run
@@ -172,7 +177,7 @@ def lint(
         exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
         baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
         show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose, no_cache=no_cache,
-        show_settings=show_settings,
+        show_settings=show_settings, fix=fix, diff=diff, stdin_filename=stdin_filename,
     )
     raise typer.Exit(run(request))
 

@@ -33,6 +33,8 @@ class Target:
     fs_path: str
     display: str
     named: bool  # named on the command line: reported even when not a metricspec file
+    # The file's bytes when they do not come from fs_path: `lint -` reads them from stdin.
+    content: Optional[bytes] = None
 
 
 @dataclass(frozen=True)

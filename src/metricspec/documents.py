@@ -16,7 +16,7 @@ from typing import Optional
 from metricspec.diagnostics import Problem
 from metricspec.discovery import Target
 from metricspec.engine import FileRecord
-from metricspec.loader import LoadedFile, read_file
+from metricspec.loader import LoadedFile, load_bytes, read_file
 from metricspec.validate import validate_document
 from metricspec.workspace import DocItem
 
@@ -38,7 +38,10 @@ def load_target(target: Target, skip_unrecognized: bool) -> tuple[Optional[FileR
 def load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
     """Read and validate one file; None when it is not a metricspec file and may be skipped
     (`skip_unrecognized`, or a file found by walking a folder rather than named)."""
-    loaded = read_file(target.fs_path, target.display)
+    if target.content is None:
+        loaded = read_file(target.fs_path, target.display)
+    else:
+        loaded = load_bytes(target.content, target.display)
     record = FileRecord(loaded, problems=list(loaded.problems))
     may_skip = skip_unrecognized or not target.named
     if loaded.unreadable:

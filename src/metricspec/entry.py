@@ -7,7 +7,7 @@ commonest command lines are answered without typer:
   same LintRequest that cli.py builds (the option table is LintRequest's fields);
 - `metricspec rules [--format text|json]`.
 
-Anything else, and anything here that is not plainly valid (`--help`, an unknown option, a bad
+Anything else, and anything here that is not plainly valid (`--help` or `-h`, an unknown option, a bad
 choice or date, a missing value), goes to cli.py, whose typer app answers it exactly as
 always, errors and help included. tests/test_entry.py runs command lines through both doors
 and compares what they print, write and return.
@@ -121,7 +121,7 @@ def main(argv: Optional[list[str]] = None) -> None:
         if code is None:
             from metricspec.cli import app
 
-            if args and "--help" not in args:
+            if args and "--help" not in args and "-h" not in args:
                 app(args=args)  # exits through SystemExit with click's code
                 return
             from metricspec.terminal import writing_stdout

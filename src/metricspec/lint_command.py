@@ -116,18 +116,28 @@ class LintRequest:
     verbose: bool = _option("flag", False, short="v")
     no_cache: bool = _option("flag", False)
     show_settings: bool = _option("flag", False)
+    fix: bool = _option("flag", False)
+    diff: bool = _option("flag", False)
+    stdin_filename: Optional[Path] = _option("path")
 
     def selectors(self) -> list[str]:
         """Every rule selector of the command line, to check before anything runs."""
         return [*(codes(self.select) or []), *(codes(self.ignore) or []), *(codes(self.extend_select) or []),
                 *(codes(self.extend_ignore) or [])]
 
-    def lint_options(self, settings: Config) -> LintOptions:
-        """The library's part of the request, on top of the config's settings."""
+    def reads_stdin(self) -> bool:
+        """`-` as the path, or --stdin-filename with no path (as ruff takes it)."""
+        return self.paths == ["-"] or (not self.paths and self.stdin_filename is not None)
+
+    def lint_options(self, settings: Config, stdin: Optional[bytes] = None) -> LintOptions:
+        """The library's part of the request, on top of the config's settings; `stdin`, the
+        bytes read from standard input for `-`."""
         from metricspec import api
 
+        named = [str(self.stdin_filename or "-")] if stdin is not None else list(self.paths or [])
         return api.LintOptions(
-            paths=list(self.paths or []),
+            paths=named,
+            stdin=stdin,
             config=settings,
             select=codes(self.select),
             extend_select=codes(self.extend_select) or [],
@@ -199,28 +209,123 @@ def _run(request: LintRequest) -> int:
 
         write_stdout(show_settings(settings, request))
         return 0
+    stdin = _read_stdin(request)
     if request.verbose:
         _say(f"using the config {settings.source}" if settings.source is not None
              else f"no config file found from {Path.cwd()} upwards: the defaults")
-    report = _lint(request.lint_options(settings), request.quiet)
+    options = request.lint_options(settings, stdin)
+    report = _lint(options, request.quiet)
     if request.verbose:
         for path, reason in report.passed_over:
             _say(f"skipped {path}: {reason}")
     if report.files == 0 and not report.internal_errors and not request.skip_unrecognized:
         raise _fail(_nothing_found(report, settings, request))
+    fixed_stdin: Optional[bytes] = None
+    if (request.fix or request.diff) and not report.internal_errors:  # a run that faulted is not fixed
+        fixed = _fix(request, options, report)
+        if isinstance(fixed, int):
+            return fixed
+        report, fixed_stdin = fixed
     if request.write_baseline is not None:
         _refuse_an_input("--write-baseline", request.write_baseline, report, settings, request)
-        _write_baseline(report, request.write_baseline, request.quiet)
-        return 0
+        if report.internal_errors:
+            # Its findings are incomplete and hold the faults: recorded, they would hide both.
+            _say(f"{request.write_baseline} not written: the run faulted")
+        else:
+            _write_baseline(report, request.write_baseline, request.quiet)
+        _report_faults(report)
+        return exit_code(report, None)
     if request.output is not None:
         _refuse_an_input("--output", request.output, report, settings, request)
-    _write_report(report, request)
-    if report.internal_errors:
-        from metricspec.terminal import escape_controls
+    if fixed_stdin is not None:
+        # `--fix` on stdin: the fixed text is the output (as ruff), what remains goes to stderr.
+        from metricspec.terminal import writing_stdout
 
-        for fault in report.internal_errors:
-            sys.stderr.write(f"metricspec: {escape_controls(fault)}\n")
+        with writing_stdout():
+            sys.stdout.flush()
+            sys.stdout.buffer.write(fixed_stdin)
+    _write_report(report, request, to_stderr=fixed_stdin is not None)
+    _report_faults(report)
     return exit_code(report, request.fail_on_severity(settings))
+
+
+def _report_faults(report: Report) -> None:
+    from metricspec.terminal import escape_controls
+
+    for fault in report.internal_errors:
+        sys.stderr.write(f"metricspec: {escape_controls(fault)}\n")
+
+
+def _read_stdin(request: LintRequest) -> Optional[bytes]:
+    """The spec on stdin for `-`, or None when the run reads files. `-` stands alone: an editor
+    hands over one buffer at a time."""
+    paths = list(request.paths or [])
+    if "-" in paths and len(paths) > 1:
+        raise _fail("`-` (the spec on standard input) cannot be combined with other paths")
+    if request.stdin_filename is not None and paths and paths != ["-"]:
+        raise _fail("--stdin-filename names the spec read from standard input: give `-` as the only path")
+    if not request.reads_stdin():
+        return None
+    from metricspec.loader import MAX_FILE_BYTES
+
+    try:
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except (OSError, AttributeError, ValueError) as exc:
+        raise _fail(f"cannot read standard input: {exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(f"standard input holds more than {MAX_FILE_BYTES:,} bytes, the limit of a spec")
+    return data
+
+
+def _fix(request: LintRequest, options: LintOptions, report: Report) -> int | tuple[Report, Optional[bytes]]:
+    """Apply the safe fixes (fixes.py) and lint again: the new report, and for stdin the fixed
+    bytes. With --diff (which implies --fix, as ruff's does) print them instead and return the
+    exit code: 1 when there is something to fix, else 0."""
+    import dataclasses
+
+    from metricspec import fixes
+    from metricspec.fileio import WriteError, write_atomic
+
+    try:
+        planned = fixes.plan(report)
+    except Exception as exc:
+        raise _fail(internal_error("while fixing", exc)) from None
+    count = sum(fix.applied for fix in planned)
+    if request.diff:
+        from metricspec.terminal import write_stdout
+
+        write_stdout(fixes.unified_diff(planned))
+        if not request.quiet:
+            _say(f"would apply {_fixes_in(count, len(planned))}" if planned else "nothing to fix")
+        return 1 if planned else 0
+    if options.stdin is not None:
+        raw = options.stdin
+        if planned:
+            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+            raw = (bom + planned[0].fixed).encode("utf-8")
+            report = _lint(dataclasses.replace(options, stdin=raw), request.quiet)
+        if planned and not request.quiet:
+            _say(f"applied {_fixes_in(count, 1)}")
+        return report, raw
+    applied = files = 0
+    for fix in planned:
+        try:
+            write_atomic(Path(fix.path), fixes.encoded_as_read(fix.path, fix))
+        except fixes.StaleFile as exc:
+            _say(str(exc))
+            continue
+        except WriteError as exc:
+            raise _fail(str(exc)) from None
+        applied, files = applied + fix.applied, files + 1
+    if files:
+        report = _lint(options, request.quiet)
+    if not request.quiet:
+        _say(f"applied {_fixes_in(applied, files)}" if files else "nothing to fix")
+    return report, None
+
+
+def _fixes_in(count: int, files: int) -> str:
+    return f"{count} fix{'es' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
 
 
 def _say(line: str) -> None:
@@ -353,16 +458,17 @@ def _write_baseline(report: Report, path: Path, quiet: bool) -> None:
         sys.stderr.write(f"metricspec: recorded {len(report.diagnostics)} findings in {escape_controls(str(path))}\n")
 
 
-def _write_report(report: Report, request: LintRequest) -> None:
-    """The report in the chosen format, to --output or stdout."""
+def _write_report(report: Report, request: LintRequest, to_stderr: bool = False) -> None:
+    """The report in the chosen format, to --output, or stdout (stderr: `to_stderr`)."""
     from metricspec.fileio import WriteError, write_atomic
     from metricspec.reporters import RenderOptions, render
 
     output = request.output
     chosen = request.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    use_color = output is None and color(sys.stdout)
-    terminal = output is None and sys.stdout.isatty()
-    width = max(60, os.get_terminal_size().columns) if terminal else 100
+    stream = sys.stderr if to_stderr else sys.stdout
+    use_color = output is None and color(stream)
+    terminal = output is None and stream.isatty()
+    width = max(60, (os.get_terminal_size(2) if to_stderr else os.get_terminal_size()).columns) if terminal else 100
     options = RenderOptions(color=use_color, width=width, statistics=request.statistics,
                             show_suppressed=request.show_suppressed, verbose=request.verbose, quiet=request.quiet,
                             wrap=terminal)
@@ -375,6 +481,8 @@ def _write_report(report: Report, request: LintRequest) -> None:
             write_atomic(output, rendered)
         except WriteError as exc:
             raise _fail(str(exc)) from None
+    elif to_stderr:
+        sys.stderr.write(rendered)
     else:
         from metricspec.terminal import write_stdout
 
