@@ -288,3 +288,6 @@ SETTINGS = (
     Setting("actuals", TABLE, holds=ACTUALS),
     Setting("status", TABLE, holds=STATUS),
 )
+
+# Keys users write for ours (E002's "did you mean", --fix): synonym -> our key, per level.
+KEY_SYNONYMS = {"type": "kind", "desc": "description", "deadline": "by", "goal": "value", "target_value": "value", "owners": "owner", "unit_of_measure": "unit"}
