@@ -61,7 +61,7 @@ def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, s
         return misplaced[0], misplaced[1], None
     synonym = KEY_SYNONYMS.get(key.lower())
     if synonym in _KEYS[container]:
-        return f"unknown key '{key}'; did you mean '{synonym}'?", "", synonym
+        return f"unknown key '{key}'; did you mean '{synonym}'?", _rename_help(synonym), synonym
     child = _CHILD.get(container)
     if child is not None and synonym in _KEYS[child]:
         return (f"unknown key '{key}'; did you mean '{synonym}', {_HOME[child]}?",
@@ -76,8 +76,12 @@ def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, s
             return (f"unknown key '{key}'; did you mean '{elsewhere[0]}'? It belongs {_where(homes)}",
                     _MOVE_HELP, None)
     if close:
-        return f"unknown key '{key}'; did you mean '{close[0]}'?", "", close[0]
+        return f"unknown key '{key}'; did you mean '{close[0]}'?", _rename_help(close[0]), close[0]
     return f"unknown key '{key}'", GENERIC_HELP, None
+
+
+def _rename_help(meant: str) -> str:
+    return f"Rename it `{meant}`: a key the format does not know is not read, and its value counts for nothing."
 
 
 def _likeness(key: str, other: str) -> float:
