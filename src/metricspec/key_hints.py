@@ -81,7 +81,7 @@ def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, s
 
 
 def _rename_help(meant: str) -> str:
-    return f"Rename it `{meant}`: a key the format does not know is not read, and its value counts for nothing."
+    return f"Rename it `{meant}`: a key the format does not know is not read."
 
 
 def _likeness(key: str, other: str) -> float:
