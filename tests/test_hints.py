@@ -153,6 +153,8 @@ def parser(request, monkeypatch):
          "a.metrics.yaml:6:7: E001 [error] invalid YAML: missing ':' after 'id'?"),
         (NODE.replace("title: Grow revenue", "title: Grow: revenue"),
          "a.metrics.yaml:7:16: E001 [error] invalid YAML: a value holding ': ' must be quoted"),
+        (NODE.replace("title: Grow revenue", "title: Grow revenue\n      in 2027: twice") + "    owner: ana\n",
+         "a.metrics.yaml:8:14: E001 [error] invalid YAML: a value holding ': ' must be quoted"),
         (NODE.replace("title: Grow revenue", 'title: "Grow revenue') + "    owner: ana\n",
          "a.metrics.yaml:7:12: E001 [error] invalid YAML: a quote opened at line 7, column 12 is never closed"),
         (HEAD.replace("product: Acme", "product: 'Acme") + "objectives:\n  - id: 'a'\n",
@@ -162,6 +164,7 @@ def parser(request, monkeypatch):
          "a.metrics.yaml:2:17: E001 [error] invalid YAML: text after the closing quote of a quoted value"),
     ],
     ids=["missing-colon", "missing-colon-at-the-end", "missing-colon-in-an-item", "colon-in-a-value",
+         "colon-in-a-value-run-on",
          "quote-never-closed", "quote-closed-lines-later", "text-after-a-quote"],
 )
 def test_a_syntax_error_has_a_hint_at_its_line(run, write, parser, text, expected):

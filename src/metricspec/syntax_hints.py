@@ -42,13 +42,17 @@ def hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, Span, str] | None:
         return None
     before, last = _tokens_before(text, mark)
     if "mapping values are not allowed" in problem and isinstance(last, ScalarToken) and not last.style:
-        if last.start_mark.line < mark.line:
-            # A plain value that ran on from an earlier line, where a key lost its ':'.
-            return _missing_colon(text, last.start_mark.line, last.start_mark.column)
-        if isinstance(before, ValueToken):
-            written = _line(text, mark.line)
-            value = _clip(written[last.start_mark.column:].split(" #")[0].strip()).replace("\\", "\\\\").replace('"', '\\"')
-            key = _clip(written[:last.start_mark.column].strip())
+        if not isinstance(before, ValueToken):
+            if last.start_mark.line < mark.line:
+                # Text that ran on from an earlier line where no value was due: a key lost its ':'.
+                return _missing_colon(text, last.start_mark.line, last.start_mark.column)
+        else:  # a value (on one line or run on over several) holding ': '
+            # The example is the value's first line, quoted, after its key.
+            first = _line(text, last.start_mark.line)
+            value = first[last.start_mark.column:].split(" #")[0].strip()
+            value = _clip(value + (" …" if last.start_mark.line < mark.line else ""))
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+            key = _clip(first[:last.start_mark.column].strip())
             return ("a value holding ': ' must be quoted",
                     _at(mark.line, mark.column),
                     f"Quote a value holding ': ', as in `{key} \"{value}\"`.")
