@@ -184,21 +184,21 @@ def test_per_file_ignores_hold_from_a_subdirectory(run, write, tmp_path, monkeyp
     write("legacy/a.metrics.yaml", broken("revenue"))
     write("new/b.metrics.yaml", broken("margin"))
     at_root = run("lint", "--format", "concise")
-    assert at_root.stdout == "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+    assert at_root.stdout == "new/b.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n"
 
     monkeypatch.chdir(tmp_path / "legacy")
     result = run("lint", "a.metrics.yaml")
     assert (result.exit_code, result.stdout) == (0, "All clear: 1 file checked, no problems.\n")
     monkeypatch.chdir(tmp_path / "new")
     result = run("lint", "b.metrics.yaml", "../legacy/a.metrics.yaml", "--format", "concise")
-    assert (result.exit_code, result.stdout) == (1, "b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+    assert (result.exit_code, result.stdout) == (1, "b.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n")
 
 
 def test_per_file_ignores_of_an_explicit_config_are_relative_to_its_folder(run, write, tmp_path, monkeypatch):
     write("ci/lint.toml", 'select = ["E"]\n[per-file-ignores]\n"../legacy/*" = ["E002"]\n')
     write("legacy/a.metrics.yaml", broken("revenue"))
     write("new/b.metrics.yaml", broken("margin"))
-    expected = "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+    expected = "new/b.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n"
     assert run("lint", ".", "--config", "ci/lint.toml", "--format", "concise").stdout == expected
     monkeypatch.chdir(tmp_path / "legacy")
     assert run("lint", "a.metrics.yaml", "--config", "../ci/lint.toml").exit_code == 0
@@ -310,7 +310,7 @@ def test_quiet_prints_the_findings_and_nothing_else(run, write):
     assert quiet.stdout == loud.stdout[: -len("\nFound 1 problem (1 error, 0 warnings, 0 info) in 1 file.\n")]
     assert "Found" not in quiet.stdout and quiet.stdout.startswith("a.metrics.yaml\n")
     assert run("lint", "a.metrics.yaml", "--select", "E", "-q", "--format", "concise").stdout == (
-        "a.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+        "a.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n")
 
 
 def test_quiet_does_not_list_fixed_baseline_entries(run, write):

@@ -145,7 +145,7 @@ def test_explicit_config_and_per_file_ignores(run, write):
     write("ci/lint.toml", 'select = ["E"]\n[per-file-ignores]\n"legacy/*" = ["E002"]\n')
     result = run("lint", ".", "--config", "ci/lint.toml", "--format", "concise")
     assert result.exit_code == 1
-    assert result.stdout == "new/b.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+    assert result.stdout == "new/b.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n"
 
 
 def test_selection_by_prefix_name_and_specificity(run, write):
@@ -169,7 +169,7 @@ def test_json_report_shape_and_statistics(run, write):
         {
             "code": "E002", "name": "schema", "severity": "error",
             "message": "unknown key 'ownr'; did you mean 'owner'?",
-            "help": "Keys starting with 'x-' are free for your own extensions.",
+            "help": "Rename it `owner`: a key the format does not know is not read.",
             "path": "a.metrics.yaml", "line": 6, "column": 5, "end_line": 6, "end_column": 9,
             "subject": "revenue",
             "url": f"https://github.com/metricspec/metricspec/blob/v{__version__}/docs/rules.md#e002-schema",
@@ -204,7 +204,7 @@ def test_write_baseline_then_only_new_findings_fail(run, write, tmp_path):
     spec.write_text(BROKEN + "    colour: blue\n")
     result = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "baseline.json", "--format", "concise")
     assert result.exit_code == 1
-    assert result.stdout == "a.metrics.yaml:7:5: E002 unknown key 'colour'\n"
+    assert result.stdout == "a.metrics.yaml:7:5: E002 [error] unknown key 'colour'\n"
     # Once fixed, the recorded finding is listed as fixed.
     spec.write_text(CLEAN)
     result = run("lint", "a.metrics.yaml", "--select", "E", "--baseline", "baseline.json", "--format", "json")
@@ -288,4 +288,4 @@ def test_an_absolute_include_glob_is_read(run, write, tmp_path):
     write("specs/a.metrics.yaml", "metricspec: 1\nproduct: A\nobjectives:\n  - {id: o, title: Grow, ownr: x}\n")
     write("metricspec.toml", f'include = ["{(tmp_path / "specs").as_posix()}/*.yaml"]\n')
     result = run("lint", "--format", "concise", "--select", "E")
-    assert (result.exit_code, result.stdout) == (1, "specs/a.metrics.yaml:4:26: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+    assert (result.exit_code, result.stdout) == (1, "specs/a.metrics.yaml:4:26: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n")

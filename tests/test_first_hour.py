@@ -54,7 +54,7 @@ def test_a_named_non_spec_file_is_still_a_finding_not_a_usage_error(run, write):
     write("ci.yaml", "jobs: {}\n")
     result = run("lint", "ci.yaml", "--format", "concise")
     assert result.exit_code == 1
-    assert result.stdout.startswith("ci.yaml:1:1: E006 ")
+    assert result.stdout.startswith("ci.yaml:1:1: E006 [error] ")
 
 
 def test_run_from_a_subfolder_lints_the_configs_include_and_help_says_so(run, write, tmp_path, monkeypatch):
@@ -63,7 +63,7 @@ def test_run_from_a_subfolder_lints_the_configs_include_and_help_says_so(run, wr
     (tmp_path / "docs").mkdir()
     monkeypatch.chdir(tmp_path / "docs")
     result = run("lint", "--format", "concise", "--select", "E")
-    assert (result.exit_code, result.stdout) == (1, f"{tmp_path}/metrics/a.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+    assert (result.exit_code, result.stdout) == (1, f"{tmp_path}/metrics/a.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n")
     help_text = " ".join(run("lint", "--help").stdout.split())
     assert "(default: the config's include, else the current directory)" in help_text
 

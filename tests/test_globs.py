@@ -166,7 +166,7 @@ def test_exclude_on_the_command_line_from_a_subfolder(run, write, tmp_path, monk
     write("metrics/legacy/a.metrics.yaml", broken("old"))
     monkeypatch.chdir(tmp_path / "metrics")
     result = run("lint", ".", "--exclude", "legacy/*", "--format", "concise")
-    assert result.stdout == "top.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n"
+    assert result.stdout == "top.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n"
 
 
 @pytest.mark.parametrize(("include", "read"), [
@@ -231,7 +231,7 @@ def test_an_include_walk_outlives_a_folder_that_disappears(run, write, tmp_path,
     monkeypatch.setattr(os, "scandir", scandir)
     result = run("lint", "--select", "E", "--format", "concise")
     assert (result.exit_code, result.stdout) == (
-        1, "metrics/top.metrics.yaml:6:5: E002 unknown key 'ownr'; did you mean 'owner'?\n")
+        1, "metrics/top.metrics.yaml:6:5: E002 [error] unknown key 'ownr'; did you mean 'owner'?\n")
 
 
 def test_per_file_ignores_name_a_folder_anywhere(run, write):

@@ -289,7 +289,7 @@ def test_github_annotations(project):
     lines = output.splitlines()
     assert lines[1] == (
         "::error file=metrics/acme.metrics.yaml,line=7,col=5,endLine=7,endColumn=9,title=E002 schema"
-        "::unknown key 'ownr'; did you mean 'owner'?%0Ahelp: Keys starting with 'x-' are free for your own extensions."
+        "::unknown key 'ownr'; did you mean 'owner'?%0Ahelp: Rename it `owner`: a key the format does not know is not read."
     )
     assert [line.split(" ", 1)[0] for line in lines[:3]] == ["::error"] * 3
     assert lines[3] == "metricspec: 3 problems (3 errors, 0 warnings, 0 info) in 2 files."
@@ -453,6 +453,6 @@ def test_cli_chooses_github_under_github_actions(project):
     assert chosen.exit_code == 1
     assert normalise(chosen.stdout) == (GOLDEN / GOLDEN_NAMES["github"]).read_text(encoding="utf-8")
     explicit = runner.invoke(app, [*args, "--format", "concise"], env={"GITHUB_ACTIONS": "true"}, catch_exceptions=False)
-    assert explicit.stdout.startswith("metrics/acme.metrics.yaml:3:13: E004 ")
+    assert explicit.stdout.startswith("metrics/acme.metrics.yaml:3:13: E004 [error] ")
     outside = runner.invoke(app, args, env={"GITHUB_ACTIONS": "false"}, catch_exceptions=False)
     assert outside.stdout.startswith("metrics/acme.metrics.yaml\n")

@@ -206,10 +206,10 @@ def test_a_node_list_at_the_wrong_level_says_where_it_belongs(write):
     )
     report = lint_paths(spec, select=["E"])
     assert [(d.line, d.message, d.help) for d in report.diagnostics] == [
-        (3, "unknown key 'goalz'; did you mean 'goals'?", "Keys starting with 'x-' are free for your own extensions."),
+        (3, "unknown key 'goalz'; did you mean 'goals'?", "Rename it `goals`: a key the format does not know is not read."),
         (7, "'outcomes' cannot stand under an objective: an objective holds `goals`, and outcomes belong under a goal",
          "Move them under a goal, or to the top level of the file with `parent: <goal id>`."),
-        (9, "unknown key 'goal'; did you mean 'goals'?", "Keys starting with 'x-' are free for your own extensions."),
+        (9, "unknown key 'goal'; did you mean 'goals'?", "Rename it `goals`: a key the format does not know is not read."),
         (14, "'goals' cannot stand under a goal: a goal holds `outcomes`, and goals belong under an objective",
          "Move them under an objective, or to the top level of the file with `parent: <objective id>`."),
     ]

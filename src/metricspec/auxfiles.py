@@ -131,8 +131,10 @@ def parse_json(text: str, path: Path | str) -> Any:
         raise AuxFileError(path, exc.lineno, f"invalid JSON: {exc.msg}", column=exc.colno) from None
     except RecursionError:
         raise _too_deep(path, text, _JSON_TOKEN) from None
-    except ValueError as exc:  # a number past int's digit limit
-        raise AuxFileError(path, None, f"invalid JSON: {exc}") from None
+    except ValueError:  # a number past int's digit limit: Python's advice on raising it is not the user's
+        where = re.search(r"\d{4301}", text)
+        line = text.count("\n", 0, where.start()) + 1 if where else None
+        raise AuxFileError(path, line, "invalid JSON: a number with more digits than can be read") from None
     if _deeper_than(data, MAX_DEPTH):
         raise _too_deep(path, text, _JSON_TOKEN)
     return data

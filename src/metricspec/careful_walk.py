@@ -136,6 +136,12 @@ class CarefulWalk:
                 f"opened at line {start.line + 1}, column {start.column + 1}"
             )
             help = f"Close it with '{closing}', or separate its items with ','."
+        else:
+            from metricspec.syntax_hints import hint  # only after a parse error
+
+            found = hint(self.text, exc)
+            if found is not None:
+                return Problem("E001", f"invalid YAML: {found[0]}", found[1], help=found[2])
         return Problem("E001", f"invalid YAML: {problem}", (line + 1, column + 1, line + 1, column + 2), help=help)
 
     def _line_start(self, line: int) -> int | None:

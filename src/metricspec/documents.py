@@ -65,7 +65,8 @@ def load(target: Target, skip_unrecognized: bool) -> Optional[FileRecord]:
     version = data["metricspec"]
     if version not in VERSIONS:
         span = loaded.value_span(("metricspec",)) or (1, 1, 1, 1)
-        shown = f"'{version}'" if isinstance(version, str) else "an empty value" if version is None else "a collection"
+        # The version as written, cut short: a line of digits or text is not echoed whole.
+        shown = f"'{version if len(version) <= 40 else version[:40] + '…'}'" if isinstance(version, str) else "an empty value" if version is None else "a collection"
         record.problems.append(
             Problem("E006", f"unsupported format version {shown}; this metricspec reads version 1", span,
                     help="Write `metricspec: 1`.")

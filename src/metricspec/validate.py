@@ -318,16 +318,13 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
         if level is not None and key in LEVEL_OF_KEY:
             message, help = _misplaced_level(key, level)
         else:
-            message = f"unknown key '{key}'"
+            from metricspec import key_hints
+
             known = _known_fields(loc[:-1])
             if level is not None:  # of the node lists, only the next level down
                 known = [name for name in known if name not in LEVEL_OF_KEY]
                 known += [LEVELS[level + 1][0]] if level < 3 else []
-            suggestion = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            if suggestion:
-                message += f"; did you mean '{suggestion[0]}'?"
-                meant = suggestion[0]
-            help = "Keys starting with 'x-' are free for your own extensions."
+            message, help, meant = key_hints.unknown_key(str(key), key_hints.container_of(loc[:-1]), known)
     elif error_type == "missing":
         span = _nearest_span(loaded, loc[:-1])
         span = (span[0], span[1], span[0], span[1] + 1)

@@ -147,8 +147,8 @@ def test_deep_nesting_through_the_command_line(tmp_path):
     result = run_cli("lint", "deep.yaml", "blocks.yaml", "good.metrics.yaml", "--format", "concise", "--select", "E", cwd=tmp_path, timeout=30)
     assert result.returncode == 1, result.stderr
     assert result.stdout.decode().splitlines() == [
-        f"blocks.yaml:{MAX_DEPTH + 1}:{2 * MAX_DEPTH + 1}: E007 nesting deeper than {MAX_DEPTH} levels; the rest of the file is not read",
-        f"deep.yaml:1:{MAX_DEPTH + 1}: E007 nesting deeper than {MAX_DEPTH} levels; the rest of the file is not read",
+        f"blocks.yaml:{MAX_DEPTH + 1}:{2 * MAX_DEPTH + 1}: E007 [error] nesting deeper than {MAX_DEPTH} levels; the rest of the file is not read",
+        f"deep.yaml:1:{MAX_DEPTH + 1}: E007 [error] nesting deeper than {MAX_DEPTH} levels; the rest of the file is not read",
     ]
     assert b"Traceback" not in result.stderr
 

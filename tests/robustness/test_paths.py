@@ -99,8 +99,8 @@ def test_the_command_line_never_waits_on_a_fifo(tmp_path):
         result = run_cli("lint", *args, "--format", "concise", "--select", "E", cwd=tmp_path, timeout=20)
         assert result.returncode == 1
         lines = result.stdout.decode().splitlines()
-        assert "pipe.yaml:1:1: E001 not a regular file but a FIFO (named pipe); not read" in lines
-        assert "good.metrics.yaml:16:1: E002 unknown key 'ownr'; did you mean 'owner'?" in lines
+        assert "pipe.yaml:1:1: E001 [error] not a regular file but a FIFO (named pipe); not read" in lines
+        assert "good.metrics.yaml:16:1: E002 [error] unknown key 'ownr'; did you mean 'owner'?" in lines
         assert result.stderr == b""
 
 

@@ -1,5 +1,9 @@
-"""`--format concise`: `path:line:col: CODE message`, one finding a line; folded follow-ons
-at its end, `(also: P001, B003)`."""
+"""`--format concise`: `path:line:col: CODE [severity] message`, one finding a line; folded
+follow-ons at its end, `(also: P001, B003)`.
+
+CLI.md fixes the line as `path:line:col: CODE message`: the severity is the message's first
+word, in brackets, so that every parser of that shape (editors' problem matchers, grep -o)
+still reads the line, and a reader still sees which findings fail the run."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ def render(report, options) -> str:
         lines = [f"{count:5}  {code}  {name}  [{severity}]" for count, code, name, severity in statistics_rows(report)]
     else:
         lines = [
-            f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} {_one_line(with_related(d))}"
+            f"{_one_line(d.path)}:{d.line}:{d.column}: {d.code} [{d.severity.value}] {_one_line(with_related(d))}"
             for d in report.diagnostics
         ]
     return "".join(line + "\n" for line in lines)

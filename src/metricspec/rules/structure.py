@@ -8,7 +8,10 @@ from metricspec.rules import rule
     "E001", "yaml-syntax", "error", "engine", "the file is not valid YAML",
     what="The file cannot be read as YAML: a syntax error, a tab used for indentation, an "
     "unclosed bracket, bytes that are not UTF-8, or a file that cannot be opened. The "
-    "finding points at the position where the parser gave up.",
+    "finding points at the mistake where it can tell, with a hint: a key missing its ':' on "
+    "its own line (the parser notices on the next), a value holding ': ' to be quoted, a "
+    "quote left open at the line where it opened; elsewhere at the position where the "
+    "parser gave up.",
     why="A spec that does not parse measures nothing. Every other rule is blind to the file "
     "until it parses, so this one is always reported first.",
 )
@@ -19,8 +22,10 @@ def _e001() -> None: ...
     "E002", "schema", "error", "engine", "a field is missing, has the wrong type or value, or is unknown",
     what="A field the format requires is missing, a value has the wrong type (text where a "
     "number or date is expected, an impossible date like 2027-06-31), an enumerated field "
-    "holds another word, or a key is unknown. Unknown keys come with a 'did you mean'; "
-    "keys starting with `x-` are free for your own extensions.",
+    "holds another word, or a key is unknown. An unknown key that another mapping takes "
+    "says where it belongs (`target:` lined up with a node's keys belongs on a metric); a "
+    "synonym names the key (`type` -> `kind`); a typo gets a 'did you mean'. Keys starting "
+    "with `x-` are free for your own extensions.",
     why="A typo in a key silently drops the information: `ownr: ana` leaves the metric "
     "unowned while the file looks fine to a reader. Catching it keeps the spec honest.",
 )
