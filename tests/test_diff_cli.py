@@ -176,3 +176,15 @@ def test_per_file_ignores_are_relative_to_the_config_folder(tmp_path: Path) -> N
     (root / "metricspec.toml").write_text('[per-file-ignores]\n"a.metrics.yaml" = ["D001"]\n', encoding="utf-8")
     done = diff(root / "sub", "main", "--", "..")
     assert (done.returncode, done.stdout.splitlines()[-1].endswith("no moved goalposts")) == (0, True)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("a", "b", "c"), "metricspec diff: takes at most BASE and HEAD; put paths after --"),
+    (("--bogus",), "metricspec diff: no such option: --bogus (Possible options: --verbose); see metricspec diff --help"),
+    (("--format", "nope"), "metricspec diff: invalid value for '--format': Value error, 'nope' is not one of "
+                           "'text', 'markdown', 'json', 'sarif', 'github'; see metricspec diff --help"),
+    (("--output",), "metricspec diff: option '--output' requires an argument; see metricspec diff --help"),
+])
+def test_usage_errors_say_metricspec_diff_in_one_line(tmp_path: Path, args, message) -> None:
+    done = diff(make_repo(tmp_path), *args)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
