@@ -76,15 +76,16 @@ def _run(request: DiffRequest) -> int:
         settings = config_module.load(request.config if request.config is not None else config_module.discover(Path.cwd()))
     except config_module.ConfigError as exc:
         raise DiffUsageError(f"{PREFIX}{exc}") from None
-    if request.exclude:
-        settings.exclude = [*settings.exclude, *request.exclude]
     codes = selected(settings, request)
     fail_on = request.fail_on or settings.fail_on or "warning"
-    result = diff.run(request.base, request.head, request.paths, os.getcwd(), settings)
+    result = diff.run(request.base, request.head, request.paths, os.getcwd(), settings, request.exclude,
+                      str(request.config) if request.config is not None else None)
     result.changes = configured(result.changes, settings, codes)
     if request.verbose:
         for path in result.skipped:
             sys.stderr.write(f"{PREFIX}skipped {path} (a symlink or submodule)\n")
+        for note in result.notes:
+            sys.stderr.write(f"{PREFIX}{note}\n")
         for command in result.commands:
             sys.stderr.write(f"{PREFIX}ran {command}\n")
     text = _render(chosen_format, result, fail_on, request.quiet)
