@@ -24,7 +24,14 @@ _RANK = {"info": 0, "warning": 1, "error": 2}
 def side_name(rev: Optional[str], sha: str, worktree: bool) -> str:
     if worktree:
         return "working tree"
-    return f"{rev or 'merge-base'} ({sha[:7]})"
+    return named(rev, sha, "merge-base")
+
+
+def named(rev: Optional[str], sha: str, default: str) -> str:
+    """A revision as given with its short SHA; a SHA given (as the Action passes the base) once."""
+    if rev and len(rev) >= 7 and sha.startswith(rev.lower()) and all(ch in "0123456789abcdefABCDEF" for ch in rev):
+        return sha[:7]
+    return f"{rev or default} ({sha[:7]})"
 
 
 def _summary(changes: list[Change]) -> dict[str, int]:
@@ -143,8 +150,8 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
     counts = _summary(changes)
     shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no moved goalposts"
     failing = fails(changes, fail_on)
-    head = f"{r.head_rev or 'HEAD'} ({r.head_sha[:7]})" + (" + working tree" if r.worktree else "")
-    summary = (f"**metricspec diff**: {escape(r.base_rev or 'merge-base')} ({r.base_sha[:7]}) → {escape(head)}: "
+    head = named(r.head_rev, r.head_sha, "HEAD") + (" + working tree" if r.worktree else "")
+    summary = (f"**metricspec diff**: {escape(named(r.base_rev, r.base_sha, 'merge-base'))} → {escape(head)}: "
                f"{shown}; {'fails' if failing else 'passes'} at `--fail-on {fail_on}`")
     rows = {s: [c for c in changes if c.severity == s] for s in SEVERITIES}
     row_text = {id(c): f"| {c.code} {c.name} | {escape(c.subject or '-')} | "
