@@ -291,7 +291,7 @@ def _lists(old: Item, new: Item, matching: Matching) -> list[Change]:
         return []
     was = [matching.head_id(g) for g in old.model.guardrails or []]
     now = list(new.model.guardrails or [])
-    heads = {n.id: n for _, n in matching.metrics}
+    heads = matching.matched_heads()
     lost = [g for g in was if g not in now and g in heads and heads[g].status != "deprecated"]
     if not lost:
         return []
