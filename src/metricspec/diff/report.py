@@ -34,6 +34,11 @@ def named(rev: Optional[str], sha: str, default: str) -> str:
     return f"{rev or default} ({sha[:7]})"
 
 
+def _counted(counts: dict[str, int]) -> str:
+    """`1 warning, 2 info`: the text and markdown summaries say it alike."""
+    return ", ".join(f"{n} {s}{'s' if n > 1 and s != 'info' else ''}" for s, n in counts.items() if n)
+
+
 def _summary(changes: list[Change]) -> dict[str, int]:
     counts = {severity: 0 for severity in SEVERITIES}
     for change in changes:
@@ -95,7 +100,7 @@ def text(result: Any) -> str:
                 lines.append(f"    acknowledged ({c.acknowledged['status']}): {_one_line(c.acknowledged['reason'])}")
     r = result.revisions
     counts = _summary(result.changes)
-    shown = ", ".join(f"{n} {s}{'s' if n > 1 and s != 'info' else ''}" for s, n in counts.items() if n)
+    shown = _counted(counts)
     files = result.head_files if r.worktree or result.head_files else result.base_files
     lines.append(f"metricspec diff: {side_name(r.base_rev, r.base_sha, False)} → "
                  f"{side_name(r.head_rev, r.head_sha, r.worktree)}: {files} file{'s' if files != 1 else ''}, "
@@ -148,7 +153,7 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
     r = result.revisions
     changes = result.changes
     counts = _summary(changes)
-    shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no moved goalposts"
+    shown = _counted(counts) or "no moved goalposts"
     failing = fails(changes, fail_on)
     head = named(r.head_rev, r.head_sha, "HEAD") + (" + working tree" if r.worktree else "")
     summary = (f"**metricspec diff**: {escape(named(r.base_rev, r.base_sha, 'merge-base'))} → {escape(head)}: "
