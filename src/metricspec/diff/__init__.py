@@ -1,11 +1,13 @@
 """`metricspec diff`: what changed in metric targets and definitions between two revisions.
 
-`run(base, head, paths, cwd, config)` is the one entry: it reads both sides through git
-(gitcli.py), loads each side's files as lint would (snapshot.py), matches items (matching.py)
-and returns every change (changes.py) in a DiffResult; report.py turns one into text, markdown
-or JSON, ci.py into SARIF or GitHub annotations; command.py is the command behind cli.py (the
-selection over D codes is codes.py, their pages pages.py). It never prints; a git or usage failure is a gitcli.GitError holding the one line to
-print (exit 2).
+`run(base, head, paths, cwd, config, exclude, config_file)` is the one entry: it reads both
+sides through git (gitcli.py), decides which files count at each (sides.py), loads them as lint
+would (snapshot.py, on every core for a large run), matches items (matching.py) and returns
+every change (changes.py) in a DiffResult; report.py turns one into text, markdown or JSON,
+ci.py into SARIF or GitHub annotations; command.py is the command behind cli.py (the selection
+over D codes is codes.py, their pages pages.py). It never prints; a git or usage failure is a
+gitcli.GitError holding the one line to print (exit 2). changed.py is the library half of
+`lint --changed-since`.
 
 A file counts at a side exactly when lint on a checkout of it would read it (sides.py): the
 paths asked for, else the config's `include`, else the working directory; `exclude`; that side's
@@ -60,7 +62,8 @@ def run(base: Optional[str], head: Optional[str], paths: Sequence[str] = (), cwd
     from metricspec.diff import sides, snapshot
     from metricspec.diff.changes import compare
 
-    cwd = os.path.abspath(cwd or os.getcwd())
+    # git names the root by its real path: the working directory is read the same way.
+    cwd = os.path.realpath(cwd or os.getcwd())
     git = Git(cwd)
     revisions = resolve(git, base, head)
     chosen = _Selection(git.root, cwd, paths, config)

@@ -96,7 +96,8 @@ def revision_scope(label: str, texts: dict[str, Optional[str]], candidates: list
 
 
 def _fallback(working: Scope, why: str) -> Scope:
-    return Scope(working.include, working.exclude, working.root, [f"{why}; its include and exclude are the working tree's"])
+    note = f"{why}; its include and exclude are the working tree's"
+    return Scope(working.include, working.exclude, working.root, [note])
 
 
 def revision_paths(files: Sequence[str], texts: dict[str, Optional[str]], scope: Scope, named: Sequence[str],
