@@ -65,7 +65,7 @@ def test_a_broken_config_at_a_revision_falls_back_to_the_working_trees(tmp_path:
     result = diff.run("main", "feature", [], str(root), working)
     assert result.changes == []  # both sides exclude the draft: BASE's config is unreadable
     assert len(result.notes) == 1
-    assert result.notes[0].startswith("BASE: BASE:metricspec.toml cannot be read (")
+    assert result.notes[0].startswith("BASE:metricspec.toml cannot be read (")
     assert result.notes[0].endswith("; its include and exclude are the working tree's")
 
 
@@ -120,3 +120,18 @@ def test_the_listing_walk_reads_what_lints_walk_reads(tmp_path: Path, include, e
     from_walk = sides.worktree_paths(scope, paths, g.root, where)
     assert sorted(from_tree) == from_walk
     assert "build/b.yaml" not in from_walk and "node_modules/n.yaml" not in from_walk
+
+
+def test_verbose_says_which_revisions_config_was_not_read(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    kept = spec("- id: m1\n  name: A\n  event: a\n")
+    root = repo(tmp_path, {"metricspec.toml": "exclude = [\n", "a.yaml": kept}, {"a.yaml": kept, "metricspec.toml": ""})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")}
+    done = subprocess.run([sys.executable, "-m", "metricspec", "diff", "main", "feature", "--verbose"], cwd=root,
+                          env=env, capture_output=True, text=True)
+    notes = [line for line in done.stderr.splitlines() if "cannot be read" in line]
+    assert done.returncode == 0 and len(notes) == 1
+    assert notes[0].startswith("metricspec diff: BASE:metricspec.toml cannot be read (")
+    assert notes[0].endswith("); its include and exclude are the working tree's")

@@ -85,7 +85,7 @@ def run(base: Optional[str], head: Optional[str], paths: Sequence[str] = (), cwd
         texts = {path: _text(aux_blobs.get(oid), path.rsplit("/", 1)[-1] == sides.GITIGNORE)
                  for path, oid in aux[label].items()}
         scope = sides.revision_scope(label, texts, candidates, git.root, working, exclude)
-        notes += [f"{label}: {note}" for note in scope.notes]
+        notes += scope.notes
         wanted = sides.revision_paths([e.path for e in tree.entries], texts, scope, named, git.root, cwd)
         counted[label] = [e for e in tree.entries if e.path in wanted]
         skipped += [chosen.display(p) for p in tree.skipped if p.endswith(SUFFIXES)]
