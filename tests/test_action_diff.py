@@ -164,3 +164,14 @@ def test_diff_false_runs_nothing(tmp_path: Path, checkout) -> None:
     clone, base = checkout
     done, summary = run_step(tmp_path, clone, "pull_request", {"pull_request": {"base": {"sha": base}}})
     assert (done.returncode, done.stdout, summary.read_text()) == (0, "", "## lint\n")
+
+
+def test_the_paths_input_reaches_diff_after_the_separator(tmp_path: Path, checkout) -> None:
+    clone, base = checkout
+    event = {"pull_request": {"base": {"sha": base}}}
+    done, summary = run_step(tmp_path, clone, "pull_request", event, diff="true", paths="a.metrics.yaml")
+    assert done.returncode == 1 and "title=D001 target-lowered" in done.stdout
+    done, summary = run_step(tmp_path, clone, "pull_request", event, diff="true", paths="elsewhere/")
+    assert (done.returncode, done.stdout, summary.read_text()) == (2, "", "## lint\n")
+    assert done.stderr == ("metricspec diff: no metricspec files at either side in elsewhere/; "
+                           "name the spec files or folders after --\n")
