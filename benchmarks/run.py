@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -276,6 +277,9 @@ def main() -> int:
             measured = measure_together([(*cold[name], args.reps * 2) for name in names])
             results["single_file"] = dict(zip(names, measured))
 
+        if 1000 in folders:
+            results["diff"] = measure_diff(metricspec, work, folders[1000], args.reps)
+
         hook_sizes = [size for size in folders if size >= 1000]
         if hook_sizes:
             results["hook"] = measure_hooks(metricspec, yamllint, work, folders, hook_sizes, args)
@@ -325,6 +329,33 @@ def measure_hooks(metricspec: str, yamllint: str | None, work: Path, folders: di
     for (size, key, _), result in zip(plan, measure_together([command for _, _, command in plan])):
         hooks.setdefault(size, {})[key] = result
     return hooks
+
+
+def measure_diff(metricspec: str, work: Path, folder: Path, reps: int) -> dict:
+    """`metricspec diff BASE HEAD` of two commits of the 1,000-file workspace, every file changed
+    (each file's first deadline pushed back a year: a D002 per file), against `metricspec lint` on a
+    checkout of HEAD, in turns (DIFF.md: at most twice lint's time)."""
+    repo = work / "diff-1000"
+    if not repo.exists():
+        shutil.copytree(folder, repo)
+        env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+               "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+        git = lambda *argv: subprocess.run(["git", *argv], cwd=repo, env=env, check=True, capture_output=True)
+        git("init", "-q", "-b", "main")
+        git("add", "-A")
+        git("commit", "-qm", "base")
+        for path in repo.rglob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            changed = re.sub(r"\bby: (\d{4})", lambda found: f"by: {int(found[1]) + 1}", text, count=1)
+            assert changed != text, path
+            path.write_text(changed, encoding="utf-8")
+        git("commit", "-qam", "every file: a deadline pushed back")
+    diff = [metricspec, "diff", "HEAD~1", "HEAD", "--format", "json", "--output", str(work / "diff-1000.json")]
+    lint = [metricspec, "lint", ".", "--format", "json", "--output", str(work / "diff-lint-1000.json"), "--today", TODAY]
+    measured = measure_together([("metricspec diff BASE HEAD, 1,000 files changed", diff, str(repo), False, reps),
+                                 ("metricspec lint, a checkout of HEAD", lint, str(repo), False, reps)])
+    changes = json.loads((work / "diff-1000.json").read_text())["changes"]
+    return {"diff": measured[0], "lint": measured[1], "changes": len(changes)}
 
 
 def machine() -> dict:
@@ -392,6 +423,8 @@ def ratios(results: dict) -> dict:
         hook = results.get("hook", {}).get(size, {})
         if "metricspec" in hook and "yamllint" in hook:
             found[f"hook_{size}_over_yamllint"] = (med(hook["metricspec"]) / med(hook["yamllint"]), "<=", bound)
+    if "diff" in results:
+        found["diff_1000_over_lint_1000"] = (med(results["diff"]["diff"]) / med(results["diff"]["lint"]), "<=", 2.0)
     if "10000" in ws:
         # The memory the run really held at its peak: PSS summed over the process and its forks.
         found["peak_memory_mb_10000"] = (ws["10000"]["lint"]["tree_pss_kb"] / 1024, "<=", 1024.0)
@@ -429,6 +462,11 @@ def table(results: dict) -> str:
         for key, entry in hook.items():
             what = "metricspec lint FILE (hook, second run)" if key == "metricspec" else "yamllint FILE"
             lines.append(f"| {what}, one changed file of {int(size):,} specs in git | {entry['median']:.3f} |")
+    if "diff" in results:
+        measured = results["diff"]
+        lines.append(f"| metricspec diff BASE HEAD, 1,000 files all changed ({measured['changes']:,} changes) | "
+                     f"{measured['diff']['median']:.3f} |")
+        lines.append(f"| metricspec lint, a checkout of that HEAD | {measured['lint']['median']:.3f} |")
     for key in ("version", "rules"):
         if key in results["commands"]:
             lines.append(f"| metricspec {'--version' if key == 'version' else key} | {results['commands'][key]['median']:.3f} |")

@@ -50,7 +50,8 @@ def _step(name: str) -> dict:
 def test_action_is_a_composite_action():
     action = _action()
     assert action["runs"]["using"] == "composite"
-    assert set(action["inputs"]) == {"paths", "args", "format", "sarif-file", "report-file", "python-version"}
+    assert set(action["inputs"]) == {"paths", "args", "format", "sarif-file", "report-file", "python-version",
+                                     "diff", "diff-args", "diff-file"}
     assert action["inputs"]["format"]["default"] == "github"
     for step in action["runs"]["steps"]:
         assert "uses" in step or step["shell"] == "bash"

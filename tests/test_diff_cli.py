@@ -176,3 +176,32 @@ def test_per_file_ignores_are_relative_to_the_config_folder(tmp_path: Path) -> N
     (root / "metricspec.toml").write_text('[per-file-ignores]\n"a.metrics.yaml" = ["D001"]\n', encoding="utf-8")
     done = diff(root / "sub", "main", "--", "..")
     assert (done.returncode, done.stdout.splitlines()[-1].endswith("no moved goalposts")) == (0, True)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("a", "b", "c"), "metricspec diff: takes at most BASE and HEAD; put paths after --"),
+    (("--bogus",), "metricspec diff: no such option: --bogus (Possible options: --verbose); see metricspec diff --help"),
+    (("--format", "nope"), "metricspec diff: invalid value for '--format': Value error, 'nope' is not one of "
+                           "'text', 'markdown', 'json', 'sarif', 'github'; see metricspec diff --help"),
+    (("--output",), "metricspec diff: option '--output' requires an argument; see metricspec diff --help"),
+])
+def test_usage_errors_say_metricspec_diff_in_one_line(tmp_path: Path, args, message) -> None:
+    done = diff(make_repo(tmp_path), *args)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n")
+
+
+def test_loading_on_every_core_gives_the_same_bytes(tmp_path: Path) -> None:
+    """Forked loading (diff/__init__._parse through parallel.load) against one process, with an
+    unreadable file (D090), a value failing E002 and a file that is no spec among them."""
+    root = make_repo(tmp_path)
+    (root / "b.metrics.yaml").write_text(SPEC.format(value=2400, history="").replace("id: m\n", "id: n\n")
+                                         .replace("id: g\n", "id: h\n").replace("kind: lagging", "kind: [lagging"))
+    (root / "c.metrics.yaml").write_text(SPEC.format(value="high", history="").replace("id: m\n", "id: o\n")
+                                         .replace("id: g\n", "id: i\n"))
+    (root / "other.yaml").write_text("not: metricspec\n")
+    one = diff(root, "main", "--format", "json", env={"METRICSPEC_JOBS": "1"})
+    forked = diff(root, "main", "--format", "json", env={"METRICSPEC_PARALLEL_MIN": "1", "METRICSPEC_JOBS": "2"})
+    assert (one.returncode, one.stdout) == (forked.returncode, forked.stdout)
+    changes = json.loads(one.stdout)["changes"]
+    assert sorted((c["code"], c["subject"], c["path"]) for c in changes) == [
+        ("D001", "m", "a.metrics.yaml"), ("D016", "o", "c.metrics.yaml"), ("D090", None, "b.metrics.yaml")]

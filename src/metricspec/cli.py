@@ -221,7 +221,18 @@ class _DiffCommand(TyperCommand):
             at = args.index("--")
             ctx.meta["metricspec_diff_paths"] = args[at + 1:]
             args = args[:at]
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except _ClickException as exc:
+            # Every other error of diff is one line saying `metricspec diff: ...` (DIFF.md);
+            # click's usage errors say so too, instead of its usage block and `Error: `.
+            message = _with_suggestion(exc.format_message()).rstrip(".")
+            raise _diff_usage(message[:1].lower() + message[1:] + "; see metricspec diff --help") from None
+
+
+def _diff_usage(message: str) -> typer.Exit:
+    sys.stderr.write(f"metricspec diff: {escape_controls(message)}\n")
+    return typer.Exit(2)
 
 
 class DiffFormat(str, Enum):
@@ -255,7 +266,7 @@ def diff(
 
     revs = list(revisions or [])
     if len(revs) > 2:
-        raise _fail("diff takes at most BASE and HEAD; put paths after --")
+        raise _diff_usage("takes at most BASE and HEAD; put paths after --")
     request = DiffRequest(
         base=revs[0] if revs else None, head=revs[1] if len(revs) > 1 else None,
         paths=list(ctx.meta.get("metricspec_diff_paths", [])), format=format.value if format else None,

@@ -127,6 +127,10 @@ def _metric(old: Item, new: Item, matching: Matching) -> list[Change]:
             changes.append(_at("D012", new, ("status",), f"metric '{new.id}' is now deprecated",
                                before={"id": old.id}, after={"id": new.id}))
         return changes
+    if old.raw == new.raw and not old.removed and not new.removed:
+        # Written alike, validated whole at both sides: the same definition, target and history
+        # (most metrics of a changed file). Only what depends on other items is left to compare.
+        return changes + _lists(old, new, matching)
     unit_changed = False
     definition = _definition(old, new)
     if definition is not None:
@@ -291,7 +295,7 @@ def _lists(old: Item, new: Item, matching: Matching) -> list[Change]:
         return []
     was = [matching.head_id(g) for g in old.model.guardrails or []]
     now = list(new.model.guardrails or [])
-    heads = {n.id: n for _, n in matching.metrics}
+    heads = matching.matched_heads()
     lost = [g for g in was if g not in now and g in heads and heads[g].status != "deprecated"]
     if not lost:
         return []

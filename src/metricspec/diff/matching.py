@@ -28,6 +28,13 @@ class Matching:
     removed_metrics: list[Item] = field(default_factory=list)
     added_metrics: list[Item] = field(default_factory=list)
     removed_nodes: list[Item] = field(default_factory=list)
+    _heads: Optional[dict[str, Item]] = field(default=None, repr=False)
+
+    def matched_heads(self) -> dict[str, Item]:
+        """The HEAD side of matched metrics by id, built once: every metric's D021 reads it."""
+        if self._heads is None or len(self._heads) != len(self.metrics):
+            self._heads = {n.id: n for _, n in self.metrics}
+        return self._heads
 
     def head_id(self, base_id: Optional[str]) -> Optional[str]:
         """A BASE reference as HEAD would write it: renames followed."""
@@ -69,6 +76,10 @@ def _pair(base: dict[str, Item], head: dict[str, Item], hidden: set[str], key, r
         pairs.append((base[item_id], head[item_id]))
     only_base = [base[k] for k in sorted(base.keys() - head.keys()) if k not in hidden]
     only_head = [head[k] for k in sorted(head.keys() - base.keys()) if k not in hidden]
+    if not only_base or not only_head:  # no rename possible: the keys of every item are not needed
+        removed.extend(only_base)
+        added.extend(only_head)
+        return
     # How many items, by id across both sides, share each key: a rename needs exactly two.
     sharing: dict[tuple, set[str]] = defaultdict(set)
     for side in (base, head):

@@ -24,7 +24,19 @@ _RANK = {"info": 0, "warning": 1, "error": 2}
 def side_name(rev: Optional[str], sha: str, worktree: bool) -> str:
     if worktree:
         return "working tree"
-    return f"{rev or 'merge-base'} ({sha[:7]})"
+    return named(rev, sha, "merge-base")
+
+
+def named(rev: Optional[str], sha: str, default: str) -> str:
+    """A revision as given with its short SHA; a SHA given (as the Action passes the base) once."""
+    if rev and len(rev) >= 7 and sha.startswith(rev.lower()) and all(ch in "0123456789abcdefABCDEF" for ch in rev):
+        return sha[:7]
+    return f"{rev or default} ({sha[:7]})"
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """`1 warning, 2 info`: the text and markdown summaries say it alike."""
+    return ", ".join(f"{n} {s}{'s' if n > 1 and s != 'info' else ''}" for s, n in counts.items() if n)
 
 
 def _summary(changes: list[Change]) -> dict[str, int]:
@@ -88,7 +100,7 @@ def text(result: Any) -> str:
                 lines.append(f"    acknowledged ({c.acknowledged['status']}): {_one_line(c.acknowledged['reason'])}")
     r = result.revisions
     counts = _summary(result.changes)
-    shown = ", ".join(f"{n} {s}{'s' if n > 1 and s != 'info' else ''}" for s, n in counts.items() if n)
+    shown = _counted(counts)
     files = result.head_files if r.worktree or result.head_files else result.base_files
     lines.append(f"metricspec diff: {side_name(r.base_rev, r.base_sha, False)} → "
                  f"{side_name(r.head_rev, r.head_sha, r.worktree)}: {files} file{'s' if files != 1 else ''}, "
@@ -141,10 +153,10 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
     r = result.revisions
     changes = result.changes
     counts = _summary(changes)
-    shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no moved goalposts"
+    shown = _counted(counts) or "no moved goalposts"
     failing = fails(changes, fail_on)
-    head = f"{r.head_rev or 'HEAD'} ({r.head_sha[:7]})" + (" + working tree" if r.worktree else "")
-    summary = (f"**metricspec diff**: {escape(r.base_rev or 'merge-base')} ({r.base_sha[:7]}) → {escape(head)}: "
+    head = named(r.head_rev, r.head_sha, "HEAD") + (" + working tree" if r.worktree else "")
+    summary = (f"**metricspec diff**: {escape(named(r.base_rev, r.base_sha, 'merge-base'))} → {escape(head)}: "
                f"{shown}; {'fails' if failing else 'passes'} at `--fail-on {fail_on}`")
     rows = {s: [c for c in changes if c.severity == s] for s in SEVERITIES}
     row_text = {id(c): f"| {c.code} {c.name} | {escape(c.subject or '-')} | "

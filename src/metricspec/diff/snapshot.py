@@ -55,7 +55,7 @@ class Item:
 
     def failed(self, *keys: Any) -> bool:
         """Whether the value at `keys` under the item failed validation (E002: not compared)."""
-        if keys and keys[0] in PENDING_KEYS:
+        if not self.removed or keys and keys[0] in PENDING_KEYS:  # most files lose nothing
             return False
         path = self.where + keys
         return any(path[:length] in self.removed for length in range(len(self.where), len(path) + 1))
