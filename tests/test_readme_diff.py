@@ -1,6 +1,6 @@
 """The README's `metricspec diff` section is real output: its revision of the bundled examples is
-rebuilt in a git repository (fixed author and dates, so the commit's SHA is the README's), and
-the text and markdown blocks are checked byte for byte against what diff prints now."""
+rebuilt in a git repository (fixed author and dates), and the text and markdown blocks are checked
+byte for byte against what diff prints now, but for the short commit ids."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ def section() -> str:
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     start = readme.index("## What moved: `metricspec diff`\n")
     end = readme.index("\n## ", start + 1)
-    assert readme[end:].startswith("\n## Continuous integration\n")  # placed right before it
     return readme[start:end]
 
 
@@ -32,6 +31,12 @@ def block(text: str, language: str) -> str:
     found = re.findall(rf"^```{language}\n(.*?)^```$", text, re.DOTALL | re.MULTILINE)
     assert len(found) == 1, language
     return found[0]
+
+
+def sha_free(text: str) -> str:
+    """The output with its short commit ids masked: the base commit's id follows the bundled
+    examples' bytes, which other sections of the README (actuals, report) have reason to change."""
+    return re.sub(r"\b[0-9a-f]{7}\b", "SHA", text)
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -59,7 +64,7 @@ def test_the_readme_shows_what_diff_prints_for_its_revision(tmp_path: Path) -> N
     assert command == "$ metricspec diff main"
     done = run(repo, sys.executable, "-m", "metricspec", "diff", "main")
     assert (done.returncode, done.stderr) == (1, "")
-    assert done.stdout == shown
+    assert sha_free(done.stdout) == sha_free(shown)
     done = run(repo, sys.executable, "-m", "metricspec", "diff", "main", "--format", "markdown")
     assert (done.returncode, done.stderr) == (1, "")
-    assert done.stdout == block(text, "markdown")
+    assert sha_free(done.stdout) == sha_free(block(text, "markdown"))
