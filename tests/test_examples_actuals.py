@@ -178,9 +178,6 @@ def test_the_broken_export_shows_a008_and_a009_and_is_refused_by_import(tmp_path
     assert not (tmp_path / "metricspec.db").exists(), "one bad row stores nothing"
 
 
-@pytest.mark.xfail(strict=True, reason="bug in status_command/sources (not this branch's modules): a CSV "
-                   "source's A008/A009 give the file's absolute path; ACTUALS.md: paths relative to the "
-                   "working directory")
 def test_source_findings_name_the_csv_relative_to_the_working_directory():
     broken = "examples/actuals/broken/warehouse-export.csv"
     data = status_json(*SPECS, "--source", broken, "--select", "A008", "--select", "A009")
