@@ -35,3 +35,27 @@ def test_an_absolute_csv_path_is_shown_relative_in_json_and_text():
         f'{BROKEN}:6:1: A008 1 row of "week-8-retention" for segment dimension "country", which it does not declare',
         f'{BROKEN}:7:1: A008 3 rows for "weekly-habit-member", which no metric of the workspace defines',
     ]
+
+
+def test_a004_says_what_the_overall_did():
+    # The bundled story: the total grows 79% while advanced members fall 30%. "Held steady"
+    # would misname it; ACTUALS.md's condition is "no worse by more than 2%".
+    data = status_json(*SPECS, "--select", "A004")
+    assert [d["message"] for d in data["diagnostics"]] == [
+        "'weekly-habit-members' did not worsen overall from 2025-12-07 to 2026-11-29 (79% better) while "
+        "fitness_level=advanced 30% worse"]
+
+
+def test_a004_within_the_flatline_change_held_steady():
+    import datetime as dt
+
+    from tests.test_actuals_status import metric, pts
+
+    from metricspec.actuals.findings import SegmentSpan, masked_segment_decline
+    from metricspec.actuals.model import Thresholds
+
+    overall = pts(("2026-01-01", 1000), ("2026-04-01", 985))  # 1.5% worse: within 2%
+    found = masked_segment_decline(metric("dau", segments=("tier",)), overall, [SegmentSpan("tier=power", 100, 65)],
+                                   dt.date(2026, 4, 2), Thresholds())
+    assert [f.message for f in found] == [
+        "'dau' held steady overall from 2026-01-01 to 2026-04-01 (2% worse) while tier=power 35% worse"]
