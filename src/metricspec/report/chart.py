@@ -359,7 +359,10 @@ def render_svg(chart: Chart) -> str:
     if days:
         out.append(f'<path class="ticks" d="{"".join(f"M{_num(frame.x(day))} {bottom}v4" for day, _ in days)}"/>')
     for day, label in days:
-        out.append(_text(frame.x(day), bottom + 16, label, inherited="middle"))
+        # A label centred on a tick near the left edge would run into the value labels
+        # (`18%Jan 2026`): it starts at its tick instead.
+        early = frame.x(day) - len(label) * CHAR_WIDTH / 2 < left
+        out.append(_text(frame.x(day), bottom + 16, label, anchor="start" if early else "middle", inherited="middle"))
     out.append("</g>")
     if chart.unit:
         out.append(_text(4, 12, f"value ({chart.unit})", anchor="start", cls="unit"))
