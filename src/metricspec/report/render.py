@@ -347,7 +347,8 @@ def render_report(status_json: dict, lint_json: dict, diff_json: Optional[dict] 
         trees=_trees(documents, _tree(nodes, cards)),
         cards=cards, rules=_by_rule(diagnostics), summary=summary,
         other_findings=[d for d in diagnostics if d.get("subject") not in shown],
-        changes=_changes(diff_json), chart_css=Markup(CSS), chart_defs=Markup(DEFS), colours={s: c for s, (_, _, c) in STATUSES.items()},
+        changes=_changes(diff_json), colours={s: c for s, (_, _, c) in STATUSES.items()},
+        chart_css=Markup(CSS), chart_defs=Markup(DEFS),
     )
     # The template's indentation is for its reader: the page goes without it (a tenth of the
     # bytes of a 1,000-metric page). The page has no <pre> and no `white-space: pre`, so a line's
