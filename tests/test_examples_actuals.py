@@ -167,20 +167,18 @@ def test_the_broken_export_shows_a008_and_a009_and_is_refused_by_import(tmp_path
     broken = "examples/actuals/broken/warehouse-export.csv"
     data = status_json(*SPECS, "--source", broken, "--select", "A008", "--select", "A009")
     assert [(d["code"], Path(d["path"]).resolve(), d["line"], d["message"]) for d in data["diagnostics"]] == [(code, (PROJECT / broken).resolve(), line, message) for code, _, line, message in [
+        # One path for all now (relative): the finding about the whole file sorts first.
+        ("A009", broken, None, "1 unusable row left out or merged: 1 repeats of one (metric, at, segment), "
+                               "taken as their mean"),
         ("A009", broken, 4, "1 unusable row left out or merged: 1 with a value that is not a finite number"),
         ("A008", broken, 6, '1 row of "week-8-retention" for segment dimension "country", which it does not declare'),
         ("A008", broken, 7, '3 rows for "weekly-habit-member", which no metric of the workspace defines'),
-        ("A009", broken, None, "1 unusable row left out or merged: 1 repeats of one (metric, at, segment), "
-                               "taken as their mean"),
     ]]
     refused = metricspec("actuals", "import", str(PROJECT / broken), "--today", TODAY, cwd=tmp_path)
     assert refused.returncode == 1 and refused.stdout == ""
     assert not (tmp_path / "metricspec.db").exists(), "one bad row stores nothing"
 
 
-@pytest.mark.xfail(strict=True, reason="bug in status_command/sources (not this branch's modules): a CSV "
-                   "source's A008/A009 give the file's absolute path; ACTUALS.md: paths relative to the "
-                   "working directory")
 def test_source_findings_name_the_csv_relative_to_the_working_directory():
     broken = "examples/actuals/broken/warehouse-export.csv"
     data = status_json(*SPECS, "--source", broken, "--select", "A008", "--select", "A009")

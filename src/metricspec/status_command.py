@@ -11,7 +11,7 @@ import datetime as dt
 import fnmatch
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -80,7 +80,12 @@ def _over(selectors) -> set:
 def selected_codes(settings, request: StatusRequest) -> set:
     """The A codes whose findings are listed: the config's selection resolved over A codes (a
     selector naming none is dropped, an emptied `select` means all), then the command line's,
-    where a selector naming no A code is a usage error (DIFF.md resolves D codes so)."""
+    where a selector naming no A code is a usage error (DIFF.md resolves D codes so). Options
+    are read as lint reads them: repeated, comma-separated or both (`--select A008,A009`)."""
+    from metricspec.lint_command import codes
+
+    request = replace(request, select=codes(request.select), extend_select=codes(request.extend_select),
+                      ignore=codes(request.ignore), extend_ignore=codes(request.extend_ignore))
     config_select = _over(settings.select) if settings.select is not None else set(A_RULES)
     chosen = (config_select or set(A_RULES)) | _over(settings.extend_select)
     chosen -= _over([*settings.ignore, *settings.extend_ignore])
@@ -332,6 +337,12 @@ def _diagnostic(finding, item) -> dict:
         subject = finding.subject
     else:
         path, line, column, subject = finding.subject, finding.line, 1 if finding.line else None, None
+        if os.path.isabs(path):
+            # A CSV file of a glob comes resolved: shown as lint shows a spec, relative to the
+            # working directory (ACTUALS.md). A database path given relative, or a URL, is kept.
+            from metricspec.discovery import display_path
+
+            path = display_path(path, os.getcwd())
     return {
         "code": finding.code, "name": name, "severity": severity, "message": finding.message, "help": "",
         "path": path, "line": line, "column": column, "end_line": line, "end_column": column,

@@ -1,5 +1,5 @@
 """The report in a real browser (ACTUALS.md, "Tested in a real browser"): headless Chromium opens
-the page `metricspec report` wrote for the bundled examples and their actuals (a node titled
+the page `metricspec report` wrote for the bundled examples and their actuals (examples/actuals; a node titled
 with a script, to show it reads as text) from `file://` with networking off; nothing else is
 requested, nothing logs an error, every chart's marks lie inside its box. A full-page
 screenshot is kept in tests/artifacts/ (ignored by git) for a person to look at."""
@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MALICIOUS
-from .examples_data import EXAMPLES, TODAY, write_csv
+from .conftest import MALICIOUS, SOURCE, TODAY, copy_examples
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -65,19 +64,12 @@ def open_in_chromium(page_file: Path, screenshot: Path, clip_height=None) -> dic
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium (apt-get install chromium; .ci/run does)")
 def test_report_in_headless_chromium(run, tmp_path):
-    for path in EXAMPLES:  # the bundled examples, a node of one titled with a script
-        text = path.read_text(encoding="utf-8")
-        if path.name.startswith("acme"):
-            text = text.replace("title: Grow enterprise ARR from $12M to $14.4M (+20%) by the end of 2027",
-                                f"title: {json.dumps(MALICIOUS)}", 1)
-            assert MALICIOUS in text
-        (tmp_path / path.name).write_text(text, encoding="utf-8")
-    write_csv(tmp_path / "actuals.csv")
-    result = run("report", *(p.name for p in EXAMPLES), "--source", "actuals.csv", "--today", TODAY.isoformat(),
-                 "--output", "report.html")
+    # The bundled examples and their actuals, a node of one titled with a script.
+    names = copy_examples(tmp_path, ("title: Grow enterprise ARR from $12M to $14.4M (+20%) by the end of 2027",
+                                     f"title: {json.dumps(MALICIOUS)}"))
+    result = run("report", *names, "--source", SOURCE, "--today", TODAY, "--output", "report.html")
     assert (result.exit_code, result.stderr) == (0, "")
-    status = json.loads(run("status", *(p.name for p in EXAMPLES), "--source", "actuals.csv", "--today",
-                            TODAY.isoformat(), "--format", "json").stdout)
+    status = json.loads(run("status", *names, "--source", SOURCE, "--today", TODAY, "--format", "json").stdout)
 
     seen = open_in_chromium(tmp_path / "report.html", ARTIFACTS / "report.png")
 

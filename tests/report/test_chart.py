@@ -120,18 +120,38 @@ def test_path_data_for_given_points():
     frame = Frame(D(2026, 1, 1).toordinal(), D(2026, 1, 11).toordinal(), 0.0, 100.0)
     assert frame.x(D(2026, 1, 1)) == LEFT and frame.x(D(2026, 1, 11)) == WIDTH - RIGHT
     assert frame.y(0) == HEIGHT - BOTTOM and frame.y(100) == TOP
+    # A move to the first point, then one `l` and steps relative to the last point.
     assert path_data(frame, [(D(2026, 1, 1), 0.0), (D(2026, 1, 6), 50.0), (D(2026, 1, 11), 100.0)]) == \
-        "M64 232 L344 136 L624 40"
+        "M64 232l280-96 280-96"
+    assert path_data(frame, [(D(2026, 1, 2), 12.345)]) == "M120 208.3h0"  # a lone point: a segment of no length
+
+
+def test_relative_steps_do_not_drift():
+    # 200 points a day apart at values that round awkwardly: summing the written steps lands
+    # every point on the tenth its absolute coordinates round to.
+    frame = Frame(D(2026, 1, 1).toordinal(), D(2026, 7, 20).toordinal(), 0.0, 7.0)
+    points = [(D(2026, 1, 1) + dt.timedelta(days=k), (k * 0.37) % 7) for k in range(200)]
+    assert vertices(path_data(frame, points)) == [(round(frame.x(d), 1), round(frame.y(v), 1)) for d, v in points]
 
 
 def _numbers(svg: str, attribute: str) -> list:
     return [float(x) for x in re.findall(rf' {attribute}="(-?[\d.]+)"', svg)]
 
 
+def vertices(d: str) -> list:
+    """(x, y) of each vertex of a path written as `path_data` writes it (M, then l steps), to the tenth."""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d.replace("h0", ""))]
+    points, x, y = [], 0.0, 0.0
+    for k in range(0, len(numbers), 2):
+        x, y = (numbers[k], numbers[k + 1]) if k == 0 else (x + numbers[k], y + numbers[k + 1])
+        points.append((round(x, 1), round(y, 1)))
+    return points
+
+
 def dots(svg: str) -> list:
-    """The points drawn: (x, y) of each zero-length, round-capped segment of the points path."""
-    found = re.search(r'<path class="points" d="([^"]*)"', svg)
-    return [(float(x), float(y)) for x, y in re.findall(r"M(-?[\d.]+) (-?[\d.]+)h0", found.group(1))] if found else []
+    """The points drawn: the vertices of the actuals' line, each marked with a dot (CSS `marker`)."""
+    found = re.search(r'<path class="actuals" d="([^"]*)"', svg)
+    return vertices(found.group(1)) if found else []
 
 
 TRAJECTORY = Chart(
@@ -145,14 +165,14 @@ TRAJECTORY = Chart(
 
 def test_a_trajectory_chart_has_every_mark():
     svg = render_svg(TRAJECTORY)
-    assert svg.startswith('<svg class="chart" viewBox="0 0 640 260"') and 'role="img"' in svg
+    assert svg.startswith('<svg class="chart" viewBox="0 0 640 260" role="img"')
     assert 'aria-label="Weekly active report builders: …"' in svg
     # (S, B) at the left edge, (D, V) at the right: the domain runs from S to D, 1200 to 1800.
-    assert '<path class="trajectory" d="M64 232 L624 40"' in svg and 'stroke-dasharray="6 4"' in svg
-    assert re.search(r'<path class="forecast" d="M[\d.]+ [\d.]+ L624 [\d.]+" [^>]*stroke-dasharray="2 3"', svg)
-    assert len(dots(svg)) == 22 and '<path class="actuals" d="M' in svg
-    assert 'stroke-width="6" stroke-linecap="round"' in svg  # each dot a circle of radius 3
-    assert '<line class="rule deadline" x1="624"' in svg and ">deadline 2027-06-30</text>" in svg
+    assert '<path class="trajectory" d="M64 232l560-192"/>' in svg
+    forecast = re.search(r'<path class="forecast" d="([^"]+)"/>', svg).group(1)
+    assert vertices(forecast)[1][0] == 624  # to the deadline
+    assert len(dots(svg)) == 22
+    assert '<path class="rule deadline" d="M624 17V232"/>' in svg and ">deadline 2027-06-30</text>" in svg
     assert ">today 2026-12-01</text>" in svg and 'class="rule today"' in svg
     assert [t for t in re.findall(r">([^<>]+)</text>", svg) if t[0].isdigit()][:7] == [
         "1,200", "1,300", "1,400", "1,500", "1,600", "1,700", "1,800"]
@@ -170,15 +190,20 @@ def test_every_mark_is_inside_the_box():
         xs = _numbers(svg, "x1") + _numbers(svg, "x2") + _numbers(svg, "x")
         ys = _numbers(svg, "y1") + _numbers(svg, "y2") + _numbers(svg, "y")
         for d in re.findall(r' d="([^"]+)"', svg):
-            # Absolute moves and lines (M, L, "M x y" pairs); H, v and h0 are checked below.
-            pairs = [float(n) for n in re.findall(r"[ML](-?[\d.]+) (-?[\d.]+)", d) for n in n]
+            if re.fullmatch(r"M[-\d. ]+(l[-\d. ]+)?(h0)?", d):  # a line or point, as path_data writes it
+                xs += [x for x, _ in vertices(d)]
+                ys += [y for _, y in vertices(d)]
+                continue
+            # The grid, the ticks and the rules: absolute moves, H, V and v.
+            pairs = [float(n) for n in re.findall(r"M(-?[\d.]+) (-?[\d.]+)", d) for n in n]
             xs += pairs[0::2]
             ys += pairs[1::2]
             xs += [float(n) for n in re.findall(r"H(-?[\d.]+)", d)]
+            ys += [float(n) for n in re.findall(r"V(-?[\d.]+)", d)]
             ys += [float(y) + float(dy) for y, dy in re.findall(r" (-?[\d.]+)v(-?[\d.]+)", d)]
         xs += [x + 3 for x, _ in dots(svg)] + [x - 3 for x, _ in dots(svg)]  # a dot's cap, radius 3
         ys += [y + 3 for _, y in dots(svg)] + [y - 3 for _, y in dots(svg)]
-        assert xs and all(LEFT - 8 <= x <= WIDTH for x in _numbers(svg, "x1") + [x for x, _ in dots(svg)])
+        assert xs and all(LEFT - 8 <= x <= WIDTH for x in [x for x, _ in dots(svg)])
         assert all(0 <= x <= WIDTH for x in xs) and all(0 <= y <= HEIGHT for y in ys)
 
 
@@ -209,7 +234,7 @@ def test_rule_labels_stay_inside_the_box():
     svg = render_svg(TRAJECTORY)
     # The deadline sits at the right edge: its label ends left of the rule.
     assert re.search(r'<text class="rule-label deadline" x="620" y="14" text-anchor="end"', svg)
-    assert re.search(r'<text class="rule-label today" x="[\d.]+" y="27" text-anchor="start"', svg)
+    assert re.search(r'<text class="rule-label today" x="[\d.]+" y="27">', svg)  # start: the SVG's default
 
 
 def test_text_in_the_chart_is_escaped():

@@ -11,27 +11,25 @@ import subprocess
 
 import pytest
 
-from .examples_data import EXAMPLES, TODAY, write_csv
+from .conftest import EXAMPLES, SOURCE, TODAY, copy_examples
 from .test_render import Page
 
-DAY = TODAY.isoformat()
+DAY = TODAY
 NAMES = [p.name for p in EXAMPLES]
 
 
 @pytest.fixture
 def examples(tmp_path):
-    for path in EXAMPLES:
-        shutil.copy(path, tmp_path / path.name)
-    write_csv(tmp_path / "actuals.csv")
+    copy_examples(tmp_path)
     return tmp_path
 
 
 def _report(run, *args, output="report.html"):
-    return run("report", *NAMES, "--source", "actuals.csv", "--today", DAY, "--output", output, *args)
+    return run("report", *NAMES, "--source", SOURCE, "--today", DAY, "--output", output, *args)
 
 
 def _status(run, *args) -> dict:
-    result = run("status", *NAMES, "--source", "actuals.csv", "--today", DAY, "--format", "json", *args)
+    result = run("status", *NAMES, "--source", SOURCE, "--today", DAY, "--format", "json", *args)
     return json.loads(result.stdout)
 
 
@@ -47,12 +45,16 @@ def test_the_bundled_examples_page_has_a_card_and_chart_per_metric(run, examples
     assert re.findall(r"<h1>([^<]+)</h1>", html) == [d["product"] for d in status["documents"]] == [
         "Acme Analytics", "Fixly", "Pulse"]
     # The page data status's JSON does not carry: the series since S, segments, definition, partners.
-    card = html[html.index('id="metric--weekly-report-builders"'):]
+    card = html[html.index('id="metric--weekly-habit-members"'):]
     card = card[:card.index("</article>")]
-    assert "plan_tier=north" in card and "plan_tier=south" in card  # segments' latest values
-    assert "pm-analytics" in card and "report_saved" in card  # owner, event
-    assert card.count("<tr><td>2026-") >= 26  # the series since S (weekly from June), not the 12 recent points
-    assert 'pairs with: <a href="#metric--account-retention">account-retention</a>' in card
+    # The latest of each segment (examples/actuals/pulse-fitness.csv's last rows), the owner,
+    # the event, the partners linked, a year of weekly actuals in 40 points (status's JSON
+    # carries the 12 recent ones).
+    assert "<tr><td><code>fitness_level=advanced</code><td>634 on 2026-11-29<" in card
+    assert "<dt>owner<dd>pulse-pm-retention<" in card and "<dt>event<dd>workout_completed<" in card
+    assert 'pairs with: <a href="#metric--week-8-retention">week-8-retention</a>' in card
+    assert 'guardrail: <a href="#metric--workout-injury-reports">workout-injury-reports</a>' in card
+    assert len(re.findall(r"<tr><td>\d{4}-\d\d-\d\d<td>", card)) == 40 and "<tr><td>2026-11-29<td>7,506<" in card
     # Lint's findings are there beside the A findings.
     assert "A001" in html
 
@@ -70,11 +72,11 @@ def test_two_runs_give_the_same_bytes(run, examples):
     assert (examples / "one.html").read_bytes() == (examples / "two.html").read_bytes()
 
 
-@pytest.mark.parametrize("fail_on, code", [("at-risk", 1), ("off-track", 1), ("missed", 0)])
+@pytest.mark.parametrize("fail_on, code", [("at-risk", 1), ("off-track", 1), ("missed", 1), (None, 0)])
 def test_exit_codes_at_fail_on(run, examples, fail_on, code):
     statuses = _status(run)["statuses"]
-    assert statuses["off-track"] > 0 and statuses["missed"] == 0  # what the expectations rest on
-    result = _report(run, "--fail-on", fail_on)
+    assert statuses["missed"] == 1 and statuses["off-track"] == 1  # refund-rate, trial-to-paid-rate: the expectations' ground
+    result = _report(run, *(("--fail-on", fail_on) if fail_on else ()))  # without it, no status fails a run
     assert result.exit_code == code
     assert (examples / "report.html").is_file()  # the page is written whatever the statuses
 
@@ -92,7 +94,7 @@ def test_a_source_error_writes_nothing(run, examples):
     assert (examples / "report.html").read_text(encoding="utf-8") == "the previous report"
 
 
-@pytest.mark.parametrize("target", ["acme-analytics.metrics.yaml", "actuals.csv"])
+@pytest.mark.parametrize("target", ["acme-analytics.metrics.yaml", "actuals/pulse-fitness.csv"])
 def test_the_output_never_replaces_an_input(run, examples, target):
     before = (examples / target).read_bytes()
     result = _report(run, output=target)
@@ -102,7 +104,7 @@ def test_the_output_never_replaces_an_input(run, examples, target):
 
 
 def test_output_is_required(run, examples):
-    result = run("report", *NAMES, "--source", "actuals.csv")
+    result = run("report", *NAMES, "--source", SOURCE)
     assert result.exit_code == 2 and "--output" in result.stderr
 
 
@@ -141,14 +143,14 @@ def test_base_shows_what_moved_since_a_revision(run, examples):
 
 def test_status_verbose_names_the_config_and_each_source(run, examples):
     (examples / "pyproject.toml").write_text("[tool.metricspec]\n", encoding="utf-8")
-    result = run("status", *NAMES, "--source", "actuals.csv", "--today", DAY, "--verbose", "--quiet")
+    result = run("status", *NAMES, "--source", SOURCE, "--today", DAY, "--verbose", "--quiet")
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert lines[0] == f"using the config {examples / 'pyproject.toml'}"
-    assert len(lines) == 2 and lines[1].startswith("source actuals.csv: ")
+    assert len(lines) == 2 and lines[1].startswith("source actuals/*.csv: ")
     count = len({m["id"] for m in _status(run)["metrics"]})
     assert re.search(rf": {count + 0}\d* metrics \(enterprise-arr, cac-payback, .* and \d+ more\); 3 queries, \d+ rows read$",
                      lines[1]), lines[1]
     rows = int(re.search(r"(\d+) rows read", lines[1]).group(1))
-    assert rows >= 27 * count  # each metric's weekly series since S
-    assert "source" not in run("status", *NAMES, "--source", "actuals.csv", "--today", DAY, "-q").stderr
+    assert rows >= 27 * count  # each metric's series since S, most of them a year of weekly values
+    assert "source" not in run("status", *NAMES, "--source", SOURCE, "--today", DAY, "-q").stderr

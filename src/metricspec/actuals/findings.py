@@ -134,10 +134,13 @@ def masked_segment_decline(metric: MetricInfo, series: Sequence[Point], segments
         return []
     falls.sort(key=lambda item: (-item[0], item[1]))
     listed = ", ".join(f"{name} {round(drop * 100):g}% worse" for drop, name in falls)
+    # Not worse by more than `flatline-change`, better counting as not worse: "held steady"
+    # would misname a total that grew 79%.
+    over = f"from {span[0].isoformat()} to {span[1].isoformat()}"
+    trend = (f"did not worsen overall {over} ({round(-overall * 100):g}% better)" if overall < 0
+             else f"held steady overall {over} ({round(overall * 100):g}% worse)")
     return [AFinding(
-        "A004", metric.id,
-        f"'{metric.id}' held steady overall from {span[0].isoformat()} to {span[1].isoformat()} "
-        f"({_signed_percent(-overall)}) while {listed}",
+        "A004", metric.id, f"'{metric.id}' {trend} while {listed}",
         data={"segments": [name for _, name in falls]},
     )]
 
@@ -146,10 +149,6 @@ def _relative(change: float, start: float) -> Optional[float]:
     if start == 0:
         return None if change == 0 else math.copysign(math.inf, change)
     return change / abs(start)
-
-
-def _signed_percent(x: float) -> str:
-    return f"{x * 100:+.0f}%" if math.isfinite(x) else ("+inf%" if x > 0 else "-inf%")
 
 
 def flatlined(metric: MetricInfo, series: Sequence[Point], today: dt.date, thresholds: Thresholds) -> list:
