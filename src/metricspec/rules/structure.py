@@ -24,12 +24,8 @@ def _e001() -> None: ...
     "number or date is expected, an impossible date like 2027-06-31), an enumerated field "
     "holds another word, or a key is unknown. An unknown key that another mapping takes "
     "says where it belongs (`target:` lined up with a node's keys belongs on a metric); a "
-    "synonym names the key (`type` -> `kind`); a typo gets a 'did you mean'. What only "
-    "follows from such a key being unread is folded into it, on the item it was meant for: a "
-    "`target:` one indent too shallow, under the objective, carries the missing target of the "
-    "metric just above it and the objective's vague title (T001, T007); an unread `kind` the "
-    "objective's missing lagging metric (H005). Keys starting with `x-` are free for your own "
-    "extensions.",
+    "synonym names the key (`type` -> `kind`); a typo gets a 'did you mean'. Keys starting "
+    "with `x-` are free for your own extensions.",
     why="A typo in a key silently drops the information: `ownr: ana` leaves the metric "
     "unowned while the file looks fine to a reader. Catching it keeps the spec honest.",
 )
