@@ -247,3 +247,155 @@ def test_a_repeated_code_is_shown_once_with_its_count(write):
     (root,) = [d for d in report.diagnostics if d.line == 21]
     assert [(r.code, r.subject) for r in root.related] == [("H002", "churn"), ("H002", "growth")]
     assert root.related_codes() == "H002 (2)"
+
+
+# --- a key in the wrong mapping: its follow-ons on the item it was meant for ---------------------
+# (issue 16, item 4) E002 says where a misplaced key belongs (key_hints); the fold claims what the
+# key's absence causes on the item it was meant for, not on the one it stands in. Run as a user
+# runs it: `metricspec lint --format json`, with and without --no-fold.
+
+TOP = "metricspec: 1\nproduct: Acme\nowner: ana\nreview: monthly\n"
+# Line 6: objective revenue (title 7), its metrics mrr (9) and arr (13); line 17 is free for a key.
+REVENUE = TOP + """\
+objectives:
+  - id: revenue
+    title: Grow revenue
+    metrics:
+      - id: mrr
+        name: Monthly recurring revenue
+        kind: lagging
+        unit: USD
+      - id: arr
+        name: Annual recurring revenue
+        kind: lagging
+        unit: USD
+"""
+# After a two-line key (17-18): a second objective (19) whose metric churn (22) genuinely has no target.
+RETENTION = """\
+  - id: retention
+    title: Keep customers
+    metrics:
+      - id: churn
+        name: Monthly churn
+        kind: lagging
+        unit: percent
+"""
+
+
+def lint_json(run, write, text, *args):
+    """(code, subject, line, [related (code, subject, line)]) of each finding the CLI prints."""
+    write("a.metrics.yaml", text)
+    result = run("lint", "a.metrics.yaml", "--format", "json", "--today", "2026-06-01", *args)
+    assert result.exit_code == 1, result.output
+    return [(d["code"], d["subject"], d["line"], [(r["code"], r["subject"], r["line"]) for r in d.get("related", [])])
+            for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def test_a_target_one_indent_too_shallow_folds_the_target_findings_of_the_metric_above(run, write):
+    text = REVENUE + "    target:\n      value: 3\n" + RETENTION
+    misplaced = ("E002", "revenue", 17)
+    # mrr (9) and the other objective (19, churn 22) have no target either: not the key's doing.
+    genuine = [("T007", "retention", 20), ("T001", "mrr", 9), ("T001", "churn", 22)]
+    assert lint_json(run, write, text, "--select", "E,T") == sorted(
+        [(*misplaced, [("T001", "arr", 13), ("T007", "revenue", 7)]), *[(*entry, []) for entry in genuine]],
+        key=lambda entry: entry[2])
+    assert lint_json(run, write, text, "--select", "E,T", "--no-fold") == sorted(
+        [(*misplaced, []), ("T001", "arr", 13, []), ("T007", "revenue", 7, []), *[(*entry, []) for entry in genuine]],
+        key=lambda entry: entry[2])
+
+
+def test_a_typo_of_a_metric_key_on_a_node_folds_on_the_metric_above(run, write):
+    # `tagret:` on the node: "did you mean 'target'? It belongs on a metric".
+    found = lint_json(run, write, REVENUE + "    tagret:\n      value: 3\n", "--select", "E,T")
+    assert found == [
+        ("T001", "mrr", 9, []),
+        ("E002", "revenue", 17, [("T001", "arr", 13), ("T007", "revenue", 7)]),
+    ]
+
+
+def test_a_key_above_the_first_metric_was_meant_for_none_and_folds_nothing(run, write):
+    # Written before `metrics:`, the key has no metric just above it: which one it was meant for
+    # cannot be told, so every target finding stands on its own.
+    text = REVENUE.replace("    metrics:\n", "    target:\n      value: 3\n    metrics:\n", 1)
+    assert lint_json(run, write, text, "--select", "E,T") == [
+        ("T007", "revenue", 7, []), ("E002", "revenue", 8, []), ("T001", "mrr", 11, []), ("T001", "arr", 15, []),
+    ]
+
+
+def test_a_key_below_a_child_node_is_not_given_to_the_metric_above_the_child(run, write):
+    # The goal between arr and the key: at the objective's indentation after a goal, the key
+    # was not written under arr.
+    goal = "    goals:\n      - id: expansion\n        title: Sell 30% more seats\n"
+    found = lint_json(run, write, REVENUE + goal + "    target:\n      value: 3\n", "--select", "E,T")
+    assert found == [
+        ("T007", "revenue", 7, []), ("T001", "mrr", 9, []), ("T001", "arr", 13, []), ("E002", "revenue", 20, []),
+    ]
+
+
+ONE_METRIC = TOP + """\
+objectives:
+  - id: revenue
+    title: Grow revenue
+    metrics:
+      - id: arr
+        name: Annual recurring revenue
+        unit: USD
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [("        type: lagging\n", "arr"), ("    kind: lagging\n", "revenue")],
+    ids=["synonym-type-on-the-metric", "kind-on-the-node"],
+)
+def test_an_unread_kind_folds_the_missing_kind_and_the_objectives_missing_lagging_metric(run, write, key, where):
+    # arr is revenue's only metric: with its kind unread, the objective has no lagging metric (H005).
+    text = ONE_METRIC + key
+    line = 12
+    assert lint_json(run, write, text, "--select", "E,P004,H005") == [
+        ("E002", where, line, [("H005", "revenue", 6), ("P004", "arr", 9)]),
+    ]
+    assert lint_json(run, write, text, "--select", "E,P004,H005", "--no-fold") == [
+        ("H005", "revenue", 6, []), ("P004", "arr", 9, []), ("E002", where, line, []),
+    ]
+
+
+def test_an_unread_kind_on_a_goals_metric_folds_the_h005_of_the_objective_above(run, write):
+    text = TOP + """\
+objectives:
+  - id: growth
+    title: Grow paid teams to 500 by 2027
+    goals:
+      - id: activation
+        title: Raise activation to 40% by 2027
+        metrics:
+          - id: activated-teams
+            name: Share of teams activated
+            type: lagging
+            unit: percent
+"""
+    assert lint_json(run, write, text, "--select", "E,P004,H005") == [
+        ("E002", "activated-teams", 14, [("H005", "growth", 6), ("P004", "activated-teams", 12)]),
+    ]
+
+
+@pytest.mark.parametrize("key", ["by", "deadline"], ids=["by-on-the-metric", "synonym-deadline-on-the-metric"])
+def test_a_target_key_on_its_metric_folds_the_missing_deadline(run, write, key):
+    text = REVENUE + f"        target:\n          value: 3\n        {key}: 2027-06-30\n" + RETENTION
+    found = lint_json(run, write, text, "--select", "E,T002")
+    assert found == [("E002", "arr", 19, [("T002", "arr", 18)])]
+    # churn's target, also without `by`, is not the key's doing.
+    text = text.replace("        unit: percent\n", "        unit: percent\n        target: {value: 2}\n")
+    assert lint_json(run, write, text, "--select", "E,T002") == [
+        ("E002", "arr", 19, [("T002", "arr", 18)]), ("T002", "churn", 27, []),
+    ]
+
+
+def test_a_document_key_on_a_node_folds_the_documents_finding(run, write):
+    # `north_star` indented under the objective: the document has none (H003).
+    assert lint_json(run, write, REVENUE + "    north_star: arr\n", "--select", "E,H003") == [
+        ("E002", "revenue", 17, [("H003", None, 2)]),
+    ]
+    assert lint_json(run, write, REVENUE + "    north_star: arr\n", "--select", "E,H003", "--no-fold") == [
+        ("H003", None, 2, []), ("E002", "revenue", 17, []),
+    ]

@@ -93,9 +93,10 @@ def test_a_synonym_gets_its_key_and_folds_what_its_key_explains(run, write):
     [root] = [d for d in found if d["code"] == "E002"]
     assert (root["line"], root["column"], root["message"]) == (11, 9, "unknown key 'type'; did you mean 'kind'?")
     assert root["help"] == "Rename it `kind`: a key the format does not know is not read."
-    # P004 (no `kind`) only follows from the unread key: one root cause, one finding.
-    assert [(r["code"], r["subject"]) for r in root["related"]] == [("P004", "arr")]
-    assert "P004" not in [d["code"] for d in found]
+    # P004 (no `kind`) and H005 (no lagging metric on its objective) only follow from the
+    # unread key: one root cause, one finding.
+    assert [(r["code"], r["subject"]) for r in root["related"]] == [("H005", "revenue"), ("P004", "arr")]
+    assert not {"P004", "H005"} & {d["code"] for d in found}
 
 
 @pytest.mark.parametrize(

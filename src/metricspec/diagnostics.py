@@ -44,6 +44,10 @@ class Problem:
     # For an unknown key (E002) with a "did you mean": the known key it was most likely meant
     # as. The findings that key's absence causes fold into this one (engine.UNREAD_KEY_CAUSES).
     meant: str | None = None
+    # ...and, when that key belongs in another mapping (a `target:` on a node), which one
+    # (key_hints: "document", "node", "metric", "target", "history"): the fold looks for its
+    # follow-ons on the item the key was meant for, not on the one it stands in.
+    home: str | None = None
 
 
 def rule_url(code: str, name: str) -> str:

@@ -202,9 +202,12 @@ VANITY_FOLLOW_ONS = frozenset({"P001", "P002", "B003", "V003", "G004", "T001", "
 FOLDING_ROOTS = {"V001": VANITY_FOLLOW_ONS, "V002": VANITY_FOLLOW_ONS}
 # The findings a known key's absence causes. An unknown key (E002) whose "did you mean" names
 # one of these keys folds them: `tagret` the T001 on its metric, a top-level `north-star` the
-# H003 of its document, `Goals` the H002 of its objectives.
+# H003 of its document, `Goals` the H002 of its objectives. A key written in the wrong mapping
+# folds them on the item it was meant for (`fold`). The node findings of a metric's key stand
+# on the node judging that metric (_judging_node): T007 (no target on the node's metrics) on
+# its node, H005 (no lagging metric) on the objective above it.
 UNREAD_KEY_CAUSES: dict[str, tuple[str, ...]] = {
-    "target": ("T001",),
+    "target": ("T001", "T007"),
     "by": ("T002",),
     "baseline": ("T003",),
     "north_star": ("H003",),
@@ -213,7 +216,7 @@ UNREAD_KEY_CAUSES: dict[str, tuple[str, ...]] = {
     "behaviors": ("H002",),
     "metrics": ("H001",),
     "owner": ("G001",),
-    "kind": ("P004",),
+    "kind": ("P004", "H005"),
     "pairs_with": ("P001", "P002"),
     "guardrails": ("B002",),
     "decision": ("V003",),
@@ -227,20 +230,44 @@ def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rul
     """One file's reported findings with each follow-on folded into the `related` of its root.
 
     A root claims its follow-ons' (code, subject): a V001's on its metric; an E002's on the item
-    the unknown key stands in, or on any item of the document for a key at the top level. Only
-    reported findings take part: a root that is suppressed or not selected folds nothing (the
-    metric stays, so the advice on it stands), and a suppressed follow-on stays suppressed.
-    Roots are taken in the order of the file; a follow-on joins the first that claims it.
+    the unknown key was meant for (`_meant_for`), or on any item of the document for a key meant
+    for the top level. Only reported findings take part: a root that is suppressed or not
+    selected folds nothing (the metric stays, so the advice on it stands), and a suppressed
+    follow-on stays suppressed. Roots are taken in the order of the file; a follow-on joins the
+    first that claims it.
     """
     reported = sorted(reported, key=lambda entry: entry[1])
     claims: dict[tuple[str, Optional[str]], tuple[int, Optional[int]]] = {}  # -> (root, node level)
+    items: Optional[dict[str, Any]] = None
     for index, (problem, _) in enumerate(reported):
         if problem.code in FOLDING_ROOTS and problem.subject:
             for code in FOLDING_ROOTS[problem.code]:
                 claims.setdefault((code, problem.subject), (index, None))
         elif problem.code == "E002" and problem.meant in UNREAD_KEY_CAUSES:
+            level = _CHILD_LEVEL.get(problem.meant)
+            meant_for: Any = problem.subject  # renamed in place: the item it stands in
+            if problem.home == "document":
+                meant_for = None  # meant for the top level: any item of the file
+            elif problem.subject is not None:
+                # Only a file with such a key looks its items up: most files have none.
+                if items is None:
+                    items = {item.id: item for item in (*doc.nodes, *doc.metrics)} if doc is not None else {}
+                item = items.get(problem.subject)
+                if problem.home is not None:
+                    meant_for = _meant_for(problem, item)
+                    if meant_for is None:
+                        continue
+                elif item is not None:
+                    meant_for = item
+            elif problem.home is not None:
+                continue  # in an item without a usable id: which one it was meant for is not known
             for code in UNREAD_KEY_CAUSES[problem.meant]:
-                claims.setdefault((code, problem.subject), (index, _CHILD_LEVEL.get(problem.meant)))
+                on = meant_for
+                if isinstance(on, MetricItem) and rules[code].scope == "node":
+                    on = _judging_node(on, code)
+                    if on is None:
+                        continue
+                claims.setdefault((code, getattr(on, "id", on)), (index, level))
     if not claims:
         return [diagnostic for _, diagnostic in reported]
     levels = {node.id: node.level for node in doc.nodes} if doc is not None else {}
@@ -263,6 +290,43 @@ def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rul
             diagnostic = replace(diagnostic, related=tuple(related))
         result.append(diagnostic)
     return result
+
+
+def _meant_for(problem: Problem, item: Any) -> Optional[Any]:
+    """The node or metric a key written in the wrong mapping was meant for (key_hints names the
+    mapping, `problem.home`): the metric holding the key for a key of its target or one
+    written in its target; the node holding the metric for a node's key; for a metric's key
+    on a node, the metric just above it (indented one level too shallow). None when no item
+    is found: a key above a node's first metric, or below a child node, was meant for none
+    that can be told. `item` is the one the key stands in."""
+    if isinstance(item, MetricItem):
+        if problem.home in ("metric", "target", "history"):
+            return item
+        return item.node if problem.home == "node" else None
+    if isinstance(item, NodeItem) and problem.home in ("metric", "target", "history"):
+        line = problem.span[0]
+        above = None
+        loaded = item.doc.loaded
+        # The items written inside this node (a child may be in another file, by its `parent:`).
+        for child in (*item.metrics, *item.children):
+            if child.doc is not item.doc or len(child.path) != len(item.path) + 2:
+                continue
+            span = loaded.value_span(child.path)
+            if span and span[0] < line and (above is None or span[0] > above[0]):
+                above = (span[0], child)
+        return above[1] if above is not None and isinstance(above[1], MetricItem) else None
+    return None
+
+
+def _judging_node(metric: MetricItem, code: str) -> Optional[NodeItem]:
+    """The node whose finding `code` a metric's missing key causes: H005 judges an objective by
+    the metrics on it and its goals, the other node rules (T007) a node by its own metrics."""
+    node = metric.node
+    if code == "H005":
+        if node.level == 1 and node.parent is not None:
+            node = node.parent
+        return node if node.level == 0 else None
+    return node
 
 
 def _file_ignores(records: list[FileRecord], policy: Policy) -> dict[str, set[str]]:

@@ -53,19 +53,22 @@ def container_of(container_loc: tuple) -> str:
     return "document"
 
 
-def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, str | None]:
-    """(message, help, the key meant) for `key` in a `container` whose keys are `known`; the key
-    meant is set only for a rename (a synonym or a close match), what a fix may apply."""
+def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, str | None, str | None]:
+    """(message, help, the key meant, its home) for `key` in a `container` whose keys are
+    `known`. The key meant is the known key this one stands for, when one is found: renamed in
+    place (a synonym or a close match, home None), or moved to the one other mapping that takes
+    it (home: "document", "node", "metric", "target" or "history"). The fold reads both: the
+    findings the key's absence causes on the item it was meant for are this one's follow-ons."""
     misplaced = _misplaced(key, container)
     if misplaced is not None:
-        return misplaced[0], misplaced[1], None
+        return misplaced
     synonym = KEY_SYNONYMS.get(key.lower())
     if synonym in _KEYS[container]:
-        return f"unknown key '{key}'; did you mean '{synonym}'?", _rename_help(synonym), synonym
+        return f"unknown key '{key}'; did you mean '{synonym}'?", _rename_help(synonym), synonym, None
     child = _CHILD.get(container)
     if child is not None and synonym in _KEYS[child]:
         return (f"unknown key '{key}'; did you mean '{synonym}', {_HOME[child]}?",
-                f"Write it under `{child}:` as `{synonym}:`.", None)
+                f"Write it under `{child}:` as `{synonym}:`.", synonym, child)
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     # A typo of another mapping's key (`tagret:` on a node) is both: its closest key here is a
     # worse match (`parent`) than the key it was written for.
@@ -74,10 +77,10 @@ def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, s
         homes = _homes(elsewhere[0], container)
         if homes:
             return (f"unknown key '{key}'; did you mean '{elsewhere[0]}'? It belongs {_where(homes)}",
-                    _MOVE_HELP, None)
+                    _MOVE_HELP, *_moved(elsewhere[0], homes))
     if close:
-        return f"unknown key '{key}'; did you mean '{close[0]}'?", _rename_help(close[0]), close[0]
-    return f"unknown key '{key}'", GENERIC_HELP, None
+        return f"unknown key '{key}'; did you mean '{close[0]}'?", _rename_help(close[0]), close[0], None
+    return f"unknown key '{key}'", GENERIC_HELP, None, None
 
 
 def _rename_help(meant: str) -> str:
@@ -99,14 +102,20 @@ def _where(homes: list[str]) -> str:
     return " or ".join(_HOME[name] for name in homes)
 
 
-def _misplaced(key: str, container: str) -> tuple[str, str] | None:
+def _moved(key: str, homes: list[str]) -> tuple[str | None, str | None]:
+    """(the key meant, its home) of a key another mapping takes: only when exactly one does (a
+    key with two homes, `review` on a node, names no item it was meant for)."""
+    return (key, homes[0]) if len(homes) == 1 else (None, None)
+
+
+def _misplaced(key: str, container: str) -> tuple[str, str, str | None, str | None] | None:
     """'x' belongs elsewhere, for a key that is another mapping's."""
     here = _DEPTH[container]
     if key in LEVEL_OF_KEY:  # a node list: at the top level, or on the level above its own
         wanted = LEVEL_OF_KEY[key]
         holder = LEVEL_NAMES[wanted - 1] if wanted else ""
         above = f"on {'an' if holder[:1] in 'aeiou' else 'a'} {holder} or " if holder else ""
-        return f"'{key}' belongs {above}at the top level of the file: is it indented too far?", _MOVE_HELP
+        return f"'{key}' belongs {above}at the top level of the file: is it indented too far?", _MOVE_HELP, None, None
     homes = _homes(key, container)
     if not homes:
         return None
@@ -114,7 +123,7 @@ def _misplaced(key: str, container: str) -> tuple[str, str] | None:
     deeper = [name for name in homes if _DEPTH[name] > here]
     if len(deeper) == len(homes):
         nearest = min(deeper, key=_DEPTH.__getitem__)
-        return f"'{key}' belongs {where}: is it indented under {_UNDER[nearest]}?", _MOVE_HELP
+        return f"'{key}' belongs {where}: is it indented under {_UNDER[nearest]}?", _MOVE_HELP, *_moved(key, homes)
     if not deeper:
-        return f"'{key}' belongs {where}: is it indented too far?", _MOVE_HELP
-    return f"'{key}' belongs {where}", _MOVE_HELP
+        return f"'{key}' belongs {where}: is it indented too far?", _MOVE_HELP, *_moved(key, homes)
+    return f"'{key}' belongs {where}", _MOVE_HELP, None, None

@@ -310,7 +310,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
     field = _field_name(loc)
     subject, subject_line = _subject(loaded, loc)
     help = ""
-    meant = None
+    meant = home = None
     if error_type == "extra_forbidden":
         key = loc[-1]
         span = loaded.key_span(loc) or _nearest_span(loaded, loc)
@@ -324,7 +324,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
             if level is not None:  # of the node lists, only the next level down
                 known = [name for name in known if name not in LEVEL_OF_KEY]
                 known += [LEVELS[level + 1][0]] if level < 3 else []
-            message, help, meant = key_hints.unknown_key(str(key), key_hints.container_of(loc[:-1]), known)
+            message, help, meant, home = key_hints.unknown_key(str(key), key_hints.container_of(loc[:-1]), known)
     elif error_type == "missing":
         span = _nearest_span(loaded, loc[:-1])
         span = (span[0], span[1], span[0], span[1] + 1)
@@ -333,7 +333,8 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
     else:
         span = loaded.value_span(loc) or _nearest_span(loaded, loc)
         message, help = _describe(field, error_type, value, error)
-    return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line, meant=meant)
+    return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line, meant=meant,
+                   home=home)
 
 
 def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str, str]:
