@@ -281,7 +281,7 @@ def _check_combinations(request: LintRequest) -> None:
 
 
 def _files(count: int) -> str:
-    return f"{count} spec file{'s' if count != 1 else ''}"
+    return f"{count} file{'s' if count != 1 else ''}"
 
 
 def _report_faults(report: Report) -> None:
