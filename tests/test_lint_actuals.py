@@ -185,3 +185,9 @@ def test_the_report_never_lands_on_the_actuals_it_reads(specs):
     assert (result.returncode, result.stderr) == (
         2, "metricspec: error: --output metricspec.db is an actuals source this run reads; the file is left untouched\n")
     assert (specs / "metricspec.db").read_bytes() == store
+
+
+def test_show_settings_lists_the_a_codes_the_run_checks(specs):
+    listed = _lint(specs, "--show-settings", "--actuals", "--ignore", "A005").stdout.splitlines()[-1]
+    assert listed.endswith(", A001, A002, A003, A004, A006, A007, A008, A009")
+    assert "A00" not in _lint(specs, "--show-settings").stdout.splitlines()[-1]

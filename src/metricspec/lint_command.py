@@ -434,6 +434,13 @@ def show_settings(settings: Config, request: LintRequest) -> str:
 
     chosen = policy_for(request.lint_options(settings)).selected
     selected = [code for code in all_rules() if code in chosen]  # in the rules' documented order
+    if request.actuals:  # and the A codes, which actuals/lint.py judges after the engine's run
+        from metricspec.actuals.codes import actual_codes
+        from metricspec.actuals.lint import selected_codes
+
+        a_codes = selected_codes(settings, codes(request.select), codes(request.extend_select) or [],
+                                 codes(request.ignore) or [], codes(request.extend_ignore) or [])
+        selected += [code for code in actual_codes() if code in a_codes]
     lines += ["", f"# the rules this run checks ({len(selected)}): {', '.join(selected)}"]
     from metricspec.terminal import escape_controls
 
