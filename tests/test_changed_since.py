@@ -135,6 +135,10 @@ def test_no_changed_spec_file_exits_0_saying_so(repo):
     assert (result.returncode, result.stderr) == (0, "metricspec: no spec file changed since HEAD (5 files unchanged)\n")
     as_json = _lint(repo, "--changed-since", "HEAD", "--format", "json", "--quiet")
     assert (as_json.returncode, as_json.stderr, _found(as_json.stdout)) == (0, "", [])
+    # A YAML file that is no spec, changed, changes nothing either.
+    (repo / "notes.yaml").write_text("title: still not a spec\n")
+    notes = _lint(repo, "--changed-since", "HEAD")
+    assert (notes.returncode, notes.stderr) == (0, "metricspec: no spec file changed since HEAD (4 files unchanged)\n")
     # A workspace with no spec at all is still the error that a wrong path is.
     empty = repo / "empty"
     empty.mkdir()

@@ -225,9 +225,10 @@ def _run(request: LintRequest) -> int:
     if request.verbose:
         for path, reason in report.passed_over:
             _say(f"skipped {path}: {reason}")
-    if report.changed is not None and not report.changed.paths and report.changed.unchanged:
-        # Spec files exist and none changed (CLI.md, "Exit codes"): a pull request that leaves
-        # the specs alone passes. The (empty) report is still written, for a step that uploads it.
+    if report.changed is not None and report.files == 0 and report.changed.unchanged and not report.internal_errors:
+        # Spec files exist and none changed (CLI.md, "Exit codes"), or only YAML files that are no
+        # specs did: a pull request that leaves the specs alone passes. The (empty) report is
+        # still written, for a step that uploads it.
         if not request.quiet:
             _say(f"no spec file changed since {report.changed.rev} ({_files(report.changed.unchanged)} unchanged)")
     elif report.files == 0 and not report.internal_errors and not request.skip_unrecognized:
