@@ -172,3 +172,11 @@ def test_git_errors_and_usage_errors_are_one_line_exit_2(repo, tmp_path):
     both = _lint(repo, "--changed-since", "HEAD", "--write-baseline", "b.json")
     assert both.returncode == 2 and "cannot be combined with --changed-since" in both.stderr
     assert not (repo / "b.json").exists()
+
+
+def test_the_report_never_lands_on_a_spec_read_for_its_definitions(repo):
+    before = (repo / "b.metrics.yaml").read_bytes()
+    result = _lint(repo, "--changed-since", "HEAD", "--output", "b.metrics.yaml")
+    assert (result.returncode, result.stderr) == (
+        2, "metricspec: error: --output b.metrics.yaml is a spec this run reads; the file is left untouched\n")
+    assert (repo / "b.metrics.yaml").read_bytes() == before

@@ -491,6 +491,8 @@ def _refuse_an_input(option: str, output: Path, report: Report, settings: Config
     from metricspec.fileio import WriteError, refuse_an_input
 
     inputs: list[tuple[str, Any]] = [("a spec", path) for path in report.sources]
+    if report.workspace is not None:  # the specs read for their definitions (a hook's run, --changed-since)
+        inputs += [("a spec", doc.loaded.path) for doc in report.workspace.docs if doc.loaded.path not in report.sources]
     inputs += [("a file", path) for path in report.skipped]
     inputs += [("an actuals source", label) for label in report.actuals_read]  # a URL names no file
     if settings.source is not None:
