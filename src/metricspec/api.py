@@ -44,7 +44,9 @@ class LintOptions:
     # lint --actuals: the A codes are among the run's, so a config `select = ["A"]` narrows lint's
     # rules too; their findings come from actuals/lint.py after the run, not from the engine.
     actuals: bool = False
-    # With `actuals`: the source every metric without a per-metric one reads (`--source`).
+    # With `actuals`, read the actuals and add the A findings to the report, before the
+    # baseline (lint --actuals); `source`, what a metric without a per-metric source reads.
+    read_actuals: bool = False
     source: Optional[str] = None
     # lint --changed-since REV: lint only the files changed since REV (diff/changed.py); the
     # others are read as context, as for the files a hook names.
@@ -162,7 +164,7 @@ def lint(options: LintOptions) -> Report:
     file_ignores = result.file_ignores
     diagnostics, suppressed, fixed = result.diagnostics, result.suppressed, []
     checked_codes, actuals_read = policy.selected, []
-    if options.actuals:  # before the baseline, which then matches and lists A findings as any
+    if options.actuals and options.read_actuals:  # before the baseline, which then matches and lists A findings as any
         found, a_codes = _actual_findings(workspace, options, today, cwd)
         diagnostics = sorted([*diagnostics, *found.diagnostics], key=_order)
         suppressed = sorted([*suppressed, *found.suppressed], key=lambda s: _order(s.diagnostic))

@@ -155,6 +155,7 @@ class LintRequest:
             cache=not self.no_cache,
             explain=self.verbose,
             actuals=self.actuals,
+            read_actuals=self.actuals,
             source=self.source,
             changed_since=self.changed_since,
         )
