@@ -72,6 +72,11 @@ COMMAND_LINES = [
     ["lint", "--help"],
     ["lint", "-h"],
     ["lint", "--fix", "--diff", "bad.metrics.yaml"],
+    ["lint", "--source", "x.db"],
+    ["lint", "--select", "A001"],
+    ["lint", "--changed-since", "-x"],
+    ["lint", "--changed-since=--output=x"],
+    ["lint", "--changed-since", "HEAD"],
     ["lint", "--diff", "good.metrics.yaml", "bad.metrics.yaml", "-q"],
     ["lint", "-", "good.metrics.yaml"],
     ["lint", "--output"],
@@ -146,6 +151,8 @@ def _typer_lint_options() -> dict[str, tuple]:
             kind, choices = "choice", tuple(member.value for member in value_type)
         elif value_type is str and param.name == "today":
             kind = "date"  # typer takes a string that cli._today reads with parse_date, as entry.py does
+        elif value_type is str:
+            kind = "text"
         else:
             kind = f"unknown to entry.py: {value_type}"
         options[long] = (param.name, short, kind, choices, param.default)
@@ -175,6 +182,8 @@ REQUESTS = [
     ["--baseline", "b.json", "--write-baseline", "b.json", "--skip-unrecognized", "--show-suppressed", "-q", "-v"],
     ["--format=sarif", "--format", "concise", "--", "-c.yaml", "--quiet"],
     ["--fix", "--diff", "--stdin-filename", "metrics/a.metrics.yaml", "-"],
+    ["--actuals", "--source", "actuals.db", "--changed-since=origin/main", "--select", "A001"],
+    ["--source=postgresql://u:${PW}@db/x", "--changed-since", "HEAD~3"],
 ]
 
 

@@ -44,6 +44,13 @@ class LintOptions:
     # lint --actuals: the A codes are among the run's, so a config `select = ["A"]` narrows lint's
     # rules too; their findings come from actuals/lint.py after the run, not from the engine.
     actuals: bool = False
+    # With `actuals`, read the actuals and add the A findings to the report, before the
+    # baseline (lint --actuals); `source`, what a metric without a per-metric source reads.
+    read_actuals: bool = False
+    source: Optional[str] = None
+    # lint --changed-since REV: lint only the files changed since REV (diff/changed.py); the
+    # others are read as context, as for the files a hook names.
+    changed_since: Optional[str] = None
 
 
 @dataclass
@@ -61,6 +68,10 @@ class Report:
     passed_over: list[tuple[str, str]] = field(default_factory=list)
     # How many findings the baseline hid.
     hidden: int = 0
+    # With LintOptions.changed_since: diff.changed.ChangedFiles, what the run kept and left out.
+    changed: Optional[object] = None
+    # With LintOptions.actuals: the (masked) actuals sources the run read.
+    actuals_read: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -114,6 +125,9 @@ def lint(options: LintOptions) -> Report:
         targets = list(include_targets(config.root, config.include, walker))
     else:
         targets = list(walker.walk(cwd))
+    changed = None
+    if options.changed_since is not None and options.stdin is None:
+        targets, changed = _changed_targets(targets, walker, options.changed_since, cwd)
 
     records: list[FileRecord] = []
     skipped: list[str] = []
@@ -137,7 +151,7 @@ def lint(options: LintOptions) -> Report:
 
     # Named files (a pre-commit hook's list) are part of a larger workspace: read the rest for
     # its definitions and pairs, so references and "pairs count for both ends" still hold.
-    if any(target.named for target in targets) or workspace.unresolved_ids():
+    if any(target.named for target in targets) or workspace.unresolved_ids() or (changed is not None and targets):
         _add_context(workspace, options, config, cwd, walker)
     workspace.resolve()
 
@@ -148,7 +162,14 @@ def lint(options: LintOptions) -> Report:
     rule_problems, faults = parallel.run_rules(workspace, ctx, policy.selected)
     result = decide(records, rule_problems, workspace, policy)
     file_ignores = result.file_ignores
-    diagnostics, fixed = result.diagnostics, []
+    diagnostics, suppressed, fixed = result.diagnostics, result.suppressed, []
+    checked_codes, actuals_read = policy.selected, []
+    if options.actuals and options.read_actuals:  # before the baseline, which then matches and lists A findings as any
+        found, a_codes = _actual_findings(workspace, options, today, cwd)
+        diagnostics = sorted([*diagnostics, *found.diagnostics], key=_order)
+        suppressed = sorted([*suppressed, *found.suppressed], key=lambda s: _order(s.diagnostic))
+        checked_codes, actuals_read = policy.selected | a_codes, found.labels
+    found_count = len(diagnostics)
     hidden = 0
     if options.baseline is not None:
         from metricspec import baseline as baseline_file
@@ -158,15 +179,15 @@ def lint(options: LintOptions) -> Report:
         diagnostics, fixed = baseline_file.apply(
             diagnostics, recorded, options.baseline, linted, cwd,
             # Suppressed and folded findings still occur: they keep their recorded entries.
-            suppressed=[entry.diagnostic for entry in result.suppressed]
+            suppressed=[entry.diagnostic for entry in suppressed]
             + [related for diagnostic in diagnostics for related in diagnostic.related],
-            checked=lambda path, code: code in policy.selected and code not in file_ignores.get(path, ()),
+            checked=lambda path, code: code in checked_codes and code not in file_ignores.get(path, ()),
         )
-        hidden = len(result.diagnostics) - len(diagnostics)
+        hidden = found_count - len(diagnostics)
     return Report(
         files=len(records),
         diagnostics=diagnostics,
-        suppressed=result.suppressed,
+        suppressed=suppressed,
         sources={record.loaded.path: record.loaded for record in records},
         skipped=skipped,
         fixed=fixed,
@@ -174,7 +195,43 @@ def lint(options: LintOptions) -> Report:
         workspace=workspace,
         passed_over=_passed_over(options, walker, skipped, cwd) if options.explain else [],
         hidden=hidden,
+        changed=changed,
+        actuals_read=actuals_read,
     )
+
+
+def _order(diagnostic: Diagnostic) -> tuple:
+    """Lint's order (path, line, column, code) over lint's findings and A findings, some of
+    which sit at a database source with no line."""
+    return (diagnostic.path, diagnostic.line or 0, diagnostic.column or 0, diagnostic.code)
+
+
+def _actual_findings(workspace: Workspace, options: LintOptions, today: dt.date, cwd: str):
+    """lint --actuals: the A findings of the workspace (actuals/lint.py), and the A codes the
+    run selected, which a baseline's entries may then be listed as fixed for. A source error
+    raises actuals_command.CommandError."""
+    from metricspec.actuals.codes import A_RULES
+    from metricspec.actuals.lint import actual_findings, selected_codes
+
+    chosen = dict(select=options.select, extend_select=options.extend_select, ignore=options.ignore,
+                  extend_ignore=options.extend_ignore)
+    found = actual_findings(workspace, options.config, today, source=options.source, cwd=cwd, **chosen)
+    return found, selected_codes(options.config, **chosen) & set(A_RULES)
+
+
+def _changed_targets(targets: list[Target], walker: Walker, rev: str, cwd: str) -> tuple[list[Target], object]:
+    """lint --changed-since: the targets changed since `rev`, and diff.changed's ChangedFiles.
+    The others leave the walk's seen files, so that the context read (_add_context) takes them
+    in as definitions, as it takes the rest of the workspace in a hook run. Git errors raise
+    diff.gitcli.GitError, its message the one line to print."""
+    from metricspec.diff.changed import changed_since
+
+    changed = changed_since(cwd, rev, [target.fs_path for target in targets], prefix="")
+    kept = set(changed.paths)
+    for target in targets:
+        if target.fs_path not in kept:
+            walker.seen_files.discard(os.path.realpath(target.fs_path))
+    return [target for target in targets if target.fs_path in kept], changed
 
 
 def _passed_over(options: LintOptions, walker: Walker, skipped: list[str], cwd: str) -> list[tuple[str, str]]:

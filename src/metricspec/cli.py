@@ -167,19 +167,17 @@ def lint(
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place, then report what remains.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print the safe fixes as a unified diff and change nothing (implies --fix; exit 1 when there is something to fix).")] = False,
     stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="With - as the path: read the spec from stdin and report it as PATH.")] = None,
+    actuals: Annotated[bool, typer.Option("--actuals", help="Also run the A rules against the actuals (a source is read).")] = False,
+    source: Annotated[Optional[str], typer.Option("--source", metavar="URL", help="With --actuals: the actuals source (a store, CSV files or a database URL).")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help="Lint only the spec files changed since this git revision (untracked included).")] = None,
 ) -> None:
     """Lint metric specs: structure, references and product-metric smells."""
+    given = dict(locals())  # every parameter, named as LintRequest names its fields
     from metricspec.lint_command import LintRequest, run
 
-    request = LintRequest(
-        paths=paths, format=format.value if format else None, output=output, select=select, ignore=ignore,
-        extend_select=extend_select, extend_ignore=extend_ignore, fail_on=fail_on.value if fail_on else None,
-        exit_zero=exit_zero, today=_today(today), config=config, exclude=exclude, statistics=statistics,
-        baseline=baseline, write_baseline=write_baseline, skip_unrecognized=skip_unrecognized,
-        show_suppressed=show_suppressed, no_fold=no_fold, quiet=quiet, verbose=verbose, no_cache=no_cache,
-        show_settings=show_settings, fix=fix, diff=diff, stdin_filename=stdin_filename,
-    )
-    raise typer.Exit(run(request))
+    given.update(format=format.value if format else None, fail_on=fail_on.value if fail_on else None,
+                 today=_today(today))
+    raise typer.Exit(run(LintRequest(**given)))
 
 
 @app.command()

@@ -85,6 +85,8 @@ def parse_lint(args: list[str]) -> Optional[LintRequest]:
             params.setdefault(param, []).append(value)
         elif kind == "path":
             params[param] = Path(value)
+        elif kind == "text":
+            params[param] = value
         elif kind == "date":
             params[param] = parse_date(value)  # the same check as cli.py's
             if params[param] is None:

@@ -80,7 +80,7 @@ def internal_error(where: str, exc: BaseException) -> str:
 def _option(kind: str, default: Any = None, *, choices: tuple[str, ...] = (), short: str = "") -> Any:
     """A field of LintRequest that is one of lint's options, `--` and its name with dashes. The
     kind says how entry.py's fast parser reads it: flag (no value), many (repeatable), path,
-    date (YYYY-MM-DD, parse_date) or choice (one of choices)."""
+    date (YYYY-MM-DD, parse_date), choice (one of choices) or text (any string)."""
     return field(default=default, metadata={"kind": kind, "choices": choices, "short": short})
 
 
@@ -119,6 +119,9 @@ class LintRequest:
     fix: bool = _option("flag", False)
     diff: bool = _option("flag", False)
     stdin_filename: Optional[Path] = _option("path")
+    actuals: bool = _option("flag", False)
+    source: Optional[str] = _option("text")
+    changed_since: Optional[str] = _option("text")
 
     def selectors(self) -> list[str]:
         """Every rule selector of the command line, to check before anything runs."""
@@ -151,6 +154,10 @@ class LintRequest:
             baseline=self.baseline if self.write_baseline is None else None,
             cache=not self.no_cache,
             explain=self.verbose,
+            actuals=self.actuals,
+            read_actuals=self.actuals,
+            source=self.source,
+            changed_since=self.changed_since,
         )
 
     def fail_on_severity(self, settings: Config) -> Optional[Severity]:
@@ -192,9 +199,10 @@ def _run(request: LintRequest) -> int:
     from metricspec import config as config_module
     from metricspec.selection import SelectorError, check_selector
 
+    _check_combinations(request)
     for selector in request.selectors():
         try:
-            check_selector(selector)
+            check_selector(selector, actuals=request.actuals)
         except SelectorError as exc:
             raise _fail(f"{exc}{config_module.rule_suggestion(selector)}") from None
     try:
@@ -218,8 +226,17 @@ def _run(request: LintRequest) -> int:
     if request.verbose:
         for path, reason in report.passed_over:
             _say(f"skipped {path}: {reason}")
-    if report.files == 0 and not report.internal_errors and not request.skip_unrecognized:
+    if report.changed is not None and report.files == 0 and report.changed.unchanged and not report.internal_errors:
+        # Spec files exist and none changed (CLI.md, "Exit codes"), or only YAML files that are no
+        # specs did: a pull request that leaves the specs alone passes. The (empty) report is
+        # still written, for a step that uploads it.
+        if not request.quiet:
+            _say(f"no spec file changed since {report.changed.rev} ({_files(report.changed.unchanged)} unchanged)")
+    elif report.files == 0 and not report.internal_errors and not request.skip_unrecognized:
         raise _fail(_nothing_found(report, settings, request))
+    elif report.changed is not None and request.verbose:
+        _say(f"linting {_files(len(report.changed.paths))} changed since {report.changed.rev}"
+             f" ({report.changed.sha[:12]}); {report.changed.unchanged} unchanged")
     fixed_stdin: Optional[bytes] = None
     if (request.fix or request.diff) and not report.internal_errors:  # a run that faulted is not fixed
         fixed = _fix(request, options, report)
@@ -247,6 +264,26 @@ def _run(request: LintRequest) -> int:
     _write_report(report, request, to_stderr=fixed_stdin is not None)
     _report_faults(report)
     return exit_code(report, request.fail_on_severity(settings))
+
+
+def _check_combinations(request: LintRequest) -> None:
+    """The options that only mean something together, or never do (exit 2)."""
+    if request.source is not None and not request.actuals:
+        # Without --actuals lint never opens a source (ACTUALS.md): --source alone would be a
+        # typo'd or half-edited command line, not a request to start reading the warehouse.
+        raise _fail("--source names where --actuals reads the actuals: add --actuals, or drop --source")
+    if request.changed_since is None:
+        return
+    if request.changed_since.startswith("-") or not request.changed_since:
+        raise _fail(f"--changed-since takes a revision (a branch, tag or SHA), not '{request.changed_since}'")
+    if request.write_baseline is not None:
+        raise _fail("--write-baseline records the findings of every spec: it cannot be combined with --changed-since")
+    if request.reads_stdin():
+        raise _fail("--changed-since picks files from the workspace; the spec on standard input is not one")
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
 
 
 def _report_faults(report: Report) -> None:
@@ -399,6 +436,13 @@ def show_settings(settings: Config, request: LintRequest) -> str:
 
     chosen = policy_for(request.lint_options(settings)).selected
     selected = [code for code in all_rules() if code in chosen]  # in the rules' documented order
+    if request.actuals:  # and the A codes, which actuals/lint.py judges after the engine's run
+        from metricspec.actuals.codes import actual_codes
+        from metricspec.actuals.lint import selected_codes
+
+        a_codes = selected_codes(settings, codes(request.select), codes(request.extend_select) or [],
+                                 codes(request.ignore) or [], codes(request.extend_ignore) or [])
+        selected += [code for code in actual_codes() if code in a_codes]
     lines += ["", f"# the rules this run checks ({len(selected)}): {', '.join(selected)}"]
     from metricspec.terminal import escape_controls
 
@@ -419,12 +463,27 @@ def _lint(options: LintOptions, quiet: bool) -> Report:
     except Exception as exc:
         from metricspec.baseline import BaselineError
 
-        if isinstance(exc, BaselineError):
+        from metricspec.actuals_command import CommandError
+        from metricspec.diff.gitcli import GitError
+
+        if isinstance(exc, (BaselineError, CommandError)):  # CommandError: an actuals source (--actuals)
             raise _fail(str(exc)) from None
+        if isinstance(exc, GitError):  # --changed-since
+            raise _fail(_git_message(str(exc))) from None
         raise _fail(internal_error("while linting", exc)) from None
     finally:
         if bar is not None:
             bar.close()
+
+
+def _git_message(message: str) -> str:
+    """diff's git messages as lint's: only diff's "not a repository" speaks of lint needing none."""
+    from metricspec.diff.gitcli import NOT_A_REPOSITORY, PREFIX
+
+    if message == NOT_A_REPOSITORY[len(PREFIX):]:
+        return f"--changed-since reads git's history, and {Path.cwd()} is not in a git repository; " \
+               "run it inside a clone, or lint without --changed-since"
+    return message
 
 
 def _refuse_an_input(option: str, output: Path, report: Report, settings: Config, request: LintRequest) -> None:
@@ -433,7 +492,10 @@ def _refuse_an_input(option: str, output: Path, report: Report, settings: Config
     from metricspec.fileio import WriteError, refuse_an_input
 
     inputs: list[tuple[str, Any]] = [("a spec", path) for path in report.sources]
+    if report.workspace is not None:  # the specs read for their definitions (a hook's run, --changed-since)
+        inputs += [("a spec", doc.loaded.path) for doc in report.workspace.docs if doc.loaded.path not in report.sources]
     inputs += [("a file", path) for path in report.skipped]
+    inputs += [("an actuals source", label) for label in report.actuals_read]  # a URL names no file
     if settings.source is not None:
         inputs.append(("the config file", settings.source))
     if request.baseline is not None and request.write_baseline is None:

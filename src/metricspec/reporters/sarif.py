@@ -48,6 +48,10 @@ def document(report, options) -> dict:
     entries = [(d, None) for d in report.diagnostics] + [(s.diagnostic, s) for s in report.suppressed]
     entries.sort(key=lambda entry: (entry[0], entry[1] is not None))
     fired = {diagnostic.code for diagnostic, _ in entries}
+    if not fired <= registry.keys():  # lint --actuals: the A codes' pages, after lint's rules
+        from metricspec.actuals.codes import actual_codes
+
+        registry = {**registry, **actual_codes()}
     rules = [rule for code, rule in registry.items() if code in fired]
     index = {rule.code: position for position, rule in enumerate(rules)}
 
