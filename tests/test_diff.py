@@ -345,6 +345,41 @@ def test_markdown_stays_under_its_limit(tmp_path):
     assert len(small) <= 3_000 and "### error (400)" in small
 
 
+def test_markdown_cap_leaves_out_the_fewest_pieces_in_order(tmp_path):
+    """Every limit gets the fullest report that fits, cutting details (info, warning, error), then
+    rows in the same order, with whole YAML blocks: the bisection in report.markdown must pick what
+    cutting one piece at a time would."""
+    base = "".join(M2.replace("m2", f"m{n}").replace("report_error", f"e{n}") for n in range(2, 14))
+    head = "".join(M2.replace("m2", f"n{n}").replace("report_error", f"f{n}") for n in range(2, 8))
+    root = repo(tmp_path, {"a.yaml": spec(M1 + base)}, {"a.yaml": spec(M1.replace("2400", "2000") + head)})
+    result = diff.run("main", None, [], str(root))
+    assert sorted({(c.code, c.severity) for c in result.changes}) == [
+        ("D001", "warning"), ("D010", "error"), ("D016", "info")]
+    full = report.markdown(result)
+    shown = []
+    for limit in [*range(300, len(full), 7), len(full)]:
+        md = report.markdown(result, limit=limit)
+        assert len(md) <= limit
+        # The cap never cuts inside a detail: every YAML fence opened is closed.
+        assert md.count("```yaml\n") == md.count("\n```\n\n</details>")
+        details = [c.code for c in result.changes if f"<summary>{c.code} {c.name} {c.subject} " in md]
+        rows = md.count("\n| D0")
+        shown.append((len(details), rows))
+        if md != full and rows:
+            # The fullest that fits: this report needs every character it has (unless all is cut,
+            # and a report of the summary alone is what any smaller limit gets).
+            assert report.markdown(result, limit=len(md)) == md
+            assert report.markdown(result, limit=len(md) - 1) != md
+            assert md.rstrip("\n").splitlines()[-1].endswith(", or the job log")
+        # Details go before rows, info's first, errors' last.
+        if rows < len(result.changes):
+            assert details == []
+        kept = {c.severity for c in result.changes if f"<summary>{c.code} {c.name} {c.subject} " in md}
+        assert not kept or "info" not in kept or kept == {"info", "warning", "error"}
+    assert shown == sorted(shown)  # a larger limit never shows less
+    assert shown[-1] == (len(result.changes), len(result.changes))
+
+
 def test_json_shape(tmp_path):
     root = repo(tmp_path, {"a.yaml": spec(M1)}, {"a.yaml": with_target(
         "{baseline: 1800, value: 2200, by: 2027-06-30, since: 2026-07-01}")}, commit_head=False)

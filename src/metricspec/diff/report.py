@@ -226,11 +226,13 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
                 f"{_location(c, result, server, repository)} |" for c in changes}
     detail_text = {id(c): _detail(c) for c in changes}
     # What is left out, in order: details (info, warning, error), then rows in the same order.
-    kept_rows = {id(c) for c in changes}
-    kept_details = {id(c) for c in changes}
     order = [c for s in reversed(SEVERITIES) for c in reversed(rows[s])]
+    queue = [("detail", c) for c in order] + [("row", c) for c in order]
 
-    def render(note: str = "") -> str:
+    def render(cuts: int) -> str:
+        """The report less the first `cuts` pieces of the queue, and a note saying so."""
+        kept_details = {id(c) for c in changes} - {id(c) for kind, c in queue[:cuts] if kind == "detail"}
+        kept_rows = {id(c) for c in changes} - {id(c) for kind, c in queue[:cuts] if kind == "row"}
         parts = [summary, ""]
         for severity in SEVERITIES:
             present = [c for c in rows[severity] if id(c) in kept_rows]
@@ -246,21 +248,25 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
         for c in changes:
             if id(c) in kept_details:
                 parts += [detail_text[id(c)], ""]
-        if note:
-            parts.append(note)
+        if cuts:
+            hidden = len(changes) - len(kept_rows)
+            what = f"{hidden} of {len(changes)} changes" if hidden else (
+                f"the details of {len(changes) - len(kept_details)} of {len(changes)} changes")
+            again = f"{r.base_sha} {r.head_sha}" if not r.worktree else r.base_sha
+            parts.append(f"{what} not shown; full report: metricspec diff --format json {again}, or the job log")
         return "\n".join(parts).rstrip("\n") + "\n"
 
-    out = render()
-    queue = [("detail", c) for c in order] + [("row", c) for c in order]
-    while len(out) > limit and queue:
-        kind, c = queue.pop(0)
-        (kept_details if kind == "detail" else kept_rows).discard(id(c))
-        hidden = sum(1 for x in changes if id(x) not in kept_rows)
-        what = f"{hidden} of {len(changes)} changes" if hidden else (
-            f"the details of {len(changes) - len(kept_details)} of {len(changes)} changes")
-        again = f"{r.base_sha} {r.head_sha}" if not r.worktree else r.base_sha
-        out = render(f"{what} not shown; full report: metricspec diff --format json {again}, or the job log")
-    return out
+    # The fewest cuts that fit, by bisection: each cut drops a detail or a row (tens of characters
+    # or more) while the note changes by a digit at most, so the length falls with every cut, and
+    # a report of thousands of changes is not rendered once per piece left out.
+    low, high = 0, len(queue)
+    while low < high:
+        middle = (low + high) // 2
+        if len(render(middle)) <= limit:
+            high = middle
+        else:
+            low = middle + 1
+    return render(low)
 
 
 def _detail(c: Change) -> str:
