@@ -137,7 +137,8 @@ def test_a_pull_request_fetches_its_base_writes_the_summary_and_annotates(tmp_pa
         f"| D001 target-lowered | m | {before} → {after} | a.metrics.yaml:11 |\n\n"
         "<details><summary>D001 target-lowered m (a.metrics.yaml:11)</summary>\n\n"
         "the target of 'm' was lowered from 2400 to 2200 (increase)\n\n"
-        f"before: {before}<br>\nafter: {after}\n\n</details>\n")
+        "```yaml\nbefore:\n  value: 2400\n  baseline: 1800\n  by: 2027-06-30\n"
+        "after:\n  value: 2200\n  baseline: 1800\n  by: 2027-06-30\n```\n\n</details>\n")
     assert summary.read_text() == "## lint\n" + markdown  # appended to what the lint step wrote
     git(clone, "cat-file", "-e", base + "^{commit}")  # fetched
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from metricspec import diff
 from metricspec.diff import gitcli, report
@@ -281,9 +283,51 @@ def test_hostile_spec_text_in_every_format(tmp_path):
     assert HOSTILE in report.text(result)
     assert json.loads(report.json_text(result))["changes"][0]["after"] == {"event": HOSTILE}
     md = report.markdown(result)
+    # Outside the details' YAML everything is escaped and defused; inside, the fence shows it as written.
+    fenced = re.findall(r"^```yaml\n(.*?)^```$", md, re.DOTALL | re.MULTILINE)
+    assert fenced == [f'before:\n  event: report_built\nafter:\n  event: "{HOSTILE}"\n']
+    outside = re.sub(r"^```yaml\n.*?^```$", "", md, flags=re.DOTALL | re.MULTILINE)
     for bad in ("<script>", "@someone", "#123", "| `rm"):
-        assert bad not in md
-    assert "&lt;script&gt;" in md and "@\u200dsomeone" in md and "#\u200d123" in md
+        assert bad not in outside
+    assert "&lt;script&gt;" in outside and "@\u200dsomeone" in outside and "#\u200d123" in outside
+
+
+# What a spec's author could type to break out of the details' YAML: a table pipe, backtick runs
+# as long as a fence and longer, the details' own end tag, a script, a ping, an issue link, a line break.
+BREAKOUT = "a | ``` ```` `x` </details> <script>alert(1)</script> & @someone #123\n```\n</details>"
+
+
+def _commonmark(md):
+    """The markdown as GitHub's parser reads it (CommonMark and its tables), through markdown-it."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    return parser.parse(md), parser.render(md)
+
+
+def test_hostile_formula_stays_inside_its_yaml_fence(tmp_path):
+    base = spec(M1.replace("event: report_built", "formula: builders / users"))
+    head = spec(M1.replace("event: report_built", f"formula: {json.dumps(BREAKOUT)}"))
+    result = diff.run("main", None, [], str(repo(tmp_path, {"a.yaml": base}, {"a.yaml": head})))
+    assert [(c.code, c.subject, c.line) for c in result.changes] == [("D015", "m1", 8)]
+    md = report.markdown(result)
+    tokens, html = _commonmark(md)
+    fences = [t for t in tokens if t.type == "fence"]
+    # One code block, longer than the longest backtick run inside, holding the whole YAML, which
+    # reads back as the change's before and after (the format reads the line break as a space).
+    assert [(f.markup, f.info) for f in fences] == [("`````", "yaml")]
+    assert yaml.safe_load(fences[0].content) == {"before": {"formula": "builders / users"},
+                                                 "after": {"formula": " ".join(BREAKOUT.split())}}
+    assert fences[0].content == ('before:\n  formula: builders / users\nafter:\n'
+                                 f'  formula: "{" ".join(BREAKOUT.split())}"\n')
+    # The only HTML GitHub would see is the report's own: one details element, opened and closed.
+    blocks = [t.content.strip() for t in tokens if t.type == "html_block"]
+    assert blocks == ["<details><summary>D015 definition-changed m1 (a.yaml:8)</summary>", "</details>"]
+    assert not [t for t in tokens if t.type == "inline" and any(c.type == "html_inline" for c in t.children)]
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Text outside code neither pings nor links: `@` and `#` carry a zero-width joiner there.
+    prose = " ".join(t.content for t in tokens if t.type == "inline")
+    assert "@someone" not in prose and "#123" not in prose and "@\u200dsomeone" in prose
 
 
 def test_markdown_stays_under_its_limit(tmp_path):
@@ -299,6 +343,41 @@ def test_markdown_stays_under_its_limit(tmp_path):
     assert last.endswith(f"full report: metricspec diff --format json {result.revisions.base_sha}, or the job log")
     small = report.markdown(result, limit=3_000)
     assert len(small) <= 3_000 and "### error (400)" in small
+
+
+def test_markdown_cap_leaves_out_the_fewest_pieces_in_order(tmp_path):
+    """Every limit gets the fullest report that fits, cutting details (info, warning, error), then
+    rows in the same order, with whole YAML blocks: the bisection in report.markdown must pick what
+    cutting one piece at a time would."""
+    base = "".join(M2.replace("m2", f"m{n}").replace("report_error", f"e{n}") for n in range(2, 14))
+    head = "".join(M2.replace("m2", f"n{n}").replace("report_error", f"f{n}") for n in range(2, 8))
+    root = repo(tmp_path, {"a.yaml": spec(M1 + base)}, {"a.yaml": spec(M1.replace("2400", "2000") + head)})
+    result = diff.run("main", None, [], str(root))
+    assert sorted({(c.code, c.severity) for c in result.changes}) == [
+        ("D001", "warning"), ("D010", "error"), ("D016", "info")]
+    full = report.markdown(result)
+    shown = []
+    for limit in [*range(300, len(full), 7), len(full)]:
+        md = report.markdown(result, limit=limit)
+        assert len(md) <= limit
+        # The cap never cuts inside a detail: every YAML fence opened is closed.
+        assert md.count("```yaml\n") == md.count("\n```\n\n</details>")
+        details = [c.code for c in result.changes if f"<summary>{c.code} {c.name} {c.subject} " in md]
+        rows = md.count("\n| D0")
+        shown.append((len(details), rows))
+        if md != full and rows:
+            # The fullest that fits: this report needs every character it has (unless all is cut,
+            # and a report of the summary alone is what any smaller limit gets).
+            assert report.markdown(result, limit=len(md)) == md
+            assert report.markdown(result, limit=len(md) - 1) != md
+            assert md.rstrip("\n").splitlines()[-1].endswith(", or the job log")
+        # Details go before rows, info's first, errors' last.
+        if rows < len(result.changes):
+            assert details == []
+        kept = {c.severity for c in result.changes if f"<summary>{c.code} {c.name} {c.subject} " in md}
+        assert not kept or "info" not in kept or kept == {"info", "warning", "error"}
+    assert shown == sorted(shown)  # a larger limit never shows less
+    assert shown[-1] == (len(result.changes), len(result.changes))
 
 
 def test_json_shape(tmp_path):

@@ -28,9 +28,11 @@ def section() -> str:
 
 
 def block(text: str, language: str) -> str:
-    found = re.findall(rf"^```{language}\n(.*?)^```$", text, re.DOTALL | re.MULTILINE)
+    """The one code block of `language`, its fence of any length: the markdown block's is longer than
+    the report's own ```yaml fences it shows."""
+    found = re.findall(rf"^(`{{3,}}){language}\n(.*?)^\1$", text, re.DOTALL | re.MULTILINE)
     assert len(found) == 1, language
-    return found[0]
+    return found[0][1]
 
 
 def sha_free(text: str) -> str:

@@ -130,11 +130,73 @@ def escape(value: Any) -> str:
     return _ISSUE.sub("#\u200d", out)
 
 
-def _yaml(value: Any) -> str:
-    """before/after as YAML's flow form (JSON is YAML), escaped by the caller."""
+# Inside a fenced code block GitHub interprets nothing: no markup, no HTML, no `@` mention, no
+# `#123` link, so the YAML there is spec text as written, unescaped; only the fence must hold.
+_DATE_KEYS = ("by", "since", "closed")  # the format's dates, written plain as in a spec
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Plain only what cannot read as structure: no indicator first, no `: ` or ` #`, nothing
+# outside printable text (YAML's printable set, less the line and paragraph separators).
+_PLAIN = re.compile(r"[A-Za-z0-9_(./$][^\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]*")
+_UNPRINTABLE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _scalar(value: Any, key: Optional[str] = None) -> str:
     if value is None:
         return "null"
-    return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    text = str(value)
+    if key in _DATE_KEYS and _ISO_DATE.fullmatch(text):
+        return text
+    if _PLAIN.fullmatch(text) and ": " not in text and " #" not in text and not text.endswith((":", " ")) \
+            and _reads_as_text(text):
+        return text
+    # JSON's double-quoted string is YAML's, line breaks as `\n`: a value is always one line.
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(lambda found: f"\\u{ord(found[0]):04x}", quoted)
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether YAML reads the plain scalar back as this string (not a number, bool, null or date)."""
+    import yaml  # lazily: only a markdown report writes YAML
+
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+
+
+def _entry(head: str, value: Any, indent: str, key: str) -> list[str]:
+    """`head` (`key:` or `-`) with `value`: on its line if flat, else as a block indented below."""
+    if not (isinstance(value, (dict, list)) and value):
+        return [f"{head} {_flat(value, key)}"]
+    inner = indent + "  "
+    if isinstance(value, dict):
+        lines = [line for name, item in value.items()
+                 for line in _entry(f"{inner}{_scalar(name)}:", item, inner, str(name))]
+    else:
+        lines = [line for item in value for line in _entry(f"{inner}-", item, inner, key)]
+    if head.endswith("-"):
+        # An item that is a mapping or a list starts on the `- ` line (`- id: a`), as a spec writes it.
+        return [f"{head} {lines[0].lstrip()}", *lines[1:]]
+    return [head, *lines]
+
+
+def _flat(value: Any, key: Optional[str]) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value, key)
+
+
+def _yaml_block(before: Any, after: Any) -> str:
+    """before and after as block YAML in a fence longer than any backtick run inside it (CommonMark
+    closes a fence only with a run at least as long), so no spec text can end the code block."""
+    lines = _entry("before:", before, "", "before") + _entry("after:", after, "", "after")
+    body = "\n".join(lines)
+    fence = "`" * max(3, 1 + max((len(run) for run in _BACKTICKS.findall(body)), default=0))
+    return f"{fence}yaml\n{body}\n{fence}"
 
 
 def _location(c: Change, result: Any, server: Optional[str], repository: Optional[str]) -> str:
@@ -164,11 +226,13 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
                 f"{_location(c, result, server, repository)} |" for c in changes}
     detail_text = {id(c): _detail(c) for c in changes}
     # What is left out, in order: details (info, warning, error), then rows in the same order.
-    kept_rows = {id(c) for c in changes}
-    kept_details = {id(c) for c in changes}
     order = [c for s in reversed(SEVERITIES) for c in reversed(rows[s])]
+    queue = [("detail", c) for c in order] + [("row", c) for c in order]
 
-    def render(note: str = "") -> str:
+    def render(cuts: int) -> str:
+        """The report less the first `cuts` pieces of the queue, and a note saying so."""
+        kept_details = {id(c) for c in changes} - {id(c) for kind, c in queue[:cuts] if kind == "detail"}
+        kept_rows = {id(c) for c in changes} - {id(c) for kind, c in queue[:cuts] if kind == "row"}
         parts = [summary, ""]
         for severity in SEVERITIES:
             present = [c for c in rows[severity] if id(c) in kept_rows]
@@ -184,21 +248,25 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
         for c in changes:
             if id(c) in kept_details:
                 parts += [detail_text[id(c)], ""]
-        if note:
-            parts.append(note)
+        if cuts:
+            hidden = len(changes) - len(kept_rows)
+            what = f"{hidden} of {len(changes)} changes" if hidden else (
+                f"the details of {len(changes) - len(kept_details)} of {len(changes)} changes")
+            again = f"{r.base_sha} {r.head_sha}" if not r.worktree else r.base_sha
+            parts.append(f"{what} not shown; full report: metricspec diff --format json {again}, or the job log")
         return "\n".join(parts).rstrip("\n") + "\n"
 
-    out = render()
-    queue = [("detail", c) for c in order] + [("row", c) for c in order]
-    while len(out) > limit and queue:
-        kind, c = queue.pop(0)
-        (kept_details if kind == "detail" else kept_rows).discard(id(c))
-        hidden = sum(1 for x in changes if id(x) not in kept_rows)
-        what = f"{hidden} of {len(changes)} changes" if hidden else (
-            f"the details of {len(changes) - len(kept_details)} of {len(changes)} changes")
-        again = f"{r.base_sha} {r.head_sha}" if not r.worktree else r.base_sha
-        out = render(f"{what} not shown; full report: metricspec diff --format json {again}, or the job log")
-    return out
+    # The fewest cuts that fit, by bisection: each cut drops a detail or a row (tens of characters
+    # or more) while the note changes by a digit at most, so the length falls with every cut, and
+    # a report of thousands of changes is not rendered once per piece left out.
+    low, high = 0, len(queue)
+    while low < high:
+        middle = (low + high) // 2
+        if len(render(middle)) <= limit:
+            high = middle
+        else:
+            low = middle + 1
+    return render(low)
 
 
 def _detail(c: Change) -> str:
@@ -206,5 +274,5 @@ def _detail(c: Change) -> str:
              "", escape(c.message), ""]
     if c.acknowledged:
         lines += [f"> {escape(c.acknowledged['reason'])}", ""]
-    lines += [f"before: {escape(_yaml(c.before))}<br>", f"after: {escape(_yaml(c.after))}", "", "</details>"]
+    lines += [_yaml_block(c.before, c.after), "", "</details>"]
     return "\n".join(lines)
