@@ -253,8 +253,12 @@ def compute(request: StatusRequest, version: str, detail: bool = False) -> Statu
     ]
     documents = [a_report.document_entry(doc.display_path, doc.model.product, doc.model.stage, doc.model.north_star)
                  for doc in docs]
-    diagnostics = [_diagnostic(f, item) for f, item in found if f.code in codes]
-    diagnostics.sort(key=lambda d: (d["path"], d["line"] or 0, d["column"] or 0, d["code"]))
+    # Decided as `lint --actuals` decides them (one description of the A codes, not two): the
+    # selected codes, per-file-ignores on the spec or the CSV, suppression comments and
+    # `lint_ignore`, the config's severities. Only A codes are selected here, so no M001.
+    from metricspec.actuals.lint import decide
+
+    diagnostics = [d.as_json() for d in decide(found, workspace, settings, codes).diagnostics]
     report = a_report.build(version=version, today=today, segment=request.segment, documents=documents,
                             nodes=nodes, metrics=metrics, diagnostics=diagnostics)
     return StatusResult(report, fail_on, labels=list(dict.fromkeys(labels.values())), details=details,
@@ -324,27 +328,3 @@ def _metric_entry(info, judgement, item, label: Optional[str], segment: Optional
 
     return a_report.metric_entry(info, judgement, node=item.node.id, path=item.doc.display_path, source=label,
                                  segment=segment, **_at(item))
-
-
-def _diagnostic(finding, item) -> dict:
-    """An A finding as lint's JSON object: at the metric's `id`, or at the source."""
-    from metricspec.diagnostics import rule_url
-
-    name, severity = A_RULES[finding.code]
-    if item is not None:
-        where = _at(item)
-        path, line, column = item.doc.display_path, where["line"], where["column"]
-        subject = finding.subject
-    else:
-        path, line, column, subject = finding.subject, finding.line, 1 if finding.line else None, None
-        if os.path.isabs(path):
-            # A CSV file of a glob comes resolved: shown as lint shows a spec, relative to the
-            # working directory (ACTUALS.md). A database path given relative, or a URL, is kept.
-            from metricspec.discovery import display_path
-
-            path = display_path(path, os.getcwd())
-    return {
-        "code": finding.code, "name": name, "severity": severity, "message": finding.message, "help": "",
-        "path": path, "line": line, "column": column, "end_line": line, "end_column": column,
-        "subject": subject, "url": rule_url(finding.code, name), "related": [],
-    }

@@ -237,7 +237,7 @@ def test_a_card_shows_definition_segments_partners_and_findings(html):
     card = _card(html, "weekly-report-builders")
     assert "<dt>event<dd>report_saved<" in card and "<dt>owner<dd>pm-analytics<" in card
     assert "<dt>actuals from<dd><code>metricspec.db</code><" in card
-    assert "<tr><td><code>plan_tier=enterprise</code><td>612 on 2026-11-30<" in card
+    assert "<th>Latest (2026-11-30)</thead>" in card and "<tr><td><code>plan_tier=enterprise</code><td>612<" in card
     assert ('guardrail: <a href="#metric--report-failure-rate">report-failure-rate</a> '
             '<span class="badge s-off-track">▼ off-track</span>') in card
     card = _card(html, "legacy-dashboards-migrated")
@@ -352,3 +352,34 @@ def test_missing_keys_and_odd_values_render_without_a_traceback():
     html = render_report(status, {"diagnostics": [{"code": None}]}, {"changes": [{}]}, version="0.1.0", today=TODAY, source=None)
     assert html.count('<svg class="chart"') == 2 and len(dots(html)) == 1  # only 2026-02-01 reads as a point
     assert render_report({}, {}, version="0.1.0", today=TODAY, source=None).count("<article") == 0
+
+
+def test_one_chart_key_for_the_page_before_the_first_card(html):
+    """The legend once (before the first card), naming the marks some chart draws; each chart
+    still says its numbers in its aria-label sentence."""
+    page = Page(html)
+    assert len(page.find("p", **{"class": "legend key"})) == 1 and "<figcaption" not in html
+    key = html[html.index('<p class="legend key">'):]
+    assert html.index('<p class="legend key">') < html.index('<article class="card"')
+    assert re.findall(r"<span[^>]*>([a-z]+)</span>", key[:key.index("</p>")]) == [
+        "actuals", "trajectory", "band", "forecast", "deadline", "today"]  # the fixture has a `maintain` band
+    charts = page.find("svg", **{"class": "chart"})
+    assert charts and all(svg["aria-label"].count(";") >= 2 for svg in charts)
+
+
+def test_segments_say_their_own_dates_when_they_differ(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
+    arr["segments"][0]["latest"]["at"] = "2026-10-31"
+    card = _card(render(status, lint_json), "enterprise-arr")
+    assert "<th>Segment<th>Latest</thead>" in card
+    assert ("<tr><td><code>region=emea</code><td>$4,210,000 on 2026-10-31"
+            "<tr><td><code>region=na</code><td>$6,930,000 on 2026-11-30</table>") in card
+
+
+def test_a_cards_finding_at_its_id_omits_the_place_the_card_gives(html):
+    card = _card(html, "legacy-dashboards-migrated")
+    defined = re.search(r"<dt>defined at<dd><code>([^<]+)</code>", card).group(1)
+    places = re.findall(r'<li><span class="sev">\w+</span> <code>([A-Z]\d{3})</code>[^<]*(?:<span class="muted">\(([^)]+)\))?', card)
+    # A001 at the metric's id: the card's own place, not said again; T004 at its target: said
+    assert places == [("A001", ""), ("T004", "metrics/acme.metrics.yaml:219")] and defined != places[1][1]

@@ -50,7 +50,8 @@ def test_the_bundled_examples_page_has_a_card_and_chart_per_metric(run, examples
     # The latest of each segment (examples/actuals/pulse-fitness.csv's last rows), the owner,
     # the event, the partners linked, a year of weekly actuals in 40 points (status's JSON
     # carries the 12 recent ones).
-    assert "<tr><td><code>fitness_level=advanced</code><td>634 on 2026-11-29<" in card
+    # (every segment's latest is of 2026-11-29: the date once, in the header)
+    assert "<th>Latest (2026-11-29)</thead>" in card and "<tr><td><code>fitness_level=advanced</code><td>634<" in card
     assert "<dt>owner<dd>pulse-pm-retention<" in card and "<dt>event<dd>workout_completed<" in card
     assert 'pairs with: <a href="#metric--week-8-retention">week-8-retention</a>' in card
     assert 'guardrail: <a href="#metric--workout-injury-reports">workout-injury-reports</a>' in card

@@ -111,6 +111,20 @@ def _latest_text(latest, unit) -> str:
     return f"{format_quantity(_number(latest['value']), unit)} on {latest.get('at')}"
 
 
+def _segments(segments: list, unit) -> Optional[dict]:
+    """The segments table: its rows (segment, latest), and the latest date for the header when
+    every segment shares it (a benchmark card's ten rows said the same date ten times), else
+    each row says its own."""
+    if not segments:
+        return None
+    dates = {s["latest"].get("at") if isinstance(s.get("latest"), dict) else None for s in segments}
+    shared = dates.pop() if len(dates) == 1 else None
+    if shared is None:
+        return {"at": None, "rows": [(s.get("segment"), _latest_text(s.get("latest"), unit)) for s in segments]}
+    return {"at": shared, "rows": [(s.get("segment"), format_quantity(_number(s["latest"].get("value")), unit)
+                                    if _number(s["latest"].get("value")) is not None else "no data") for s in segments]}
+
+
 # -- the chart of one metric --------------------------------------------------------------
 
 
@@ -260,8 +274,7 @@ def _card(metric: dict, index: dict, findings: dict, today) -> dict:
         "badge": badge(metric.get("status")), "direction": metric.get("direction"),
         "definition": [(key, definition[key]) for key in DEFINITION_FIELDS if definition.get(key) not in (None, "", [])],
         "actuals_source": metric.get("source"), "where": f"{metric.get('path')}:{metric.get('line')}",
-        "segments": [(s.get("segment"), _latest_text(s.get("latest"), unit)) for s in metric.get("segments") or ()
-                     if isinstance(s, dict)],
+        "segments": _segments([s for s in metric.get("segments") or () if isinstance(s, dict)], unit),
         "links": links, "demoted_by": metric.get("demoted_by") or [],
         "findings": findings.get(metric.get("id"), []), "chart": chart_for(metric, today),
         "has_target": isinstance(metric.get("target"), dict),
@@ -314,6 +327,16 @@ def _changes(diff: Optional[dict]) -> Optional[dict]:
     }
 
 
+LEGEND = ("points", "trajectory", "band", "forecast", "deadline")
+
+
+def _legend(cards: list) -> list:
+    """The chart key, once for the page (before the first card): the marks some chart draws, in
+    drawing order; `today` is on every chart."""
+    drawn = {key for card in cards if card.get("chart") for key in LEGEND if card["chart"].get(key)}
+    return [key for key in LEGEND if key in drawn] + (["today"] if any(card.get("chart") for card in cards) else [])
+
+
 def render_report(status_json: dict, lint_json: dict, diff_json: Optional[dict] = None, *,
                   version: str, today, source: Optional[str]) -> str:
     """The page, as text: the same arguments give the same string."""
@@ -345,7 +368,7 @@ def render_report(status_json: dict, lint_json: dict, diff_json: Optional[dict] 
         version=version, today=str(today), source=source, segment=status_json.get("segment"),
         documents=documents, statuses=[(badge(s), statuses.get(s, 0)) for s in STATUSES],
         trees=_trees(documents, _tree(nodes, cards)),
-        cards=cards, rules=_by_rule(diagnostics), summary=summary,
+        cards=cards, rules=_by_rule(diagnostics), summary=summary, legend=_legend(cards),
         other_findings=[d for d in diagnostics if d.get("subject") not in shown],
         changes=_changes(diff_json), colours={s: c for s, (_, _, c) in STATUSES.items()},
         chart_css=Markup(CSS), chart_defs=Markup(DEFS),
