@@ -237,17 +237,25 @@ def include_targets(root: Path, patterns: Iterable[str], walker: Walker) -> Iter
                 if target:
                     yield target
             continue
-        start = glob.folder() or ""
-        top = os.path.join(base, start) if start else base
-        prefix = top if top.endswith(os.sep) else top + os.sep
-        lead = glob.anchor + (start + "/" if start else "")
-
-        def wanted(path: str, is_dir: bool, glob: Glob = glob, prefix: str = prefix, lead: str = lead) -> bool:
-            # The path as the glob reads it: under `top`, which the glob writes as `lead`.
-            form = lead + path[len(prefix):].replace(os.sep, "/")
-            return glob.may_hold(form) if is_dir else glob.matches(form)
-
+        top, wanted = glob_walk(glob, base)
         yield from sorted(walker.walk(top, wanted), key=lambda target: target.fs_path.split(os.sep))
+
+
+def glob_walk(glob: Glob, base: str) -> tuple[str, Callable[[str, bool], bool]]:
+    """Where a walk for a glob that is not a literal path starts, and which paths under it the
+    glob may hold (folders) or matches (files): include_targets on disk, diff's sides over a
+    revision's tree."""
+    start = glob.folder() or ""
+    top = os.path.join(base, start) if start else base
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    lead = glob.anchor + (start + "/" if start else "")
+
+    def wanted(path: str, is_dir: bool) -> bool:
+        # The path as the glob reads it: under `top`, which the glob writes as `lead`.
+        form = lead + path[len(prefix):].replace(os.sep, "/")
+        return glob.may_hold(form) if is_dir else glob.matches(form)
+
+    return top, wanted
 
 
 def repository_root(start: str) -> Optional[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from metricspec.config import CONFIG_FILES
-from metricspec.discovery import SKIP_DIRS, SUFFIXES, Walker, include_targets
+from metricspec.discovery import SKIP_DIRS, SUFFIXES, Walker, glob_walk, include_targets
 from metricspec.gitignore import GitIgnores, read
 from metricspec.globs import Glob, any_match, forms
 
@@ -215,15 +215,7 @@ class _Walk:
                 elif path.endswith(SUFFIXES) and path in self.tree.files and not self._excluded(path):
                     yield path
                 continue
-            start = glob.folder() or ""
-            top = os.path.join(base, start) if start else base
-            prefix = top if top.endswith(os.sep) else top + os.sep
-            lead = glob.anchor + (start + "/" if start else "")
-
-            def wanted(path: str, is_dir: bool, glob: Glob = glob, prefix: str = prefix, lead: str = lead) -> bool:
-                form = lead + path[len(prefix):].replace(os.sep, "/")
-                return glob.may_hold(form) if is_dir else glob.matches(form)
-
+            top, wanted = glob_walk(glob, base)
             yield from self.walk(os.path.normpath(top), wanted)
 
     def walk(self, top: str, wanted: Optional[Callable[[str, bool], bool]] = None) -> Iterator[str]:
