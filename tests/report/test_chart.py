@@ -76,7 +76,7 @@ def test_date_ticks_use_days_then_mondays_then_months_then_years():
     assert [label for _, label in weekly] == ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"]
     assert all(day.weekday() == 0 for day, _ in weekly)
     assert [label for _, label in date_ticks(D(2026, 7, 1), D(2027, 6, 30))] == [
-        "Jul 2026", "Sep 2026", "Nov 2026", "Jan 2027", "Mar 2027", "May 2027"]
+        "Jul 2026", "Sep", "Nov", "Jan 2027", "Mar", "May"]  # the year on the first tick and in January
     assert [label for _, label in date_ticks(D(2020, 3, 1), D(2027, 6, 30))] == ["2022", "2024", "2026"]
     assert [label for _, label in date_ticks(D(1990, 1, 1), D(2049, 1, 1))] == ["1990", "2000", "2010", "2020", "2030", "2040"]
     assert [label for _, label in date_ticks(D(1901, 1, 1), D(2100, 1, 1))] == ["1950", "2000", "2050", "2100"]
@@ -123,15 +123,15 @@ def test_path_data_for_given_points():
     # A move to the first point, then one `l` and steps relative to the last point.
     assert path_data(frame, [(D(2026, 1, 1), 0.0), (D(2026, 1, 6), 50.0), (D(2026, 1, 11), 100.0)]) == \
         "M64 232l280-96 280-96"
-    assert path_data(frame, [(D(2026, 1, 2), 12.345)]) == "M120 208.3h0"  # a lone point: a segment of no length
+    assert path_data(frame, [(D(2026, 1, 2), 12.345)]) == "M120 208h0"  # a lone point: a segment of no length
 
 
 def test_relative_steps_do_not_drift():
     # 200 points a day apart at values that round awkwardly: summing the written steps lands
-    # every point on the tenth its absolute coordinates round to.
+    # every point on the unit its absolute coordinates round to.
     frame = Frame(D(2026, 1, 1).toordinal(), D(2026, 7, 20).toordinal(), 0.0, 7.0)
     points = [(D(2026, 1, 1) + dt.timedelta(days=k), (k * 0.37) % 7) for k in range(200)]
-    assert vertices(path_data(frame, points)) == [(round(frame.x(d), 1), round(frame.y(v), 1)) for d, v in points]
+    assert vertices(path_data(frame, points)) == [(round(frame.x(d)), round(frame.y(v))) for d, v in points]
 
 
 def _numbers(svg: str, attribute: str) -> list:
@@ -139,7 +139,7 @@ def _numbers(svg: str, attribute: str) -> list:
 
 
 def vertices(d: str) -> list:
-    """(x, y) of each vertex of a path written as `path_data` writes it (M, then l steps), to the tenth."""
+    """(x, y) of each vertex of a path written as `path_data` writes it (M, then l steps)."""
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d.replace("h0", ""))]
     points, x, y = [], 0.0, 0.0
     for k in range(0, len(numbers), 2):
@@ -172,8 +172,9 @@ def test_a_trajectory_chart_has_every_mark():
     forecast = re.search(r'<path class="forecast" d="([^"]+)"/>', svg).group(1)
     assert vertices(forecast)[1][0] == 624  # to the deadline
     assert len(dots(svg)) == 22
-    assert '<path class="rule deadline" d="M624 17V232"/>' in svg and ">deadline 2027-06-30</text>" in svg
-    assert ">today 2026-12-01</text>" in svg and 'class="rule today"' in svg
+    assert '<g class="rule deadline"><path d="M624 17V232"/>' in svg and ">deadline 2027-06-30</text></g>" in svg
+    assert '<g class="rule today"><path d="M299 30V232"/>' in svg and ">today 2026-12-01</text></g>" in svg  # 153 of 364 days
+    assert svg.count('<use href="#plot"/>') == 1  # the plot's frame, defined once in the page (DEFS)
     assert [t for t in re.findall(r">([^<>]+)</text>", svg) if t[0].isdigit()][:7] == [
         "1,200", "1,300", "1,400", "1,500", "1,600", "1,700", "1,800"]
     assert ">Jul 2026</text>" in svg and ">value (count)</text>" in svg
@@ -233,8 +234,8 @@ def test_a_chart_without_actuals_says_so():
 def test_rule_labels_stay_inside_the_box():
     svg = render_svg(TRAJECTORY)
     # The deadline sits at the right edge: its label ends left of the rule.
-    assert re.search(r'<text class="rule-label deadline" x="620" y="14" text-anchor="end"', svg)
-    assert re.search(r'<text class="rule-label today" x="[\d.]+" y="27">', svg)  # start: the SVG's default
+    assert re.search(r'<g class="rule deadline"><path d="[^"]+"/><text x="620" y="14" text-anchor="end">', svg)
+    assert re.search(r'<g class="rule today"><path d="[^"]+"/><text x="\d+" y="27">', svg)  # start: the SVG's default
 
 
 def test_text_in_the_chart_is_escaped():

@@ -121,7 +121,7 @@ def test_the_same_bytes_across_processes():
 def test_content_in_the_documented_order(html, status_json, lint_json):
     diff = json.loads(DIFF)
     html = render(status_json, lint_json, diff)
-    marks = ["<h1>Acme Analytics</h1>", "weekly-report-builders</a> <span class=\"badge s-at-risk\">",
+    marks = ["<h1>Acme Analytics</h1>", "weekly-report-builders</a> <span class=\"s-at-risk\">",
              'id="statuses"', 'id="hierarchy"', 'id="metrics"', 'id="findings"', 'id="changes"', "<footer>"]
     positions = [html.index(mark) for mark in marks]
     assert positions == sorted(positions)
@@ -134,20 +134,22 @@ def test_content_in_the_documented_order(html, status_json, lint_json):
 def test_the_header_shows_the_north_star_with_its_status_and_latest_value(html):
     header = html[html.index("<header>"):html.index("</header>")]
     assert 'href="#metric--weekly-report-builders">weekly-report-builders</a>' in header
-    assert '<span class="badge s-at-risk">▲ at-risk</span> <span class="muted">latest 1,390 on 2026-11-30</span>' in header
+    assert '<span class="s-at-risk">▲ at-risk</span> <span class="muted">latest 1,390 on 2026-11-30</span>' in header
+    # Where every card's actuals came from, said once: a card names its own only when it differs.
+    assert '<p class="muted">Status on 2026-12-01, actuals from <code>metricspec.db</code>.</p>' in header
     assert "<dd>growth</dd>" in header
 
 
 def test_counts_per_status_in_rollup_order(html, status_json):
     section = html[html.index('id="statuses"'):html.index('id="hierarchy"')]
-    rows = re.findall(r'<span class="badge s-([a-z-]+)">[^<]+</span></td><td class="num">(\d+)</td>', section)
+    rows = re.findall(r'<span class="s-([a-z-]+)">[^<]+</span></td><td class="num">(\d+)</td>', section)
     assert rows == [(s, str(status_json["statuses"][s])) for s in STATUSES]
     assert [s for s, _ in rows] == ["missed", "off-track", "at-risk", "stale", "no-data", "unpaced", "on-track", "met"]
 
 
 def test_the_hierarchy_nests_nodes_with_their_rolled_up_status(html):
     section = html[html.index('id="hierarchy"'):html.index('id="metrics"')]
-    order = re.findall(r'<li id="node--([a-z-]+)"><span class="level">(\w+)</span> <span class="badge s-([a-z-]+)">', section)
+    order = re.findall(r'<li id="node--([a-z-]+)"><span class="level">(\w+)</span> <span class="s-([a-z-]+)">', section)
     assert order == [("enterprise-revenue", "objective", "missed"), ("analytics-adoption", "goal", "off-track"),
                      ("fast-first-report", "outcome", "at-risk"), ("saves-report-week-one", "behavior", "no-data"),
                      ("shares-report", "behavior", "unpaced"), ("migrate-legacy-dashboards", "goal", "missed")]
@@ -159,7 +161,7 @@ def test_the_hierarchy_nests_nodes_with_their_rolled_up_status(html):
 
 
 def test_status_is_never_colour_alone(html):
-    badges = re.findall(r'<span class="badge s-([a-z-]+)">([^<]+)</span>', html)
+    badges = re.findall(r'<span class="s-([a-z-]+)">([^<]+)</span>', html)
     assert badges
     for status, text in badges:
         if status in STATUSES:
@@ -190,7 +192,7 @@ def _card(html: str, metric_id: str) -> str:
 
 def test_a_table_beside_every_chart(html, status_json):
     with_target = [m for m in status_json["metrics"] if m["target"]]
-    assert html.count('<svg class="chart"') == len(with_target) == html.count("<caption class=\"muted\">Figures</caption>")
+    assert html.count('<svg class="chart"') == len(with_target) == html.count("<caption>Figures</caption>")
     card = _card(html, "weekly-report-builders")
     figures = dict(re.findall(r'<tr><th>([^<]+)<td>([^<]+)', card))
     assert figures["Baseline (B)"] == "1,200 on 2026-07-01" and figures["Target (V)"] == "1,800 by 2027-06-30"
@@ -198,20 +200,29 @@ def test_a_table_beside_every_chart(html, status_json):
     assert figures["Pacing"] == "0.7583" and figures["Progress"] == "31.7%"
     assert figures["Forecast at the deadline"] == "1,663.42 (8 points)"
     assert figures["Forecast reaches the target on"] == "2027-10-14"
-    points = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)<td>([^<]+)", card)
-    assert len(points) == len(status_json["metrics"][2]["series"]) == 21 and points[-1] == ("2026-11-30", "1,390")
+    assert len(points(card)) == len(status_json["metrics"][2]["series"]) == 21
+    assert points(card)[:2] == [("Jul 6, 2026", "1,191"), ("Jul 13", "1,216")] and points(card)[-1] == ("Nov 30", "1,390")
+    # Two points a row, read across: a header of two (Date, Value) pairs, and 21 points in 11 rows.
+    table = card[card.index('<table class="points">'):]
+    assert "<thead><tr><th>Date<th>Value<th>Date<th>Value</thead>" in table and table.count("<tr>") == 1 + 11
+
+
+def points(card: str) -> list:
+    """(date, value) of each point in a card's points table, in reading order."""
+    table = card[card.index('<table class="points">'):]
+    return re.findall(r"<td>([A-Z][a-z]{2} \d+(?:, \d{4})?)<td>([^<]+)", table[:table.index("</table>")])
 
 
 def test_the_chart_says_its_numbers_in_a_sentence(html):
-    assert ('aria-label="Weekly active report builders: 21 actuals from 2026-07-06 to 2026-11-30; latest 1,390 on '
-            "2026-11-30; trajectory from 1,200 on 2026-07-01 to 1,800 by 2027-06-30; expected 1,450.55 at the latest "
+    assert ('aria-label="Weekly active report builders: 21 actuals from 2026-07-06 to 2026-11-30, the latest 1,390; '
+            "trajectory from 1,200 on 2026-07-01 to 1,800 by 2027-06-30; expected 1,450.55 at the latest "
             'actual; forecast 1,663.42 at the deadline; status at-risk."') in html
 
 
 def test_a_long_series_plots_forty_points(html):
     card = _card(html, "report-failure-rate")
-    assert len(dots(card)) == 40 and card.count("<tr><td>2026-") == 40
-    assert "<tr><td>2026-11-30<td>3.1%<" in card
+    assert len(dots(card)) == 40 and len(points(card)) == 40
+    assert points(card)[-1] == ("Nov 30", "3.1%") and points(card)[0][0].endswith(", 2026")
 
 
 def test_a_maintain_target_draws_its_band(html):
@@ -236,10 +247,11 @@ def test_an_unpaced_target_has_no_trajectory(html):
 def test_a_card_shows_definition_segments_partners_and_findings(html):
     card = _card(html, "weekly-report-builders")
     assert "<dt>event<dd>report_saved<" in card and "<dt>owner<dd>pm-analytics<" in card
-    assert "<dt>actuals from<dd><code>metricspec.db</code><" in card
-    assert "<th>Latest (2026-11-30)</thead>" in card and "<tr><td><code>plan_tier=enterprise</code><td>612<" in card
+    assert "<dt>actuals from" not in card  # the page's source, said once in the header
+    # One dimension: named once in the header, each row its value.
+    assert "<thead><tr><th>plan_tier<th>Latest (2026-11-30)</thead>" in card and "<tr><td>enterprise<td>612<" in card
     assert ('guardrail: <a href="#metric--report-failure-rate">report-failure-rate</a> '
-            '<span class="badge s-off-track">▼ off-track</span>') in card
+            '<span class="s-off-track">▼ off-track</span>') in card
     card = _card(html, "legacy-dashboards-migrated")
     assert re.findall(r'<code>([A-Z]\d{3})</code>', card) == ["A001", "T004"]
     # A partner that is not on the page is named, not linked.
@@ -318,7 +330,7 @@ def test_one_card_per_segment_row(status_json, lint_json):
     html = render(status, lint_json)
     assert 'id="metric--weekly-report-builders--plan_tier.3d.enterprise"' in html
     assert 'id="metric--weekly-report-builders--plan_tier.3d.team"' in html
-    assert ", segment <code>plan_tier</code>." in html
+    assert ", segment <code>plan_tier</code>, actuals from <code>metricspec.db</code>." in html
 
 
 def test_without_series_the_chart_plots_recent(status_json, lint_json):
@@ -364,7 +376,7 @@ def test_one_chart_key_for_the_page_before_the_first_card(html):
     assert re.findall(r"<span[^>]*>([a-z]+)</span>", key[:key.index("</p>")]) == [
         "actuals", "trajectory", "band", "forecast", "deadline", "today"]  # the fixture has a `maintain` band
     charts = page.find("svg", **{"class": "chart"})
-    assert charts and all(svg["aria-label"].count(";") >= 2 for svg in charts)
+    assert charts and all(" actuals" in svg["aria-label"] and "; status " in svg["aria-label"] for svg in charts)
 
 
 def test_segments_say_their_own_dates_when_they_differ(status_json, lint_json):
@@ -372,14 +384,30 @@ def test_segments_say_their_own_dates_when_they_differ(status_json, lint_json):
     arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
     arr["segments"][0]["latest"]["at"] = "2026-10-31"
     card = _card(render(status, lint_json), "enterprise-arr")
-    assert "<th>Segment<th>Latest</thead>" in card
-    assert ("<tr><td><code>region=emea</code><td>$4,210,000 on 2026-10-31"
-            "<tr><td><code>region=na</code><td>$6,930,000 on 2026-11-30</table>") in card
+    assert "<th>region<th>Latest</thead>" in card
+    assert "<tr><td>emea<td>$4,210,000 on 2026-10-31<tr><td>na<td>$6,930,000 on 2026-11-30</table>" in card
+
+
+def test_segments_of_several_dimensions_say_theirs(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
+    arr["segments"][1]["segment"] = "plan_tier=enterprise"
+    card = _card(render(status, lint_json), "enterprise-arr")
+    assert "<th>Segment<th>Latest (2026-11-30)</thead>" in card
+    assert "<tr><td>region=emea<td>$4,210,000<tr><td>plan_tier=enterprise<td>$6,930,000</table>" in card
+
+
+def test_a_card_names_its_own_source_when_it_is_not_the_pages(status_json, lint_json):
+    status = copy.deepcopy(status_json)
+    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
+    arr["source"] = "postgresql://analyst:***@db:5432/finance"
+    html = render(status, lint_json)
+    assert "<dt>actuals from<dd><code>postgresql://analyst:***@db:5432/finance</code>" in _card(html, "enterprise-arr")
+    assert "<dt>actuals from" not in _card(html, "weekly-report-builders")
 
 
 def test_a_cards_finding_at_its_id_omits_the_place_the_card_gives(html):
     card = _card(html, "legacy-dashboards-migrated")
-    defined = re.search(r"<dt>defined at<dd><code>([^<]+)</code>", card).group(1)
     places = re.findall(r'<li><span class="sev">\w+</span> <code>([A-Z]\d{3})</code>[^<]*(?:<span class="muted">\(([^)]+)\))?', card)
     # A001 at the metric's id: the card's own place, not said again; T004 at its target: said
-    assert places == [("A001", ""), ("T004", "metrics/acme.metrics.yaml:219")] and defined != places[1][1]
+    assert places == [("A001", ""), ("T004", "metrics/acme.metrics.yaml:219")]

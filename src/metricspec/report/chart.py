@@ -154,7 +154,7 @@ def date_ticks(start: dt.date, end: dt.date, most: int = 6) -> list:
     """(date, label) ticks within start..end: days, weeks (Mondays), months, or years.
 
     The finest spacing giving at most `most` ticks; labels are locale-free: `2026-11-30`,
-    `Jan 2027`, `2027`.
+    `Nov 2026`, `Jan 2027`, `Mar` (a month's year said on the first tick and in January), `2027`.
     """
     for days in (1, 2, 7, 14):
         # Day 1 of the proleptic calendar was a Monday: weekly ticks fall on Mondays.
@@ -166,7 +166,9 @@ def date_ticks(start: dt.date, end: dt.date, most: int = 6) -> list:
     for months in (1, 2, 3, 6):
         ticks = _month_starts(start, end, months)
         if len(ticks) <= most:
-            return [(day, f"{MONTHS[day.month - 1]} {day.year}") for day in ticks]
+            # The year on the first tick and on each January, as a printed chart would have it.
+            return [(day, MONTHS[day.month - 1] + (f" {day.year}" if k == 0 or day.month == 1 else ""))
+                    for k, day in enumerate(ticks)]
     for years in _years():
         ticks = [dt.date(y, 1, 1) for y in range(start.year, end.year + 1) if y % years == 0 and dt.date(y, 1, 1) >= start]
         if len(ticks) <= most:
@@ -208,38 +210,38 @@ def downsample(points: Sequence[Point], most: int = MAX_POINTS) -> list:
 # attributes on every mark of a thousand charts. The geometry stays in the SVG.
 CSS = """\
 .chart { display: block; width: 100%; max-width: 640px; height: auto; font: 12px sans-serif; }
-.chart .plot { fill: #ffffff; stroke: #dadce0; }
 .value-axis, .time-axis { fill: #3c4043; }
 .value-axis { text-anchor: end; }
 .time-axis { text-anchor: middle; }
-.grid { stroke: #e8eaed; }
-.ticks { stroke: #80868b; }
+.value-axis path { stroke: #e8eaed; }
+.time-axis path { stroke: #80868b; }
 .band { fill: #1F5FA8; fill-opacity: 0.15; stroke: #1F5FA8; stroke-dasharray: 6 4; }
 .trajectory, .forecast, .actuals { fill: none; stroke-width: 2; }
 .trajectory { stroke: #1F5FA8; stroke-dasharray: 6 4; }
 .forecast { stroke: #5F6368; stroke-dasharray: 2 3; }
 .actuals { stroke: #202124; marker: url(#dot); }
-.rule { stroke-width: 1.5; }
-.rule-label { paint-order: stroke; stroke: #ffffff; stroke-width: 3; }
+.rule path { stroke-width: 1.5; }
+.rule text { paint-order: stroke; stroke: #ffffff; stroke-width: 3; }
 .chart .empty { paint-order: stroke; stroke: #ffffff; stroke-width: 4; }
-.rule.deadline { stroke: #B3261E; }
-.rule-label.deadline { fill: #B3261E; }
-.rule.today { stroke: #202124; }
-.rule-label.today { fill: #202124; }
+.rule.deadline { stroke: #B3261E; fill: #B3261E; }
+.rule.today { stroke: #202124; fill: #202124; }
 """
 
-# The dot at each actual, drawn at the vertices of the actuals' line (`marker` in CSS): a
-# circle of radius 3 in the chart's units, defined once in the page (in an <svg> of no size:
-# a marker in a `display: none` one is not drawn) rather than 40 times in every chart.
-DEFS = ('<svg class="defs" width="0" height="0" aria-hidden="true"><marker id="dot" viewBox="0 0 6 6" refX="3" '
+# Drawn the same in every chart, so defined once in the page (in an <svg> of no size: a marker
+# in a `display: none` one is not drawn) rather than in each of a thousand charts: the dot at
+# each actual, drawn at the vertices of the actuals' line (`marker` in CSS), a circle of radius
+# 3 in the chart's units; and the plot area's frame, which every chart places with a <use>.
+DEFS = ('<svg class="defs" width="0" height="0" aria-hidden="true"><defs><marker id="dot" viewBox="0 0 6 6" refX="3" '
         'refY="3" markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse"><circle cx="3" cy="3" r="3" '
-        'fill="#202124"/></marker></svg>')
+        f'fill="#202124"/></marker><rect id="plot" x="{LEFT}" y="{TOP}" width="{WIDTH - LEFT - RIGHT}" '
+        f'height="{HEIGHT - TOP - BOTTOM}" fill="#ffffff" stroke="#dadce0"/></defs></svg>')
 
 
 def _num(x: float) -> str:
-    """A coordinate to one decimal, `.0` left out: a 640-wide box needs no finer step."""
-    text = _plain(f"{x:.1f}")
-    return text[:-2] if text.endswith(".0") else text
+    """A coordinate to the whole unit: the box is 640 units wide and shown at most 640 pixels
+    wide, so a mark is at most half a pixel from where finer numbers would put it (the table
+    beside the chart has the exact values)."""
+    return str(round(x))  # an int: never `-0`
 
 
 @dataclass(frozen=True)
@@ -290,18 +292,17 @@ def path_data(frame: Frame, points: Sequence[Point]) -> str:
     a lone point is a zero-length segment, `M64 232h0` (a path of a move alone is not drawn,
     nor its marker).
 
-    Every point is rounded to the tenth before the steps between them are taken, so the path
-    ends where absolute coordinates would put it, with no drift, in two thirds of the bytes.
+    Every point is rounded to the unit (`_num`) before the steps between them are taken, so the
+    path ends where absolute coordinates would put it, with no drift, in half the bytes.
     """
     out, last = [], None
     for day, value in points:
-        x, y = round(frame.x(day) * 10), round(frame.y(value) * 10)
+        x, y = round(frame.x(day)), round(frame.y(value))
         if last is None:
-            out.append(f"M{_num(x / 10)} {_num(y / 10)}")
+            out.append(f"M{x} {y}")
         else:
-            dy = _num((y - last[1]) / 10)
-            step = f"{_num((x - last[0]) / 10)}{dy if dy.startswith('-') else ' ' + dy}"
-            out.append(("l" if len(out) == 1 else " ") + step)  # the steps share one `l`
+            dx, dy = x - last[0], y - last[1]
+            out.append(("l" if len(out) == 1 else " ") + f"{dx}{dy if dy < 0 else f' {dy}'}")  # the steps share one `l`
         last = (x, y)
     return "".join(out) + ("h0" if len(out) == 1 else "")
 
@@ -322,16 +323,15 @@ def _text(x: float, y: float, label: str, anchor: str = "middle", cls: str = "",
     return f'<text{attrs} x="{_num(x)}" y="{_num(y)}"{anchored}>{escape(label)}</text>'
 
 
-def _rule(frame: Frame, day: dt.date, label: str, row: int, cls: str) -> list:
+def _rule(frame: Frame, day: dt.date, label: str, row: int, cls: str) -> str:
+    """A labelled vertical rule; its colour, the group's (`.rule.deadline` in CSS)."""
     x = frame.x(day)
     y = 14 + row * 13
     fits_right = x + 4 + len(label) * CHAR_WIDTH <= WIDTH
     anchor, tx = ("start", x + 4) if fits_right else ("end", x - 4)
-    return [
-        f'<path class="rule {cls}" d="M{_num(x)} {_num(y + 3)}V{HEIGHT - BOTTOM}"/>',
-        # A white outline (CSS) keeps the label legible where the other rule crosses it.
-        _text(tx, y, label, anchor, f"rule-label {cls}", inherited=anchor if anchor == "start" else ""),
-    ]
+    # A white outline (CSS) keeps the label legible where the other rule crosses it.
+    return (f'<g class="rule {cls}"><path d="M{_num(x)} {_num(y + 3)}V{HEIGHT - BOTTOM}"/>'
+            f'{_text(tx, y, label, anchor, inherited="start")}</g>')
 
 
 def render_svg(chart: Chart) -> str:
@@ -342,14 +342,14 @@ def render_svg(chart: Chart) -> str:
     largest = max(abs(t) for t in ticks) if ticks else 0.0
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(chart.label)}">',
-        f'<rect class="plot" x="{left}" y="{TOP}" width="{right - left}" height="{bottom - TOP}"/>',
+        '<use href="#plot"/>',
     ]
     # Grid lines and tick marks as one path each, labels anchored by their group: the same
     # drawing in a third of the bytes of an element per line.
     grid = "".join(f"M{left} {_num(frame.y(tick))}H{right}" for tick in ticks)
     out.append('<g class="value-axis">')
     if grid:
-        out.append(f'<path class="grid" d="{grid}"/>')
+        out.append(f'<path d="{grid}"/>')
     for tick in ticks:
         out.append(_text(left - 6, frame.y(tick) + 4, tick_label(tick, step, chart.unit, largest), anchor="end",
                          inherited="end"))
@@ -357,7 +357,7 @@ def render_svg(chart: Chart) -> str:
     days = date_ticks(dt.date.fromordinal(frame.day0), dt.date.fromordinal(frame.day1))
     out.append('<g class="time-axis">')
     if days:
-        out.append(f'<path class="ticks" d="{"".join(f"M{_num(frame.x(day))} {bottom}v4" for day, _ in days)}"/>')
+        out.append(f'<path d="{"".join(f"M{_num(frame.x(day))} {bottom}v4" for day, _ in days)}"/>')
     for day, label in days:
         # A label centred on a tick near the left edge would run into the value labels
         # (`18%Jan 2026`): it starts at its tick instead.
@@ -378,9 +378,9 @@ def render_svg(chart: Chart) -> str:
     if chart.forecast:
         out.append(f'<path class="forecast" d="{path_data(frame, chart.forecast)}"/>')
     if chart.deadline:
-        out += _rule(frame, chart.deadline, f"deadline {chart.deadline.isoformat()}", 0, "deadline")
+        out.append(_rule(frame, chart.deadline, f"deadline {chart.deadline.isoformat()}", 0, "deadline"))
     if chart.today:
-        out += _rule(frame, chart.today, f"today {chart.today.isoformat()}", 1, "today")
+        out.append(_rule(frame, chart.today, f"today {chart.today.isoformat()}", 1, "today"))
     if points:
         # The line and, at each of its vertices, a dot (`DEFS`): the points plotted.
         out.append(f'<path class="actuals" d="{path_data(frame, points)}"/>')

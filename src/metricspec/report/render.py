@@ -33,7 +33,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from metricspec.actuals.status import COLOURS, ICONS, ROLLUP_ORDER
-from metricspec.report.chart import CSS, DEFS, Band, Chart, downsample, format_number, format_quantity, render_svg
+from metricspec.report.chart import CSS, DEFS, MONTHS, Band, Chart, downsample, format_number, format_quantity, render_svg
 
 # icon, ASCII icon, colour: the table of ACTUALS.md's Status, as status computes it; the rollup
 # order, worst first.
@@ -46,7 +46,7 @@ _ENV: Optional[Environment] = None
 _INDENT = re.compile(r"\n[ \t]+")
 # Line breaks before table rows, definition terms and list items: a page of 1,000 cards has
 # 70,000 of them, and between those elements white space shows nowhere.
-_ROW_BREAK = re.compile(r"\n+(?=<(?:tr|dt|li|/table|/dl|/ul)\b)")
+_ROW_BREAK = re.compile(r"\n+(?=<(?:tr|tbody|dt|li|/table|/dl|/ul)\b)")
 
 
 def _environment() -> Environment:
@@ -112,17 +112,22 @@ def _latest_text(latest, unit) -> str:
 
 
 def _segments(segments: list, unit) -> Optional[dict]:
-    """The segments table: its rows (segment, latest), and the latest date for the header when
-    every segment shares it (a benchmark card's ten rows said the same date ten times), else
-    each row says its own."""
+    """The segments table: its rows (segment, latest), the dimension and the latest date said
+    once in the header when every segment shares them (a benchmark card's ten rows said
+    `region=` and the same date ten times), else each row says its own."""
     if not segments:
         return None
     dates = {s["latest"].get("at") if isinstance(s.get("latest"), dict) else None for s in segments}
     shared = dates.pop() if len(dates) == 1 else None
-    if shared is None:
-        return {"at": None, "rows": [(s.get("segment"), _latest_text(s.get("latest"), unit)) for s in segments]}
-    return {"at": shared, "rows": [(s.get("segment"), format_quantity(_number(s["latest"].get("value")), unit)
-                                    if _number(s["latest"].get("value")) is not None else "no data") for s in segments]}
+    names = [str(s.get("segment")) for s in segments]
+    dimensions = {name.partition("=")[0] for name in names}
+    dimension = dimensions.pop() if len(dimensions) == 1 and all("=" in name for name in names) else None
+    rows = []
+    for name, s in zip(names, segments):
+        value = _number(s["latest"].get("value")) if isinstance(s.get("latest"), dict) else None
+        latest = (format_quantity(value, unit) if value is not None else "no data") if shared else _latest_text(s.get("latest"), unit)
+        rows.append((name.partition("=")[2] if dimension else name, latest))
+    return {"at": shared, "dimension": dimension, "rows": rows}
 
 
 # -- the chart of one metric --------------------------------------------------------------
@@ -149,9 +154,8 @@ def _forecast(metric: dict, deadline: Optional[dt.date]) -> Optional[tuple]:
 def _sentence(metric: dict, start, deadline, value, unit, points) -> str:
     """The chart's `aria-label`: what it shows, in one sentence."""
     name = metric.get("name") or metric.get("id")
-    parts = [f"{name}: " + (f"{len(points)} actuals from {points[0][0]} to {points[-1][0]}" if points else "no actuals")]
-    if points:
-        parts.append(f"latest {format_quantity(points[-1][1], unit)} on {points[-1][0]}")
+    parts = [f"{name}: " + (f"{len(points)} actuals from {points[0][0]} to {points[-1][0]}, the latest "
+                            f"{format_quantity(points[-1][1], unit)}" if points else "no actuals")]
     target = metric.get("target") or {}
     if metric.get("direction") == "maintain" and value is not None:
         parts.append(f"target: maintain {format_quantity(value, unit)} ± {format_quantity(_number(target.get('tolerance')), unit)}"
@@ -188,13 +192,26 @@ def chart_for(metric: dict, today: Optional[dt.date]) -> Optional[dict]:
         label=_sentence(metric, start, deadline, value, unit, plotted), points=tuple(plotted), unit=unit,
         trajectory=trajectory, band=band, forecast=_forecast(metric, deadline), deadline=deadline, today=today,
     )
-    return {"svg": Markup(render_svg(chart)), "figures": _figures(metric, start, unit),
-            "points": [(d.isoformat(), format_quantity(v, unit)) for d, v in plotted],
+    return {"svg": Markup(render_svg(chart)), "figures": _figures(metric, start, unit, today),
+            "points": _point_rows(plotted, unit),
             "trajectory": trajectory is not None, "band": band is not None, "forecast": chart.forecast is not None,
             "deadline": deadline is not None}
 
 
-def _figures(metric: dict, start: tuple, unit) -> list:
+def _point_rows(points: list, unit) -> list:
+    """The points table's rows, two points a row (`Date, Value, Date, Value`), oldest first and
+    read across: half the rows of one point a row, for print and for the eye. A date is `Jul 4`,
+    with the year on the first point and on the first of each new year (`Jan 3, 2027`), as a
+    printed table has it: forty ISO dates said the year forty times."""
+    cells, year = [], None
+    for day, value in points:
+        date = f"{MONTHS[day.month - 1]} {day.day}" + (f", {day.year}" if day.year != year else "")
+        year = day.year
+        cells.append((date, format_quantity(value, unit)))
+    return [cells[k:k + 2] for k in range(0, len(cells), 2)]
+
+
+def _figures(metric: dict, start: tuple, unit, today) -> list:
     """(label, value) rows of the figures table: the numbers the chart draws, and status's."""
     target, latest = metric.get("target") or {}, metric.get("latest") or {}
     forecast = metric.get("forecast") or {}
@@ -209,7 +226,10 @@ def _figures(metric: dict, start: tuple, unit) -> list:
     rows += [
         ("Latest (L)", _latest_text(latest, unit)),
         ("Expected at the latest actual", q(metric.get("expected"))),
-        ("Expected today", q(metric.get("expected_today"))),
+    ]
+    if latest.get("at") != str(today):  # else the same number as the row above
+        rows.append(("Expected today", q(metric.get("expected_today"))))
+    rows += [
         ("Progress", share(metric.get("progress"))),
         ("Expected progress", share(metric.get("expected_progress"))),
         ("Pacing", "—" if _number(metric.get("pacing")) is None else format_number(_number(metric["pacing"]))),
