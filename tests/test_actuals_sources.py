@@ -7,7 +7,7 @@ import pytest
 
 from metricspec.actuals import store, urls
 from metricspec.actuals.model import MetricInfo, Point, Row, Target
-from metricspec.actuals.sources import CsvSource, Request, SourceError, SQLiteSource, request_for
+from metricspec.actuals.sources import CsvSource, SourceError, SQLiteSource, request_for
 from metricspec.actuals.store import Located
 
 TODAY = dt.date(2026, 12, 1)

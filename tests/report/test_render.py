@@ -379,29 +379,29 @@ def test_one_chart_key_for_the_page_before_the_first_card(html):
     assert charts and all(" actuals" in svg["aria-label"] and "; status " in svg["aria-label"] for svg in charts)
 
 
-def test_segments_say_their_own_dates_when_they_differ(status_json, lint_json):
+def _page_with(status_json: dict, lint_json: dict, edit) -> str:
+    """The page of the fixture with `edit` applied to a copy of its `enterprise-arr` metric."""
     status = copy.deepcopy(status_json)
-    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
-    arr["segments"][0]["latest"]["at"] = "2026-10-31"
-    card = _card(render(status, lint_json), "enterprise-arr")
+    edit(next(m for m in status["metrics"] if m["id"] == "enterprise-arr"))
+    return render(status, lint_json)
+
+
+def test_segments_say_their_own_dates_when_they_differ(status_json, lint_json):
+    card = _card(_page_with(status_json, lint_json, lambda arr: arr["segments"][0]["latest"].update(at="2026-10-31")),
+                 "enterprise-arr")
     assert "<th>region<th>Latest</thead>" in card
     assert "<tr><td>emea<td>$4,210,000 on 2026-10-31<tr><td>na<td>$6,930,000 on 2026-11-30</table>" in card
 
 
 def test_segments_of_several_dimensions_say_theirs(status_json, lint_json):
-    status = copy.deepcopy(status_json)
-    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
-    arr["segments"][1]["segment"] = "plan_tier=enterprise"
-    card = _card(render(status, lint_json), "enterprise-arr")
+    card = _card(_page_with(status_json, lint_json, lambda arr: arr["segments"][1].update(segment="plan_tier=enterprise")),
+                 "enterprise-arr")
     assert "<th>Segment<th>Latest (2026-11-30)</thead>" in card
     assert "<tr><td>region=emea<td>$4,210,000<tr><td>plan_tier=enterprise<td>$6,930,000</table>" in card
 
 
 def test_a_card_names_its_own_source_when_it_is_not_the_pages(status_json, lint_json):
-    status = copy.deepcopy(status_json)
-    arr = next(m for m in status["metrics"] if m["id"] == "enterprise-arr")
-    arr["source"] = "postgresql://analyst:***@db:5432/finance"
-    html = render(status, lint_json)
+    html = _page_with(status_json, lint_json, lambda arr: arr.update(source="postgresql://analyst:***@db:5432/finance"))
     assert "<dt>actuals from<dd><code>postgresql://analyst:***@db:5432/finance</code>" in _card(html, "enterprise-arr")
     assert "<dt>actuals from" not in _card(html, "weekly-report-builders")
 
