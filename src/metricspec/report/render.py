@@ -46,7 +46,7 @@ _ENV: Optional[Environment] = None
 _INDENT = re.compile(r"\n[ \t]+")
 # Line breaks before table rows, definition terms and list items: a page of 1,000 cards has
 # 70,000 of them, and between those elements white space shows nowhere.
-_ROW_BREAK = re.compile(r"\n+(?=<(?:tr|tbody|dt|li|/table|/dl|/ul)\b)")
+_ROW_BREAK = re.compile(r"\n+(?=<(?:tr|dt|li|/table|/dl|/ul)\b)")
 
 
 def _environment() -> Environment:
@@ -105,10 +105,11 @@ def badge(status: Optional[str]) -> dict:
     return {"status": status, "icon": icon, "word": status, "css": status}
 
 
-def _latest_text(latest, unit) -> str:
+def _latest_text(latest, unit, dated: bool = True) -> str:
     if not isinstance(latest, dict) or _number(latest.get("value")) is None:
         return "no data"
-    return f"{format_quantity(_number(latest['value']), unit)} on {latest.get('at')}"
+    value = format_quantity(_number(latest["value"]), unit)
+    return f"{value} on {latest.get('at')}" if dated else value
 
 
 def _segments(segments: list, unit) -> Optional[dict]:
@@ -122,11 +123,8 @@ def _segments(segments: list, unit) -> Optional[dict]:
     names = [str(s.get("segment")) for s in segments]
     dimensions = {name.partition("=")[0] for name in names}
     dimension = dimensions.pop() if len(dimensions) == 1 and all("=" in name for name in names) else None
-    rows = []
-    for name, s in zip(names, segments):
-        value = _number(s["latest"].get("value")) if isinstance(s.get("latest"), dict) else None
-        latest = (format_quantity(value, unit) if value is not None else "no data") if shared else _latest_text(s.get("latest"), unit)
-        rows.append((name.partition("=")[2] if dimension else name, latest))
+    rows = [(name.partition("=")[2] if dimension else name, _latest_text(s.get("latest"), unit, dated=shared is None))
+            for name, s in zip(names, segments)]
     return {"at": shared, "dimension": dimension, "rows": rows}
 
 
