@@ -70,6 +70,21 @@ def test_a_report_never_replaces_a_file_the_run_reads(project, args, message):
     assert (project / "link.yaml").is_symlink()
 
 
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["index", "no-index"])
+def test_a_hook_run_never_replaces_a_spec_of_its_repository(project, cache):
+    """A hook lints the named file and knows the repository's other specs, read or only indexed
+    (cache.py): a report written onto one of those would lose it, connected to the named file or
+    not, on the first run and on a warm index's."""
+    (project / "b.metrics.yaml").write_text(VALID_SPEC.replace("id: revenue", "id: growth").replace("id: arr", "id: mrr"))
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    before = snapshot(project)
+    for _ in range(2):
+        result = run_cli("lint", "a.metrics.yaml", *cache, "--format", "json", "--output", "b.metrics.yaml", cwd=project)
+        assert (result.returncode, result.stderr.decode()) == (
+            2, "metricspec: error: --output b.metrics.yaml is a spec this run reads; the file is left untouched\n")
+        assert (project / "b.metrics.yaml").read_bytes() == before["b.metrics.yaml"]
+
+
 def test_write_baseline_may_regenerate_the_baseline_it_was_given(project):
     args = ("lint", "a.metrics.yaml", "--select", "E")
     assert run_cli(*args, "--write-baseline", "base.json", cwd=project).returncode == 0

@@ -183,8 +183,20 @@ def test_the_report_never_lands_on_the_actuals_it_reads(specs):
     store = (specs / "metricspec.db").read_bytes()
     result = _lint(specs, "--actuals", "--output", "metricspec.db")
     assert (result.returncode, result.stderr) == (
-        2, "metricspec: error: --output metricspec.db is an actuals source this run reads; the file is left untouched\n")
+        2, "metricspec: error: --output metricspec.db is an actuals file this run reads; the file is left untouched\n")
     assert (specs / "metricspec.db").read_bytes() == store
+
+
+def test_the_report_never_lands_on_a_csv_a_glob_reads(specs):
+    (specs / "data").mkdir()
+    (specs / "actuals.csv").rename(specs / "data" / "q3.csv")
+    (specs / "data" / "q4.csv").write_text("metric,at,value,segment\n")
+    before = (specs / "data" / "q4.csv").read_bytes()
+    result = _lint(specs, "--actuals", "--source", "data/*.csv", "--format", "json", "--output", "data/q4.csv")
+    assert (result.returncode, result.stderr) == (
+        2, "metricspec: error: --output data/q4.csv is an actuals file this run reads; the file is left untouched\n")
+    assert (specs / "data" / "q4.csv").read_bytes() == before
+    assert _lint(specs, "--actuals", "--source", "data/*.csv", "--format", "json", "--output", "out.json").returncode == 1
 
 
 def test_show_settings_lists_the_a_codes_the_run_checks(specs):

@@ -70,8 +70,8 @@ class Report:
     hidden: int = 0
     # With LintOptions.changed_since: diff.changed.ChangedFiles, what the run kept and left out.
     changed: Optional[object] = None
-    # With LintOptions.actuals: the (masked) actuals sources the run read.
-    actuals_read: list[str] = field(default_factory=list)
+    # With LintOptions.actuals: the files its actuals sources read (the store, each CSV of a glob).
+    actuals_read: list = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -168,7 +168,7 @@ def lint(options: LintOptions) -> Report:
         found, a_codes = _actual_findings(workspace, options, today, cwd)
         diagnostics = sorted([*diagnostics, *found.diagnostics], key=_order)
         suppressed = sorted([*suppressed, *found.suppressed], key=lambda s: _order(s.diagnostic))
-        checked_codes, actuals_read = policy.selected | a_codes, found.labels
+        checked_codes, actuals_read = policy.selected | a_codes, found.files
     found_count = len(diagnostics)
     hidden = 0
     if options.baseline is not None:
@@ -280,6 +280,7 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
             targets = list(include_targets(config.root, config.include, context_walker))
         else:
             targets = list(context_walker.walk(root))
+        workspace.context_paths = [target.fs_path for target in targets]
         if index is None:
             for record, _ in parallel.load(targets, False, documents.load_context):
                 if record is not None:
@@ -287,6 +288,7 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
             return
         listed = [(target, os.path.realpath(target.fs_path)) for target in targets]
         index.record_walk(root, folders, listed)
+    workspace.context_paths = [target.fs_path for target, _ in listed]
     index.keep_only(target.fs_path for target, _ in listed)
     linted = walker.seen_files
     _add_indexed_context(workspace, index, [target for target, real in listed if real not in linted])

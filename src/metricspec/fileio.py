@@ -111,7 +111,7 @@ def refuse_an_input(option: str, output: Path | str, inputs: Iterable[tuple[str,
         except (OSError, ValueError):
             continue
         if (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino):
-            alias = "" if os.path.normpath(path) == os.path.normpath(output) else f" ({path})"
+            alias = "" if os.path.abspath(path) == os.path.abspath(output) else f" ({path})"
             raise WriteError(f"{option} {output} is {role} this run reads{alias}; the file is left untouched")
 
 

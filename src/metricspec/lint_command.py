@@ -492,10 +492,11 @@ def _refuse_an_input(option: str, output: Path, report: Report, settings: Config
     from metricspec.fileio import WriteError, refuse_an_input
 
     inputs: list[tuple[str, Any]] = [("a spec", path) for path in report.sources]
-    if report.workspace is not None:  # the specs read for their definitions (a hook's run, --changed-since)
+    if report.workspace is not None:  # the specs read or indexed for their definitions (a hook's run, --changed-since)
         inputs += [("a spec", doc.loaded.path) for doc in report.workspace.docs if doc.loaded.path not in report.sources]
+        inputs += [("a spec", path) for path in report.workspace.context_paths]
     inputs += [("a file", path) for path in report.skipped]
-    inputs += [("an actuals source", label) for label in report.actuals_read]  # a URL names no file
+    inputs += [("an actuals file", path) for path in report.actuals_read]  # the store, each CSV of a glob
     if settings.source is not None:
         inputs.append(("the config file", settings.source))
     if request.baseline is not None and request.write_baseline is None:

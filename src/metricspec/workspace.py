@@ -154,6 +154,9 @@ class Workspace:
         # The ids of context files a run did not read (cache.py: nothing it reports reaches
         # them), each with whether it is a metric's: still candidates for "did you mean".
         self.unloaded_ids: Callable[[], dict[str, bool]] = dict
+        # A hook run's context: every spec file it knows of beyond the linted ones, read or only
+        # indexed (api._add_context), so that `--output` never replaces one.
+        self.context_paths: list[str] = []
         self._all_ids: Optional[list[str]] = None
 
     # -- building --------------------------------------------------------------------------

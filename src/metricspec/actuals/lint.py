@@ -41,7 +41,7 @@ from metricspec.diagnostics import Diagnostic, Problem, Severity
 class ActualFindings:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # reported: A findings and their M001s
     suppressed: list = field(default_factory=list)  # engine.SuppressedFinding, for --show-suppressed
-    labels: list[str] = field(default_factory=list)  # the sources read, masked
+    files: list = field(default_factory=list)  # the files they read (a store, CSV files), for `--output`'s guard
 
 
 def thresholds_of(config):
@@ -52,9 +52,10 @@ def thresholds_of(config):
     return Thresholds.from_config({s.key: getattr(config.thresholds, s.attribute) for s in v.THRESHOLDS})
 
 
-def read_findings(workspace, config, today: dt.date, source: Optional[str] = None) -> tuple[list, list[str]]:
+def read_findings(workspace, config, today: dt.date, source: Optional[str] = None) -> tuple[list, list]:
     """Every A finding of the workspace's reported active metrics and of the sources read, as
-    (AFinding, MetricItem or None for a source finding), and the masked labels of the sources."""
+    (AFinding, MetricItem or None for a source finding), and the files the sources read (a
+    warehouse's URL reads none)."""
     from metricspec.actuals import findings as a_findings
     from metricspec.actuals import status as a_status
     from metricspec.actuals.sources import Readings, SourceError, request_for
@@ -69,10 +70,11 @@ def read_findings(workspace, config, today: dt.date, source: Optional[str] = Non
     wanted = list(dict.fromkeys(
         [item.id for item in reported]
         + [pid for item in reported for pid in a_status.demotion_partners(infos[item.id], infos) if pid in infos]))
-    readings, labels = Readings(), []
+    readings, files = Readings(), []
     known = known_ids(workspace)
     for key, ids in _sources(config, source, wanted).items():
-        opened, _files = _open(key, config)
+        opened, read = _open(key, config)
+        files += read
         try:
             part = opened.read(
                 [request_for(infos[mid], [infos[r] for r in related.get(mid, ()) if r in infos]) for mid in ids],
@@ -81,7 +83,6 @@ def read_findings(workspace, config, today: dt.date, source: Optional[str] = Non
             raise CommandError(str(exc)) from None
         finally:
             opened.close()
-        labels.append(opened.label)
         readings.series.update(part.series)
         readings.spans.update(part.spans)
         readings.issues += part.issues
@@ -99,7 +100,7 @@ def read_findings(workspace, config, today: dt.date, source: Optional[str] = Non
     for issues in readings.issues:
         found += [(f, None) for f in a_findings.source_findings(
             issues.label, issues.unknown_ids, issues.unknown_dimensions, issues.invalid, issues.line)]
-    return found, list(dict.fromkeys(labels))
+    return found, files
 
 
 def selected_codes(config, select: Optional[Sequence[str]] = None, extend_select: Sequence[str] = (),
@@ -125,9 +126,9 @@ def actual_findings(workspace, config, today: dt.date, source: Optional[str] = N
     codes = selected_codes(config, select, extend_select, ignore, extend_ignore)
     if not codes & set(A_RULES):
         return ActualFindings()  # nothing to report: no source is opened
-    found, labels = read_findings(workspace, config, today, source)
+    found, files = read_findings(workspace, config, today, source)
     result = decide(found, workspace, config, codes, cwd)
-    result.labels = labels
+    result.files = files
     return result
 
 
