@@ -172,6 +172,15 @@ def test_maintain_bands(value, expected):
     assert status(m, pts(("2026-04-01", value)), "2026-04-02") == expected
 
 
+@pytest.mark.parametrize("value, expected", [
+    (0.4, "on-track"), (0.2, "on-track"), (0.5, "at-risk"), (0.1, "at-risk"), (0.50001, "off-track"),
+])
+def test_a_band_edge_written_in_decimals_is_inside(value, expected):
+    # 0.4 - 0.3 is 0.10000000000000003 in binary floats: the edge of 0.3 ± 0.1 all the same.
+    m = metric(baseline=0.3, value=0.3, tolerance=0.1, direction="maintain", since=D(2026, 1, 1))
+    assert status(m, pts(("2026-04-01", value)), "2026-04-02") == expected
+
+
 def test_maintain_tolerance_as_written():
     m = metric(baseline=100, value=100, tolerance=1, since=D(2026, 1, 1))
     assert status(m, pts(("2026-04-01", 101.5)), "2026-04-02") == "at-risk"

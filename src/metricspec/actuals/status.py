@@ -154,12 +154,19 @@ class Judgement:
     recent: tuple = ()
 
 
+def within(gap: float, width: float) -> bool:
+    """`gap <= width` as the spec's decimals mean it: 0.4 - 0.3 is 0.10000000000000003 in binary
+    floats, and an actual of 0.4 against 0.3 ± 0.1 is on the band's edge, inside. The slack, a
+    billionth of the width, is far below what any measurement resolves."""
+    return gap <= width * (1 + 1e-9)
+
+
 def reached(value: float, V: float, direction: Optional[str], tolerance: Optional[float]) -> bool:
     if direction == "increase":
         return value >= V
     if direction == "decrease":
         return value <= V
-    return tolerance is not None and abs(value - V) <= tolerance
+    return tolerance is not None and within(abs(value - V), tolerance)
 
 
 def _fraction(start: dt.date, day: dt.date, end: dt.date) -> float:
@@ -228,7 +235,7 @@ def judge(
         return Judgement("met", **figures)
     if direction == "maintain":
         gap = abs(L - V)
-        status = "on-track" if gap <= tolerance else "at-risk" if gap <= 2 * tolerance else "off-track"
+        status = "on-track" if within(gap, tolerance) else "at-risk" if within(gap, 2 * tolerance) else "off-track"
     elif e == 0 or (pacing is not None and pacing >= thresholds.on_track_pacing):
         status = "on-track"
     elif pacing is not None and pacing >= thresholds.at_risk_pacing:
