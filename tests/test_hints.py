@@ -123,6 +123,33 @@ def test_the_x_help_only_when_nothing_was_found(run, write, text, line, column, 
     assert e002(run, write, text) == [(line, column, message, help)]
 
 
+NAMED_NODE = NODE.replace("    title: ", "    name: ") + "    metrics:\n      - id: arr\n        name: ARR\n"
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message", "fixed"), [
+    (METRIC.replace("        name: ", "        title: "), 10, 9,
+     "unknown key 'title'; did you mean 'name'? A metric's title is its `name`", METRIC),
+    (NAMED_NODE, 7, 5, "unknown key 'name'; did you mean 'title'? A node's name is its `title`",
+     NAMED_NODE.replace("    name: ", "    title: ", 1)),
+], ids=["title-on-a-metric", "name-on-a-node"])
+def test_a_title_written_for_a_name_is_one_finding_and_a_safe_fix(run, write, tmp_path, text, line, column, message,
+                                                                  fixed):
+    """A metric's `name` and a node's `title` are each written for the other: a misplaced key of
+    the other level it is not, and the item's missing required key follows from it."""
+    [root] = lint_json(run, write, text, "--select", "E")
+    assert (root["line"], root["column"], root["message"]) == (line, column, message)
+    assert [(r["code"], r["line"]) for r in root["related"]] == [("E002", line - 1)]  # at the item's `id:`
+    result = run("lint", "a.metrics.yaml", "--fix", "--select", "E", "--today", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.metrics.yaml").read_text() == fixed
+
+
+def test_a_title_beside_a_name_is_still_read_as_misplaced(run, write):
+    # With its own `name`, a metric's `title:` is another level's key: the node's, indented too far.
+    assert e002(run, write, METRIC + "        title: ARR\n") == [
+        (11, 9, "'title' belongs on a node (an objective, goal, outcome or behavior): is it indented too far?", MOVE_HELP)]
+
+
 def test_key_synonyms_is_the_agreed_table():
     # Defined for E002 here and for --fix by another change: one table, the same text.
     assert vocabulary.KEY_SYNONYMS == {"type": "kind", "desc": "description", "deadline": "by", "goal": "value",

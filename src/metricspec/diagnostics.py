@@ -48,6 +48,9 @@ class Problem:
     # (key_hints: "document", "node", "metric", "target", "history"): the fold looks for its
     # follow-ons on the item the key was meant for, not on the one it stands in.
     home: str | None = None
+    # For E002's "missing the required key": the key. An unknown key meant as it, in the same
+    # item (`title:` for a metric's `name:`), is the root this one folds into.
+    missing: str | None = None
 
 
 def rule_url(code: str, name: str) -> str:

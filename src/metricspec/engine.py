@@ -240,6 +240,9 @@ def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rul
     claims: dict[tuple[str, Optional[str]], tuple[int, Optional[int]]] = {}  # -> (root, node level)
     items: Optional[dict[str, Any]] = None
     for index, (problem, _) in enumerate(reported):
+        if problem.code == "E002" and problem.meant and problem.home is None and problem.subject:
+            # Renamed in place, it is the item's missing required key: `title:` on a metric is its `name:`.
+            claims.setdefault((_missing(problem.meant), problem.subject), (index, None))
         if problem.code in FOLDING_ROOTS and problem.subject:
             for code in FOLDING_ROOTS[problem.code]:
                 claims.setdefault((code, problem.subject), (index, None))
@@ -274,7 +277,8 @@ def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rul
     folded: dict[int, list[Diagnostic]] = {}
     kept: list[int] = []
     for index, (problem, diagnostic) in enumerate(reported):
-        claim = claims.get((problem.code, problem.subject)) or claims.get((problem.code, None))
+        code = _missing(problem.missing) if problem.missing else problem.code
+        claim = claims.get((code, problem.subject)) or claims.get((code, None))
         if claim is not None and (claim[1] is None or levels.get(problem.subject or "") == claim[1]):
             folded.setdefault(claim[0], []).append(diagnostic)
         else:
@@ -290,6 +294,11 @@ def fold(reported: list[tuple[Problem, Diagnostic]], doc: Optional[DocItem], rul
             diagnostic = replace(diagnostic, related=tuple(related))
         result.append(diagnostic)
     return result
+
+
+def _missing(key: str) -> str:
+    """How the fold's claims name an E002 "missing the required key `key`" (not every E002)."""
+    return f"E002 missing {key}"
 
 
 def _meant_for(problem: Problem, item: Any) -> Optional[Any]:

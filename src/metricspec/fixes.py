@@ -211,7 +211,7 @@ def _fix_keys(files: dict[str, _File]) -> None:
                 if (where is None or where[0] is None or where[0][0] != where[0][2]
                         or ("E002", where[0][0], where[0][1]) not in file.reported):
                     continue
-                meant = _meant(key, fields)
+                meant = _meant(key, fields, name)
                 if meant is None or meant in taken:
                     continue
                 taken.add(meant)
@@ -219,9 +219,11 @@ def _fix_keys(files: dict[str, _File]) -> None:
                 file.edits.append(Edit(start, end, _requoted(loaded.text[start:end], meant)))
 
 
-def _meant(key: str, fields: dict) -> Optional[str]:
-    """The key of this mapping that `key` stands for: its synonym, else its one close match."""
-    synonym = v.KEY_SYNONYMS.get(key)
+def _meant(key: str, fields: dict, mapping: str) -> Optional[str]:
+    """The key of this mapping (the class `mapping`) that `key` stands for: its synonym (a
+    metric's `title` is its `name`), else its one close match."""
+    level = "node" if mapping.lower() in v.LEVEL_NAMES else mapping.lower()  # `Objective`: a node
+    synonym = v.COUNTERPART_KEYS.get(level, {}).get(key) or v.KEY_SYNONYMS.get(key)
     if synonym in fields:
         return synonym
     # Stricter than E002's "did you mean" (0.6): one key this close, none other.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 
 from metricspec.vocabulary import (
-    DOCUMENT, HISTORY, KEY_SYNONYMS, LEVEL_KEYS, LEVEL_NAMES, LEVEL_OF_KEY, METRIC, NODE, TARGET,
+    COUNTERPART_KEYS, DOCUMENT, HISTORY, KEY_SYNONYMS, LEVEL_KEYS, LEVEL_NAMES, LEVEL_OF_KEY, METRIC, NODE, TARGET,
 )
 
 # The mappings of the format, how deep each stands (a deeper one is indented under the one
@@ -53,12 +53,17 @@ def container_of(container_loc: tuple) -> str:
     return "document"
 
 
-def unknown_key(key: str, container: str, known: list[str]) -> tuple[str, str, str | None, str | None]:
+def unknown_key(key: str, container: str, known: list[str], present: frozenset = frozenset()
+                ) -> tuple[str, str, str | None, str | None]:
     """(message, help, the key meant, its home) for `key` in a `container` whose keys are
-    `known`. The key meant is the known key this one stands for, when one is found: renamed in
+    `known` and which holds the keys `present`. The key meant is the known key this one stands for, when one is found: renamed in
     place (a synonym or a close match, home None), or moved to the one other mapping that takes
     it (home: "document", "node", "metric", "target" or "history"). The fold reads both: the
     findings the key's absence causes on the item it was meant for are this one's follow-ons."""
+    counterpart = COUNTERPART_KEYS.get(container, {}).get(key.lower())
+    if counterpart is not None and counterpart not in present:
+        return (f"unknown key '{key}'; did you mean '{counterpart}'? A {container}'s {key.lower()} is its "
+                f"`{counterpart}`", _rename_help(counterpart), counterpart, None)
     misplaced = _misplaced(key, container)
     if misplaced is not None:
         return misplaced

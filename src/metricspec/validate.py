@@ -324,7 +324,8 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
             if level is not None:  # of the node lists, only the next level down
                 known = [name for name in known if name not in LEVEL_OF_KEY]
                 known += [LEVELS[level + 1][0]] if level < 3 else []
-            message, help, meant, home = key_hints.unknown_key(str(key), key_hints.container_of(loc[:-1]), known)
+            message, help, meant, home = key_hints.unknown_key(str(key), key_hints.container_of(loc[:-1]), known,
+                                                               _keys_at(loaded, loc[:-1]))
     elif error_type == "missing":
         span = _nearest_span(loaded, loc[:-1])
         span = (span[0], span[1], span[0], span[1] + 1)
@@ -334,7 +335,7 @@ def _problem(loaded: LoadedFile, error: dict) -> Problem:
         span = loaded.value_span(loc) or _nearest_span(loaded, loc)
         message, help = _describe(field, error_type, value, error)
     return Problem("E002", message, span, help=help, subject=subject, subject_line=subject_line, meant=meant,
-                   home=home)
+                   home=home, missing=field if error_type == "missing" else None)
 
 
 def _describe(field: str, error_type: str, value: Any, error: dict) -> tuple[str, str]:
@@ -466,6 +467,17 @@ def _subject(loaded: LoadedFile, loc: tuple) -> tuple[str | None, int | None]:
                 span = loaded.value_span(loc[: index + 1] + ("id",))
                 best = (item_id, span[0] if span else None)
     return best
+
+
+def _keys_at(loaded: LoadedFile, loc: tuple) -> frozenset:
+    """The keys of the mapping at `loc` in the file's data (none when there is no mapping)."""
+    current = loaded.data
+    for step in loc:
+        try:
+            current = current[step]
+        except (KeyError, IndexError, TypeError):
+            return frozenset()
+    return frozenset(current) if isinstance(current, dict) else frozenset()
 
 
 def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:

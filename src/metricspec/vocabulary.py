@@ -289,5 +289,8 @@ SETTINGS = (
     Setting("status", TABLE, holds=STATUS),
 )
 
-# Keys users write for ours (E002's "did you mean", --fix): synonym -> our key, per level.
+# Keys users write for ours (E002's "did you mean", --fix): synonym -> our key.
 KEY_SYNONYMS = {"type": "kind", "desc": "description", "deadline": "by", "goal": "value", "target_value": "value", "owners": "owner", "unit_of_measure": "unit"}
+# A metric is named by `name` and a node by `title`: each is written for the other, on the
+# item's own level. Read so (not as the other level's key, misplaced) when the item lacks it.
+COUNTERPART_KEYS = {"metric": {"title": "name"}, "node": {"name": "title"}}

@@ -24,8 +24,8 @@ def _e001() -> None: ...
     "number or date is expected, an impossible date like 2027-06-31), an enumerated field "
     "holds another word, or a key is unknown. An unknown key that another mapping takes "
     "says where it belongs (`target:` lined up with a node's keys belongs on a metric); a "
-    "synonym names the key (`type` -> `kind`); a typo gets a 'did you mean'. Keys starting "
-    "with `x-` are free for your own extensions.",
+    "synonym names the key (`type` -> `kind`, a metric's `title` -> `name`); a typo gets a "
+    "'did you mean'. Keys starting with `x-` are free for your own extensions.",
     why="A typo in a key silently drops the information: `ownr: ana` leaves the metric "
     "unowned while the file looks fine to a reader. Catching it keeps the spec honest.",
 )
