@@ -193,6 +193,29 @@ def test_a_hook_run_and_a_full_run_agree_on_two_products(tmp_path):
         ("E003", "products/alpha.metrics.yaml", "nps", 11), ("E003", "products/beta.metrics.yaml", "nps", 11)]
 
 
+def test_a_hook_run_and_a_full_run_agree_on_a_product_over_several_files(tmp_path):
+    """B001 judges a product over all its files and speaks on its first (path order): a hook
+    naming any one of them reads the others, connected by ids or not, and reports B001 where
+    the full run does, or not at all."""
+    root = tmp_path / "repo"
+    (root / "teams").mkdir(parents=True)
+    for name, category in (("billing", "business"), ("platform", "operational"), ("growth", "user")):
+        (root / "teams" / f"{name}.metrics.yaml").write_text(
+            HEAD.format(product="Acme") + f"objectives:\n  - id: {name}-objective\n    title: Do {name} well\n"
+            f"    metrics:\n      - {{id: {name}-metric, name: {name.title()} metric, kind: lagging, "
+            f"category: {category}}}\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    for balanced in (True, False):
+        full = _report(root, [str(root)], use_cache=False)
+        assert [f[1] for f in full if f[0] == "B001"] == ([] if balanced else ["teams/billing.metrics.yaml"])
+        for named in ("teams/billing.metrics.yaml", "teams/growth.metrics.yaml", "teams/platform.metrics.yaml"):
+            for use_cache in (False, True, True):
+                hook = _report(root, [str(root / named)], use_cache=use_cache)
+                assert hook == [finding for finding in full if finding[1] == named], (named, use_cache)
+        if balanced:
+            _edit(root, "teams/growth.metrics.yaml", "category: user", "category: operational")
+
+
 def test_a_broken_or_foreign_index_is_ignored_and_rebuilt(workspace):
     named = [str(workspace / "team-000" / "t00009.metrics.yaml")]
     expected = _report(workspace, named, use_cache=False)

@@ -318,6 +318,8 @@ def _add_indexed_context(workspace: Workspace, index, targets: list) -> None:
     for doc in workspace.docs:
         start.update(item.id for item in doc.nodes)
         start.update(item.id for item in doc.metrics)
+        if doc.model.product is not None:  # a product's other files: B001 judges them together
+            start.add(cache.product_name(doc.model.product))
     chosen = search.connected(start)
     unread = [position for position in chosen if position not in docs]
     for position, (record, _) in zip(unread, parallel.load([targets[p] for p in unread], False, documents.load_context)):

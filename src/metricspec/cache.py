@@ -37,7 +37,7 @@ from metricspec.discovery import SKIP_DIRS, Target
 FOLDER = ".metricspec_cache"
 # Folders a walk never enters, and this cache's own (written by every run).
 _SKIP = SKIP_DIRS | {FOLDER}
-_MAGIC = b"metricspec-index 1\n"  # the layout's own version, with metricspec's in the header
+_MAGIC = b"metricspec-index 2\n"  # the layout's own version, with metricspec's in the header
 # An mtime this close to the moment it was read may be followed by an edit in the same tick
 # (git's "racy" entries): such a file is checked against its content hash, such a folder walked.
 # The tick is the kernel's clock tick on file systems with sub-second times, up to 2 s on those
@@ -340,9 +340,16 @@ def _names(entry: tuple) -> list[str]:
     return [*_split(entry[5]), *_split(entry[7])]
 
 
+def product_name(product: str) -> str:
+    """The name that connects a product's files, as an id connects its definition and uses:
+    B001 judges a product over all of them. Never an id (a slug has no `:`), never a separator."""
+    return "product:" + hashlib.blake2b(product.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
 def summary(model: Any) -> Summary:
-    """The ids a document defines and references, as Workspace.add and resolve see them:
-    placeholder nodes (and what they hold) and placeholder metrics define nothing."""
+    """The ids a document defines and references, as Workspace.add and resolve see them
+    (placeholder nodes, what they hold, and placeholder metrics define nothing), and its
+    product's name (`product_name`) among the references."""
     from metricspec.plain import LEVELS
     from metricspec.validate import PLACEHOLDER_PREFIX
 
@@ -350,6 +357,8 @@ def summary(model: Any) -> Summary:
     refs: list[str] = []
     if model.north_star:
         refs.append(model.north_star)
+    if model.product is not None:
+        refs.append(product_name(model.product))
     children = ("goals", "outcomes", "behaviors")
 
     def node(item: Any, level: int) -> None:

@@ -7,6 +7,7 @@ count for nothing here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Optional
 
@@ -21,12 +22,14 @@ CATEGORIES = ("user", "business", "operational")
 class _Product:
     """The active metrics of one product, over every file of the run that names it."""
 
-    __slots__ = ("metrics", "files", "reported")
+    __slots__ = ("metrics", "files", "first")
 
     def __init__(self) -> None:
         self.metrics: list[MetricItem] = []
         self.files = 0
-        self.reported: Optional[DocItem] = None  # the product's first reported file: where B001 speaks
+        # Where B001 speaks: the product's first file in path order (a walk's), whichever files a
+        # run names, so that a hook run reports it where a full run does, or not at all.
+        self.first: Optional[DocItem] = None
 
 
 def _products(ctx: Context) -> dict[str, _Product]:
@@ -40,9 +43,13 @@ def _products(ctx: Context) -> dict[str, _Product]:
             product = cache.setdefault(doc.model.product, _Product())
             product.metrics.extend(metric for metric in doc.metrics if in_use(metric))
             product.files += 1
-            if product.reported is None and doc.reported:
-                product.reported = doc
+            if product.first is None or _path_order(doc) < _path_order(product.first):
+                product.first = doc
     return cache
+
+
+def _path_order(doc: DocItem) -> list[str]:
+    return os.path.abspath(doc.loaded.path).split(os.sep)
 
 
 @rule(
@@ -51,8 +58,10 @@ def _products(ctx: Context) -> dict[str, _Product]:
     what="A product whose active metrics (`status: active`) leave out at least one of the three "
     "categories `user`, `business` and `operational`. A product is every file of the run with "
     "the same `product` (a team's file of user metrics is balanced by its product's other "
-    "files), reported once, on its first file; a file without `product` is judged alone. The "
-    "finding lists the missing categories, and how many metrics declare no `category` at all.",
+    "files), reported once, on its first file in path order (a hook run naming another of its "
+    "files reads them all, and reports nothing there); a file without `product` is judged "
+    "alone. The finding lists the missing categories, and how many metrics declare no "
+    "`category` at all.",
     why="Each category catches what the others miss. User metrics without business ones "
     "celebrate engagement that never pays; business metrics without user ones hit revenue "
     "targets by squeezing customers; neither notices the slow pages, failures and support "
@@ -64,7 +73,7 @@ def check_unbalanced_categories(doc: DocItem, ctx: Context) -> Iterator[Finding]
         active, files = [metric for metric in doc.metrics if in_use(metric)], 1
     else:
         product = _products(ctx)[doc.model.product]
-        if product.reported is not doc:
+        if product.first is not doc:
             return
         active, files = product.metrics, product.files
     if not active:
