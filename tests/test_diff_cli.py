@@ -60,6 +60,7 @@ def test_a_lowered_target_fails_at_warning_and_the_text_says_where(tmp_path: Pat
     lines = done.stdout.splitlines()
     assert lines[0] == ("a.metrics.yaml:11:34: D001 target-lowered m: the target of 'm' was lowered "
                         "from 2400 to 2200 (increase)")
+    assert lines[1] == '    {"value": 2400} → {"value": 2200}'  # the fields that moved, not the whole target twice
     assert lines[-1].startswith("metricspec diff: main (") and lines[-1].endswith("→ working tree: 1 file, 1 warning")
 
 

@@ -89,13 +89,31 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
+def changed_only(before: Any, after: Any) -> tuple[Any, Any]:
+    """`before` and `after` cut to the keys whose values differ, when both are mappings (a
+    target whose `by` moved: `{"by": "2027-12-31"} → {"by": "2028-06-30"}`, not the whole
+    target twice); anything else as it is. JSON and the markdown details keep them whole."""
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return before, after
+    missing = object()
+    keys = [key for key in dict.fromkeys([*before, *after]) if before.get(key, missing) != after.get(key, missing)]
+    if not keys:
+        return before, after
+    return {k: before[k] for k in keys if k in before}, {k: after[k] for k in keys if k in after}
+
+
+def _before_after(change: Change) -> str:
+    before, after = changed_only(change.before, change.after)
+    return f"{_value(before)} → {_value(after)}"
+
+
 def text(result: Any) -> str:
     lines = []
     for severity in SEVERITIES:
         for c in (c for c in result.changes if c.severity == severity):
             lines.append(f"{c.path}:{c.line}:{c.column}: {c.code} {c.name} {c.subject or '-'}: {_one_line(c.message)}")
             if c.before is not None or c.after is not None:
-                lines.append(f"    {_value(c.before)} → {_value(c.after)}")
+                lines.append(f"    {_before_after(c)}")
             if c.acknowledged:
                 lines.append(f"    acknowledged ({c.acknowledged['status']}): {_one_line(c.acknowledged['reason'])}")
     r = result.revisions
@@ -222,7 +240,7 @@ def markdown(result: Any, fail_on: str = "warning", server: Optional[str] = None
                f"{shown}; {'fails' if failing else 'passes'} at `--fail-on {fail_on}`")
     rows = {s: [c for c in changes if c.severity == s] for s in SEVERITIES}
     row_text = {id(c): f"| {c.code} {c.name} | {escape(c.subject or '-')} | "
-                f"{escape(_value(c.before))} → {escape(_value(c.after))} | "
+                f"{escape(_before_after(c))} | "
                 f"{_location(c, result, server, repository)} |" for c in changes}
     detail_text = {id(c): _detail(c) for c in changes}
     # What is left out, in order: details (info, warning, error), then rows in the same order.

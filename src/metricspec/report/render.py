@@ -335,13 +335,18 @@ def _side(side) -> str:
 def _changes(diff: Optional[dict]) -> Optional[dict]:
     if diff is None:
         return None
+    from metricspec.diff.report import changed_only
+
     compact = lambda x: "—" if x is None else json.dumps(x, ensure_ascii=False, sort_keys=True)  # noqa: E731
+    changes = []
+    for c in diff.get("changes") or ():
+        if isinstance(c, dict):
+            before, after = changed_only(c.get("before"), c.get("after"))  # the fields that moved, as diff's text
+            changes.append(dict(_fields(c, CHANGE_FIELDS), before_text=compact(before), after_text=compact(after),
+                                acknowledged=_fields(c["acknowledged"], ("status", "reason")) if c.get("acknowledged") else None))
     return {
         "base": _side(diff.get("base")), "head": _side(diff.get("head")),
-        "summary": _fields(diff.get("summary"), SEVERITIES),
-        "changes": [dict(_fields(c, CHANGE_FIELDS), before_text=compact(c.get("before")), after_text=compact(c.get("after")),
-                         acknowledged=_fields(c["acknowledged"], ("status", "reason")) if c.get("acknowledged") else None)
-                    for c in diff.get("changes") or () if isinstance(c, dict)],
+        "summary": _fields(diff.get("summary"), SEVERITIES), "changes": changes,
     }
 
 
