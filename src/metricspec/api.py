@@ -71,7 +71,7 @@ class Report:
     # With LintOptions.changed_since: diff.changed.ChangedFiles, what the run kept and left out.
     changed: Optional[object] = None
     # With LintOptions.actuals: the files its actuals sources read (the store, each CSV of a glob).
-    actuals_read: list = field(default_factory=list)
+    actuals_files: list = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -163,12 +163,12 @@ def lint(options: LintOptions) -> Report:
     result = decide(records, rule_problems, workspace, policy)
     file_ignores = result.file_ignores
     diagnostics, suppressed, fixed = result.diagnostics, result.suppressed, []
-    checked_codes, actuals_read = policy.selected, []
+    checked_codes, actuals_files = policy.selected, []
     if options.actuals and options.read_actuals:  # before the baseline, which then matches and lists A findings as any
         found, a_codes = _actual_findings(workspace, options, today, cwd)
         diagnostics = sorted([*diagnostics, *found.diagnostics], key=_order)
         suppressed = sorted([*suppressed, *found.suppressed], key=lambda s: _order(s.diagnostic))
-        checked_codes, actuals_read = policy.selected | a_codes, found.files
+        checked_codes, actuals_files = policy.selected | a_codes, found.files
     found_count = len(diagnostics)
     hidden = 0
     if options.baseline is not None:
@@ -196,7 +196,7 @@ def lint(options: LintOptions) -> Report:
         passed_over=_passed_over(options, walker, skipped, cwd) if options.explain else [],
         hidden=hidden,
         changed=changed,
-        actuals_read=actuals_read,
+        actuals_files=actuals_files,
     )
 
 

@@ -496,7 +496,7 @@ def _refuse_an_input(option: str, output: Path, report: Report, settings: Config
         inputs += [("a spec", doc.loaded.path) for doc in report.workspace.docs if doc.loaded.path not in report.sources]
         inputs += [("a spec", path) for path in report.workspace.context_paths]
     inputs += [("a file", path) for path in report.skipped]
-    inputs += [("an actuals file", path) for path in report.actuals_read]  # the store, each CSV of a glob
+    inputs += [("an actuals file", path) for path in report.actuals_files]  # the store, each CSV of a glob
     if settings.source is not None:
         inputs.append(("the config file", settings.source))
     if request.baseline is not None and request.write_baseline is None:
