@@ -17,7 +17,6 @@ no `decision`) is a field-presence check and lives in governance.py.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Optional
@@ -49,7 +48,7 @@ from metricspec.rules.vanity_terms import (
     SPELLING,
     Term,
     per_entity,
-    phrase_regex,
+    Phrases,
     text_words,
     word_after,
     word_before,
@@ -88,14 +87,14 @@ def _relation(metric: MetricItem) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _custom_terms(terms: tuple[str, ...]) -> tuple[Optional[re.Pattern[str]], dict[str, str]]:
-    """The config's extra terms (`[vanity] extend-terms`) as one regex, and each one's label."""
+def _custom_terms(terms: tuple[str, ...]) -> tuple[Optional[Phrases], dict[str, str]]:
+    """The config's extra terms (`[vanity] extend-terms`) as phrases, and each one's label."""
     labels = {}
     for term in terms:
         words = text_words(term).strip()
         if words:
             labels.setdefault(words, term.strip())
-    return (phrase_regex(labels) if labels else None), labels
+    return (Phrases(labels) if labels else None), labels
 
 
 @dataclass
@@ -112,16 +111,16 @@ _CUSTOM_HELP = (
 )
 
 
-def _scan(words: str, regex: Optional[re.Pattern[str]], custom: bool, prose: bool) -> tuple[list, bool]:
-    """Unqualified matches of `regex` in `words`, and whether any match (qualified or not) occurred.
+def _scan(words: str, phrases: Optional[Phrases], custom: bool, prose: bool) -> tuple[list, bool]:
+    """Unqualified matches of `phrases` in `words`, and whether any match (qualified or not) occurred.
 
     In prose (a name) a clause after the term narrows it ("sign-ups who ..."); in a formula or an
     event "where" is a filter of any kind, so only the word before the term is read there.
     """
-    if regex is None:
+    if phrases is None:
         return [], False
     found, seen = [], False
-    for match in regex.finditer(words):
+    for match in phrases.finditer(words):
         phrase = match.group(0)
         before, after = word_before(words, match.start()), word_after(words, match.end())
         counted = None if custom else COUNTED.get(phrase)
@@ -139,12 +138,12 @@ def _scan(words: str, regex: Optional[re.Pattern[str]], custom: bool, prose: boo
 
 def _evidence(metric: MetricItem, ctx: Context) -> Optional[_Evidence]:
     model = metric.model
-    custom_regex, labels = _custom_terms(tuple(ctx.vanity_terms))
+    custom_phrases, labels = _custom_terms(tuple(ctx.vanity_terms))
     name = text_words(model.name)
 
-    def first(words: str, builtin: re.Pattern[str], prose: bool = False) -> tuple[Optional[tuple[str, Optional[Term]]], bool]:
+    def first(words: str, builtin: Phrases, prose: bool = False) -> tuple[Optional[tuple[str, Optional[Term]]], bool]:
         hits, seen = _scan(words, builtin, False, prose)
-        extra, extra_seen = _scan(words, custom_regex, True, prose)
+        extra, extra_seen = _scan(words, custom_phrases, True, prose)
         hits += [(labels[phrase], None) for phrase, _ in extra]
         return (hits[0] if hits else None), seen or extra_seen
 
