@@ -71,16 +71,21 @@ class Phrases:
         self.most_words = max((phrase.count(" ") + 1 for phrase in self.phrases), default=0)
 
     def finditer(self, words: str) -> Iterator[PhraseMatch]:
-        starts = [0] + [k + 1 for k, char in enumerate(words) if char == " "]
-        ends = [k for k, char in enumerate(words) if char == " "] + [len(words)]
+        tokens = words.split(" ")
+        if self.first_words.isdisjoint(tokens):
+            return  # most texts: no phrase starts at any of its words
+        starts, at = [], 0
+        for token in tokens:
+            starts.append(at)
+            at += len(token) + 1
         k = 1  # a phrase follows a space: the first word, before any, is never one's start
-        while k < len(starts):
-            if words[starts[k]:ends[k]] in self.first_words:
-                # The next word ends before a space: a phrase's last word must (the string's end is no end).
-                for last in range(min(k + self.most_words, len(ends) - 1), k, -1):
-                    text = words[starts[k]:ends[last - 1]]
+        while k < len(tokens):
+            if tokens[k] in self.first_words:
+                # A phrase's last word is followed by a space: the string's last word never ends one.
+                for last in range(min(k + self.most_words, len(tokens) - 1), k, -1):
+                    text = words[starts[k]:starts[last] - 1]
                     if text in self.phrases:
-                        yield PhraseMatch(text, starts[k], ends[last - 1])
+                        yield PhraseMatch(text, starts[k], starts[last] - 1)
                         k = last  # the next phrase starts after this one's space
                         break
                 else:
