@@ -401,6 +401,14 @@ def test_segments_of_several_dimensions_say_theirs(status_json, lint_json):
     assert "<tr><td>region=emea<td>$4,210,000<tr><td>plan_tier=enterprise<td>$6,930,000</table>" in card
 
 
+def test_segments_without_a_dimension_or_a_value_are_shown_whole(status_json, lint_json):
+    def edit(arr):
+        arr["segments"][0]["segment"], arr["segments"][1]["segment"] = "region=", "region"
+    card = _card(_page_with(status_json, lint_json, edit), "enterprise-arr")
+    assert "<th>Segment<th>Latest (2026-11-30)</thead>" in card
+    assert "<tr><td>region=<td>$4,210,000<tr><td>region<td>$6,930,000</table>" in card
+
+
 def test_a_card_names_its_own_source_when_it_is_not_the_pages(status_json, lint_json):
     html = _page_with(status_json, lint_json, lambda arr: arr.update(source="postgresql://analyst:***@db:5432/finance"))
     assert "<dt>actuals from<dd><code>postgresql://analyst:***@db:5432/finance</code>" in _card(html, "enterprise-arr")

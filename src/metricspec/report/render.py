@@ -121,10 +121,12 @@ def _segments(segments: list, unit) -> Optional[dict]:
     dates = {s["latest"].get("at") if isinstance(s.get("latest"), dict) else None for s in segments}
     shared = dates.pop() if len(dates) == 1 else None
     names = [str(s.get("segment")) for s in segments]
-    dimensions = {name.partition("=")[0] for name in names}
-    dimension = dimensions.pop() if len(dimensions) == 1 and all("=" in name for name in names) else None
-    rows = [(name.partition("=")[2] if dimension else name, _latest_text(s.get("latest"), unit, dated=shared is None))
-            for name, s in zip(names, segments)]
+    parts = [name.partition("=") for name in names]
+    # Only `dim=value` rows, both sides written, of one dimension name it once; else each is shown whole.
+    dimensions = {dim for dim, _, _ in parts}
+    dimension = dimensions.pop() if len(dimensions) == 1 and all(dim and value for dim, _, value in parts) else None
+    rows = [(part[2] if dimension else name, _latest_text(s.get("latest"), unit, dated=shared is None))
+            for name, part, s in zip(names, parts, segments)]
     return {"at": shared, "dimension": dimension, "rows": rows}
 
 
