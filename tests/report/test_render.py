@@ -4,6 +4,7 @@ the same bytes twice, the content in ACTUALS.md's order, badges, tables and the 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import os
 import re
@@ -14,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import escape
 
-from metricspec.report.render import STATUSES, element_id
+from metricspec.report.render import STATUSES, _point_rows, element_id
 
 from .conftest import HERE, MALICIOUS, TODAY, render
 from .test_chart import dots
@@ -205,6 +206,13 @@ def test_a_table_beside_every_chart(html, status_json):
     # Two points a row, read across: a header of two (Date, Value) pairs, and 21 points in 11 rows.
     table = card[card.index('<table class="points">'):]
     assert "<thead><tr><th>Date<th>Value<th>Date<th>Value</thead>" in table and table.count("<tr>") == 1 + 11
+
+
+def test_a_points_year_is_said_on_its_first_point_and_at_each_new_year():
+    days = [dt.date(2026, 12, 20), dt.date(2026, 12, 27), dt.date(2027, 1, 3), dt.date(2027, 1, 10), dt.date(2028, 2, 29)]
+    rows = _point_rows([(day, 1000.0 + k) for k, day in enumerate(days)], "USD")
+    assert rows == [[("Dec 20, 2026", "$1,000"), ("Dec 27", "$1,001")], [("Jan 3, 2027", "$1,002"), ("Jan 10", "$1,003")],
+                    [("Feb 29, 2028", "$1,004")]]
 
 
 def points(card: str) -> list:
