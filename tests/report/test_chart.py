@@ -225,6 +225,16 @@ def test_a_maintain_target_is_a_band_to_the_edge_without_a_deadline():
     assert (y, height) == (pytest.approx(TOP + 0.25 / 0.8 * 192, abs=0.05), pytest.approx(0.5 / 0.8 * 192, abs=0.1))
 
 
+def test_a_target_without_a_trajectory_is_a_ring_at_the_deadline_inside_the_value_axis():
+    # No S (no `since`, no actual yet): no trajectory, but the target is still a place on the chart.
+    svg = render_svg(Chart(label="x", unit="percent", target=(D(2027, 12, 31), 110.0), deadline=D(2027, 12, 31),
+                           today=D(2026, 12, 1)))
+    ring = re.search(r'<circle class="target" cx="(\d+)" cy="(\d+)" r="4"/>', svg)
+    assert ring and int(ring.group(1)) == WIDTH - RIGHT and TOP < int(ring.group(2)) < HEIGHT - BOTTOM
+    labels = [t for t in re.findall(r">([^<>]+)</text>", svg) if t.endswith("%")]
+    assert "110%" in labels and "0.0%" not in labels  # the value axis is around the target, not 0 to 1%
+
+
 def test_a_chart_without_actuals_says_so():
     svg = render_svg(Chart(label="x", unit="percent", trajectory=((D(2026, 10, 1), 22.0), (D(2027, 6, 30), 35.0)),
                            deadline=D(2027, 6, 30), today=D(2026, 12, 1)))

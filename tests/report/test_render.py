@@ -383,7 +383,7 @@ def test_one_chart_key_for_the_page_before_the_first_card(html):
     key = html[html.index('<p class="legend key">'):]
     assert html.index('<p class="legend key">') < html.index('<article class="card"')
     assert re.findall(r"<span[^>]*>([a-z]+)</span>", key[:key.index("</p>")]) == [
-        "actuals", "trajectory", "band", "forecast", "deadline", "today"]  # the fixture has a `maintain` band
+        "actuals", "trajectory", "band", "forecast", "deadline", "today"]  # the fixture has a `maintain` band, no ring
     charts = page.find("svg", **{"class": "chart"})
     assert charts and all(" actuals" in svg["aria-label"] and "; status " in svg["aria-label"] for svg in charts)
 
@@ -415,6 +415,15 @@ def test_segments_without_a_dimension_or_a_value_are_shown_whole(status_json, li
     card = _card(_page_with(status_json, lint_json, edit), "enterprise-arr")
     assert "<th>Segment<th>Latest (2026-11-30)</thead>" in card
     assert "<tr><td>region=<td>$4,210,000<tr><td>region<td>$6,930,000</table>" in card
+
+
+def test_a_target_without_a_start_is_drawn_and_said(status_json, lint_json):
+    def edit(arr):
+        arr["target"].pop("since", None)
+        arr["series"], arr["recent"], arr["latest"] = [], [], None
+    card = _card(_page_with(status_json, lint_json, edit), "enterprise-arr")
+    assert '<circle class="target"' in card and '<path class="trajectory"' not in card
+    assert "Enterprise annual recurring revenue: no actuals; target $14,400,000 by 2027-12-31;" in card
 
 
 def test_a_card_names_its_own_source_when_it_is_not_the_pages(status_json, lint_json):

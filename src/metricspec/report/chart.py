@@ -47,6 +47,7 @@ class Chart:
     trajectory: Optional[tuple] = None  # ((S, B), (D, V))
     band: Optional[Band] = None
     forecast: Optional[tuple] = None  # ((tL, value on the fitted line), (D, value at D))
+    target: Optional[tuple] = None  # (D, V), drawn as a ring where no trajectory leads to it
     deadline: Optional[dt.date] = None
     today: Optional[dt.date] = None
 
@@ -220,6 +221,7 @@ CSS = """\
 .trajectory { stroke: #1F5FA8; stroke-dasharray: 6 4; }
 .forecast { stroke: #5F6368; stroke-dasharray: 2 3; }
 .actuals { stroke: #202124; marker: url(#dot); }
+.target { fill: #ffffff; stroke: #1F5FA8; stroke-width: 2; }
 .rule path { stroke-width: 1.5; }
 .rule text { paint-order: stroke; stroke: #ffffff; stroke-width: 3; }
 .chart .empty { paint-order: stroke; stroke: #ffffff; stroke-width: 4; }
@@ -270,6 +272,9 @@ def _dates_and_values(chart: Chart, points: Sequence[Point]) -> tuple:
     if chart.band:
         values += [chart.band.low, chart.band.high]
         dates += [d for d in (chart.band.start, chart.band.end) if d]
+    if chart.target:
+        dates.append(chart.target[0])
+        values.append(chart.target[1])
     dates += [d for d in (chart.deadline, chart.today) if d]
     return dates, values
 
@@ -381,6 +386,10 @@ def render_svg(chart: Chart) -> str:
         out.append(_rule(frame, chart.deadline, f"deadline {chart.deadline.isoformat()}", 0, "deadline"))
     if chart.today:
         out.append(_rule(frame, chart.today, f"today {chart.today.isoformat()}", 1, "today"))
+    if chart.target:
+        # Where the metric should be by D, when no trajectory says how it gets there (no S yet).
+        x, y = frame.x(chart.target[0]), frame.y(chart.target[1])
+        out.append(f'<circle class="target" cx="{_num(x)}" cy="{_num(y)}" r="4"/>')
     if points:
         # The line and, at each of its vertices, a dot (`DEFS`): the points plotted.
         out.append(f'<path class="actuals" d="{path_data(frame, points)}"/>')

@@ -162,6 +162,8 @@ def _sentence(metric: dict, start, deadline, value, unit, points) -> str:
                      + (f" until {deadline}" if deadline else ""))
     elif start[0] and start[1] is not None and value is not None and deadline:
         parts.append(f"trajectory from {format_quantity(start[1], unit)} on {start[0]} to {format_quantity(value, unit)} by {deadline}")
+    elif value is not None and deadline:
+        parts.append(f"target {format_quantity(value, unit)} by {deadline}")
     if _number(metric.get("expected")) is not None:
         parts.append(f"expected {format_quantity(_number(metric['expected']), unit)} at the latest actual")
     forecast = metric.get("forecast") or {}
@@ -188,14 +190,17 @@ def chart_for(metric: dict, today: Optional[dt.date]) -> Optional[dict]:
             band = Band(value - tolerance, value + tolerance, start[0], deadline)
     elif None not in (start[0], start[1], value, deadline) and deadline > start[0] and metric.get("status") != "unpaced":
         trajectory = ((start[0], start[1]), (deadline, value))
+    # Without S (no `since`, no actual yet) there is no trajectory: the target is still a place on the chart.
+    target_point = (deadline, value) if trajectory is None and band is None and None not in (deadline, value) else None
     chart = Chart(
         label=_sentence(metric, start, deadline, value, unit, plotted), points=tuple(plotted), unit=unit,
         trajectory=trajectory, band=band, forecast=_forecast(metric, deadline), deadline=deadline, today=today,
+        target=target_point,
     )
     return {"svg": Markup(render_svg(chart)), "figures": _figures(metric, start, unit, today),
             "points": _point_rows(plotted, unit),
             "trajectory": trajectory is not None, "band": band is not None, "forecast": chart.forecast is not None,
-            "deadline": deadline is not None}
+            "target": target_point is not None, "deadline": deadline is not None}
 
 
 def _point_rows(points: list, unit) -> list:
@@ -352,7 +357,7 @@ def _changes(diff: Optional[dict]) -> Optional[dict]:
     }
 
 
-LEGEND = ("points", "trajectory", "band", "forecast", "deadline")
+LEGEND = ("points", "trajectory", "band", "target", "forecast", "deadline")
 
 
 def _legend(cards: list) -> list:
