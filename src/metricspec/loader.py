@@ -27,7 +27,7 @@ from metricspec.careful_walk import CarefulWalk
 from metricspec.decoding import decode, refused_character
 from metricspec.diagnostics import Problem, Span
 from metricspec.fileio import FileTooLarge, NotRegularFile, read_bytes
-from metricspec.lean_walk import positions_from_spans
+from metricspec.lean_walk import SpanIndex, positions_from_spans
 from metricspec.yaml_events import LINE_BREAKS
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -55,6 +55,7 @@ class LoadedFile:
         self.spans: array[int] | None = None
         # The careful walk's positions, or the lean walk's once expanded.
         self._positions: dict[Path_, tuple[Span | None, Span]] | None = None
+        self._span_index: SpanIndex | None = None  # the lean walk's spans, path by path
         # Where the quoted and block scalars stand (0-based start line and column, end line and
         # column, whether a block scalar), recorded only when the text holds something that
         # looks like a suppression comment: what tells a comment from text inside a value.
@@ -67,12 +68,19 @@ class LoadedFile:
             self._positions = {} if self.spans is None else positions_from_spans(self.data, self.spans)
         return self._positions
 
+    def _entry(self, path: Path_) -> tuple[Span | None, Span] | None:
+        if self._positions is not None or self.spans is None:
+            return self.positions.get(path)
+        if self._span_index is None:  # a few paths asked for: found one by one, not all expanded
+            self._span_index = SpanIndex(self.data, self.spans)
+        return self._span_index.entry(path)
+
     def value_span(self, path: Path_) -> Span | None:
-        entry = self.positions.get(path)
+        entry = self._entry(path)
         return entry[1] if entry else None
 
     def key_span(self, path: Path_) -> Span | None:
-        entry = self.positions.get(path)
+        entry = self._entry(path)
         return (entry[0] or entry[1]) if entry else None
 
     def source_lines(self) -> list[str]:

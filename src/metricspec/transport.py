@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from metricspec import plain
 from metricspec.diagnostics import Problem
+from metricspec.lean_walk import SpanIndex
 from metricspec.loader import LoadedFile, positions_from_spans
 from metricspec.workspace import DocItem
 
@@ -106,22 +107,35 @@ class ShippedFile(LoadedFile):
     @property  # type: ignore[override]
     def positions(self) -> dict:
         decoded = _DECODED.get(self)
-        if decoded is None:
-            if self.spans is not None:
-                # The data is read for its shape only: decoding it into `data` would keep every
-                # reported file's data in memory for the rest of the run.
-                data = self.__dict__["_data"] if self._data_blob is None else marshal.loads(self._data_blob)
-                decoded = positions_from_spans(data, self.spans)
-            else:
-                import zlib
+        if decoded.__class__ is dict:
+            _DECODED.move_to_end(self)
+            return decoded
+        if self.spans is not None:
+            decoded = positions_from_spans(self._shape(), self.spans)
+        else:
+            import zlib
 
-                decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
-            _DECODED[self] = decoded
-            while len(_DECODED) > _DECODED_FILES:
-                _DECODED.pop(next(iter(_DECODED)))
+            decoded = marshal.loads(zlib.decompress(self._positions_blob)) if self._positions_blob else {}
+        _remember(self, decoded)
+        return decoded
+
+    def _entry(self, path: tuple) -> Optional[tuple]:
+        """One path's spans: from the expansion when there is one, else found along the path
+        (lean_walk.SpanIndex), as most files asked for a finding's place need a few paths."""
+        found = _DECODED.get(self)
+        if found is None:
+            if self.spans is None:
+                return self.positions.get(path)
+            found = SpanIndex(self._shape(), self.spans)
+            _remember(self, found)
         else:
             _DECODED.move_to_end(self)
-        return decoded
+        return found.get(path) if found.__class__ is dict else found.entry(path)
+
+    def _shape(self) -> Any:
+        # The data is read for its shape only: decoding it into `data` would keep every
+        # reported file's data in memory for the rest of the run.
+        return self.__dict__["_data"] if self._data_blob is None else marshal.loads(self._data_blob)
 
     @property  # type: ignore[override]
     def data(self) -> Any:
@@ -139,7 +153,15 @@ class ShippedFile(LoadedFile):
 
 
 _DECODED_FILES = 64
-_DECODED: OrderedDict[ShippedFile, dict] = OrderedDict()
+# The files whose places were asked for last: each its positions expanded, or its SpanIndex.
+_DECODED: OrderedDict[ShippedFile, Any] = OrderedDict()
+
+
+def _remember(file: ShippedFile, decoded: Any) -> None:
+    _DECODED[file] = decoded
+    _DECODED.move_to_end(file)
+    while len(_DECODED) > _DECODED_FILES:
+        _DECODED.pop(next(iter(_DECODED)))
 
 
 def ship_found(workspace: Any, found: dict[int, list[Problem]]) -> list[tuple[int, list[Problem]]]:
