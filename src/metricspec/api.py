@@ -280,8 +280,8 @@ def _add_context(workspace: Workspace, options: LintOptions, config: Config, cwd
             targets = list(include_targets(config.root, config.include, context_walker))
         else:
             targets = list(context_walker.walk(root))
-        workspace.context_paths = [target.fs_path for target in targets]
         if index is None:
+            workspace.context_paths = [target.fs_path for target in targets]
             for record, _ in parallel.load(targets, False, documents.load_context):
                 if record is not None:
                     workspace.add(record.doc)

@@ -356,13 +356,10 @@ def _pairable(metric: Any, workspace: Any) -> bool:
 
 
 def _raw(metric: Any) -> Optional[dict]:
-    current: Any = metric.doc.loaded.data
-    for step in metric.path:
-        try:
-            current = current[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return current if isinstance(current, dict) else None
+    from metricspec.validate import value_at
+
+    found = value_at(metric.doc.loaded.data, metric.path)
+    return found if isinstance(found, dict) else None
 
 
 def _back_link(file: _File, partner: Any, ids: list[str]) -> Optional[Edit]:

@@ -290,12 +290,7 @@ def _replace_history_entry(data: Any, loc: tuple, error_type: str, removed: set[
     at = loc.index("history")
     if len(loc) < at + 2 or not isinstance(loc[at + 1], int) or (error_type != "missing" and len(loc) > at + 2):
         return False
-    current = data
-    for step in loc[: at + 1]:
-        try:
-            current = current[step]
-        except (KeyError, IndexError, TypeError):
-            return False
+    current = value_at(data, loc[: at + 1])
     if not isinstance(current, list) or not 0 <= loc[at + 1] < len(current):
         return False
     current[loc[at + 1]] = dict(HISTORY_PLACEHOLDER)
@@ -469,15 +464,21 @@ def _subject(loaded: LoadedFile, loc: tuple) -> tuple[str | None, int | None]:
     return best
 
 
-def _keys_at(loaded: LoadedFile, loc: tuple) -> frozenset:
-    """The keys of the mapping at `loc` in the file's data (none when there is no mapping)."""
-    current = loaded.data
-    for step in loc:
+def value_at(data: Any, path: tuple) -> Any:
+    """The value at `path` in a file's data, None where the path leads nowhere."""
+    current = data
+    for step in path:
         try:
             current = current[step]
         except (KeyError, IndexError, TypeError):
-            return frozenset()
-    return frozenset(current) if isinstance(current, dict) else frozenset()
+            return None
+    return current
+
+
+def _keys_at(loaded: LoadedFile, loc: tuple) -> frozenset:
+    """The keys of the mapping at `loc` in the file's data (none when there is no mapping)."""
+    mapping = value_at(loaded.data, loc)
+    return frozenset(mapping) if isinstance(mapping, dict) else frozenset()
 
 
 def _nearest_span(loaded: LoadedFile, loc: tuple) -> Span:
